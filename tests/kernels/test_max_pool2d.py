@@ -1,0 +1,207 @@
+"""max_pool2d_forward / max_pool2d_backward against a naive loop, named cases, and PyTorch."""
+import numba
+import numpy as np
+import pytest
+
+from minigrad.kernels.max_pool2d import max_pool2d_backward, max_pool2d_forward
+from minigrad.kernels.pool_output_size import pool_output_size
+
+DTYPES = [np.float32, np.float64]
+
+
+def naive_max_pool(x, kernel, stride, padding, dilation=(1, 1), ceil_mode=False):
+    """Float64 loops over an explicitly -inf-padded copy of x (wide enough for ceil_mode windows).
+
+    Scan taps row-major; a tap wins when strictly greater or NaN; the index starts at the first
+    row tap and first column tap at or after the input's start (padding is never reported; a
+    window entirely in the padding reports that position even if it lies past the plane).
+    """
+    N, C, H, W = x.shape
+    (kh, kw), (sh, sw), (ph, pw), (dh, dw) = kernel, stride, padding, dilation
+    OH = pool_output_size(H, kh, sh, ph, dh, ceil_mode)
+    OW = pool_output_size(W, kw, sw, pw, dw, ceil_mode)
+    padded = np.full((N, C, H + 2 * ph + kh * dh + sh, W + 2 * pw + kw * dw + sw), -np.inf)
+    padded[:, :, ph:ph + H, pw:pw + W] = x
+    out = np.empty((N, C, OH, OW))
+    indices = np.empty((N, C, OH, OW), np.int64)
+    for n in range(N):
+        for c in range(C):
+            for oh in range(OH):
+                for ow in range(OW):
+                    rows = [oh * sh + i * dh for i in range(kh)]
+                    cols = [ow * sw + j * dw for j in range(kw)]
+                    best = -np.inf
+                    best_index = (min(r for r in rows if r >= ph) - ph) * W + \
+                        min(s for s in cols if s >= pw) - pw
+                    for r in rows:
+                        for s in cols:
+                            v = padded[n, c, r, s]
+                            if v > best or np.isnan(v):
+                                best, best_index = v, (r - ph) * W + (s - pw)
+                    out[n, c, oh, ow], indices[n, c, oh, ow] = best, best_index
+    return out, indices
+
+
+def naive_backward(grad_out, indices, input_hw):
+    """Each output adds its gradient to the element its index names (none for an index past the
+    plane, which only an all-padding window reports)."""
+    N, C = grad_out.shape[:2]
+    grad_x = np.zeros((N, C, input_hw[0] * input_hw[1]))
+    for n, c, oh, ow in np.ndindex(grad_out.shape):
+        if indices[n, c, oh, ow] < grad_x.shape[2]:
+            grad_x[n, c, indices[n, c, oh, ow]] += grad_out[n, c, oh, ow]
+    return grad_x.reshape(N, C, *input_hw)
+
+
+def check_against_naive(x, *params):
+    out, indices = max_pool2d_forward(x, *params)
+    ref_out, ref_indices = naive_max_pool(x.astype(np.float64), *params)
+    assert out.dtype == x.dtype and indices.dtype == np.int64
+    np.testing.assert_array_equal(out, ref_out.astype(x.dtype))
+    np.testing.assert_array_equal(indices, ref_indices)
+    grad_out = np.random.default_rng(1).standard_normal(out.shape).astype(x.dtype)
+    grad_x = max_pool2d_backward(grad_out, indices, x.shape[2:])
+    assert grad_x.dtype == x.dtype
+    np.testing.assert_allclose(grad_x, naive_backward(grad_out, indices, x.shape[2:]), rtol=1e-6)
+    return out, indices, grad_x
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_ties_pick_first_maximum(dtype):
+    x = np.array([[0, 5, 5], [5, 1, 5], [5, 5, 5]], dtype).reshape(1, 1, 3, 3)
+    out, indices, _ = check_against_naive(x, (2, 2), (1, 1), (0, 0))
+    np.testing.assert_array_equal(out[0, 0], [[5, 5], [5, 5]])
+    np.testing.assert_array_equal(indices[0, 0], [[1, 1], [3, 5]])
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_nan_propagates_with_last_nan_index(dtype):
+    x = np.array([[1, np.nan, 9, np.nan, 2, 3, 7, 4]], dtype).reshape(1, 1, 1, 8)
+    out, indices, _ = check_against_naive(x, (1, 4), (1, 4), (0, 0))
+    assert np.isnan(out[0, 0, 0, 0]) and out[0, 0, 0, 1] == 7
+    np.testing.assert_array_equal(indices[0, 0, 0], [3, 6])
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_overlapping_windows_accumulate_gradient(dtype):
+    x = np.array([[1, 2, 3], [4, 9, 5], [6, 7, 8]], dtype).reshape(1, 1, 3, 3)
+    out, indices, _ = check_against_naive(x, (2, 2), (1, 1), (0, 0))
+    assert (indices == 4).all()  # the centre wins all four windows
+    grad_x = max_pool2d_backward(np.array([1, 2, 3, 4], dtype).reshape(1, 1, 2, 2), indices, (3, 3))
+    expected = np.zeros((3, 3))
+    expected[1, 1] = 10
+    np.testing.assert_array_equal(grad_x[0, 0], expected)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_ceil_mode_edge_windows(dtype):
+    x = np.arange(25, dtype=dtype).reshape(1, 1, 5, 5)
+    out, indices, _ = check_against_naive(x, (2, 2), (2, 2), (0, 0), (1, 1), True)
+    assert out.shape == (1, 1, 3, 3)  # the third row / column windows are partial
+    np.testing.assert_array_equal(out[0, 0, 2], [21, 23, 24])
+    np.testing.assert_array_equal(indices[0, 0, 2], [21, 23, 24])
+    # ceil window that would start in the right padding is dropped: 5 -> 2 windows, not 3
+    out, _, _ = check_against_naive(x, (3, 3), (3, 3), (1, 1), (1, 1), True)
+    assert out.shape == (1, 1, 2, 2)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_padding_never_wins(dtype):
+    x = -1 - np.random.default_rng(0).random((2, 3, 4, 5)).astype(dtype)
+    out, indices, _ = check_against_naive(x, (3, 3), (2, 2), (1, 1))
+    assert np.isfinite(out).all() and (indices >= 0).all() and (indices < 20).all()
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_dilation(dtype):
+    x = np.arange(16, dtype=dtype).reshape(1, 1, 4, 4) % 7
+    out, indices, _ = check_against_naive(x, (2, 2), (1, 1), (1, 1), (2, 2))
+    # window (0, 0) taps rows -1, 1 and columns -1, 1: only x[1, 1] = 5 is inside
+    assert out[0, 0, 0, 0] == 5 and indices[0, 0, 0, 0] == 5
+    check_against_naive(x, (2, 3), (2, 1), (1, 1), (3, 2), True)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_window_entirely_in_padding(dtype):
+    # rows: taps -1 and 2 of a 2-row input are both padding (PyTorch accepts this configuration)
+    x = np.array([[1], [2]], dtype).reshape(1, 1, 2, 1)
+    out, indices, grad_x = check_against_naive(x, (2, 1), (3, 1), (1, 0), (3, 1))
+    assert out[0, 0, 0, 0] == -np.inf and indices[0, 0, 0, 0] == 2  # PyTorch's values
+    assert not grad_x.any()
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_one_dimensional_kernel(dtype):
+    x = np.random.default_rng(2).standard_normal((2, 3, 1, 11)).astype(dtype)
+    out, _, _ = check_against_naive(x, (1, 3), (1, 2), (0, 1), (1, 2), True)
+    assert out.shape == (2, 3, 1, 5)
+
+
+def has_all_padding_window(size, kernel, stride, pad, dilation, ceil_mode):
+    return any(
+        all(not 0 <= o * stride - pad + j * dilation < size for j in range(kernel))
+        for o in range(pool_output_size(size, kernel, stride, pad, dilation, ceil_mode))
+    )
+
+
+def random_configs(count, seed, all_padding_windows=True):
+    """(shape, kernel, stride, padding, dilation, ceil_mode) that PyTorch accepts; every fourth is
+    a 1-D pooling (H = 1, kernel (1, k)). ``all_padding_windows=False`` leaves out configurations
+    with a window entirely in the padding (PyTorch's backward writes out of bounds for those)."""
+    rng = np.random.default_rng(seed)
+    while count:
+        kernel, stride, dilation = (tuple(int(v) for v in rng.integers(1, 4, 2)) for _ in range(3))
+        padding = tuple(int(rng.integers(0, k // 2 + 1)) for k in kernel)
+        shape = (int(rng.integers(1, 3)), int(rng.integers(1, 4))) + tuple(int(v) for v in rng.integers(1, 10, 2))
+        if count % 4 == 0:
+            shape, kernel, stride, padding, dilation = shape[:2] + (1, shape[3]), (1, kernel[1]), \
+                (1, stride[1]), (0, padding[1]), (1, dilation[1])
+        ceil_mode = bool(rng.integers(2))
+        axes = [args + (ceil_mode,) for args in zip(shape[2:], kernel, stride, padding, dilation)]
+        if min(pool_output_size(*axis) for axis in axes) < 1:
+            continue
+        if not all_padding_windows and any(has_all_padding_window(*axis) for axis in axes):
+            continue
+        count -= 1
+        yield shape, kernel, stride, padding, dilation, ceil_mode
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_random_configs_against_naive(dtype):
+    rng = np.random.default_rng(3)
+    for shape, *params in random_configs(25, seed=4):
+        check_against_naive(rng.standard_normal(shape).astype(dtype), *params)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_matches_torch(dtype):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(5)
+    for shape, kernel, stride, padding, dilation, ceil_mode in random_configs(100, 6, False):
+        # rounding to a coarse grid makes ties common, exercising the first-maximum rule
+        x = np.round(rng.standard_normal(shape) * 2).astype(dtype)
+        out, indices = max_pool2d_forward(x, kernel, stride, padding, dilation, ceil_mode)
+        tx = torch.from_numpy(x).requires_grad_()
+        t_out, t_indices = torch.nn.functional.max_pool2d(
+            tx, kernel, stride, padding, dilation, ceil_mode, return_indices=True)
+        np.testing.assert_array_equal(out, t_out.detach().numpy())
+        np.testing.assert_array_equal(indices, t_indices.numpy())
+        grad_out = rng.standard_normal(out.shape).astype(dtype)
+        t_out.backward(torch.from_numpy(grad_out))
+        np.testing.assert_allclose(max_pool2d_backward(grad_out, indices, shape[2:]),
+                                   tx.grad.numpy(), rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_identical_across_thread_counts(dtype, thread_counts):
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal((3, 5, 17, 19)).astype(dtype)
+    grad_out = rng.standard_normal((3, 5, 9, 10)).astype(dtype)
+    results = []
+    for n in thread_counts:
+        numba.set_num_threads(n)
+        out, indices = max_pool2d_forward(x, (3, 3), (2, 2), (1, 1), (1, 1), True)
+        results.append((out, indices, max_pool2d_backward(grad_out, indices, (17, 19))))
+    for result in results[1:]:
+        for a, b in zip(results[0], result):
+            assert np.array_equal(a, b)
