@@ -1,1 +1,62 @@
-"""minigrad"""
+"""minigrad: a from-scratch autograd and neural-network framework with PyTorch's API.
+
+``import minigrad as torch`` and PyTorch tensor code runs unchanged. See README.md for the map.
+"""
+from . import _tensor_methods
+from ._creation import (arange, as_tensor, bernoulli, empty, empty_like, eye, from_numpy, full, full_like,
+                        linspace, normal, ones, ones_like, rand, rand_like, randint, randint_like, randn,
+                        randn_like, randperm, tensor, zeros, zeros_like)
+from ._device import device
+from ._dtype import (bool, double, dtype, float, float16, float32, float64, get_default_dtype, half, int,
+                     int8, int16, int32, int64, long, promote_types, set_default_dtype, short, uint8)
+from ._random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed,
+                      set_rng_state)
+from ._tensor import Size, Tensor
+from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .functions.arithmetic import (add, div, divide, multiply, mul, neg, negative, pow, square, sub,
+                                   subtract, true_divide)
+from .functions.comparison import (allclose, bitwise_not, eq, equal, floor_divide, fmod, ge, greater,
+                                   greater_equal, gt, isclose, isfinite, isinf, isnan, le, less, less_equal,
+                                   logical_and, logical_not, logical_or, logical_xor, lt, ne, not_equal,
+                                   remainder, sign)
+from .functions.conversion import clone
+from .functions.indexing import gather, index_select, masked_fill
+from .functions.matmul import bmm, dot, matmul, mm, mv
+from .functions.reduction import (all, any, argmax, argmin, count_nonzero, logsumexp, max, mean, min,
+                                  prod, std, sum, var)
+from .functions.selection import clamp, clip, maximum, minimum, where
+from .functions.shape import (broadcast_to, cat, chunk, concat, concatenate, expand, flatten, flip, movedim,
+                              narrow, permute, repeat, reshape, select, split, squeeze, stack, t,
+                              transpose, unbind, unflatten, unsqueeze)
+from .functions.softmax import log_softmax, softmax
+from .functions.unary import (abs, absolute, ceil, cos, exp, floor, log, reciprocal, relu, round, rsqrt,
+                              sigmoid, sin, sqrt, tanh, trunc)
+
+from . import accelerator, autograd, cuda  # noqa: E402  (submodules, as torch.cuda)
+
+_tensor_methods.bind()
+
+__version__ = "0.1.0"
+
+
+def is_tensor(obj) -> "bool":
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(input: Tensor) -> "bool":
+    return input.dtype.is_floating_point
+
+
+def numel(input: Tensor) -> "int":
+    return input.numel()
+
+
+def __getattr__(name: str):
+    # Heavier subpackages load on first use, keeping ``import minigrad`` fast.
+    import importlib
+
+    if name in ("nn", "optim", "utils", "vision"):
+        return importlib.import_module(f".{name}", __name__)
+    if name in ("save", "load"):
+        return getattr(importlib.import_module(".serialization", __name__), name)
+    raise AttributeError(f"module 'minigrad' has no attribute '{name}'")

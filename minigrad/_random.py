@@ -1,0 +1,103 @@
+"""Random number generators: ``Generator``, ``manual_seed`` and the default generator.
+
+Every random op (``rand``, ``randn``, dropout masks, ``randperm``, DataLoader shuffling) draws from
+a ``Generator`` — the default one unless a ``generator=`` is passed — so ``manual_seed(s)`` makes a
+whole run repeat.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+class Generator:
+    """A seeded stream of random numbers (numpy's PCG64 inside), as ``torch.Generator``."""
+
+    def __init__(self, device="cpu"):
+        self.device = device
+        self._initial_seed = int(np.random.SeedSequence().entropy % (2 ** 63))
+        self._numpy = np.random.Generator(np.random.PCG64(self._initial_seed))
+
+    def manual_seed(self, seed: int) -> "Generator":
+        seed = int(seed)
+        self._initial_seed = seed
+        self._numpy = np.random.Generator(np.random.PCG64(seed % (2 ** 64)))
+        return self
+
+    def seed(self) -> int:
+        """Reseed from fresh entropy and return the new seed."""
+        self.manual_seed(int(np.random.SeedSequence().entropy % (2 ** 63)))
+        return self._initial_seed
+
+    def initial_seed(self) -> int:
+        return self._initial_seed
+
+    def get_state(self) -> dict:
+        return self._numpy.bit_generator.state
+
+    def set_state(self, state: dict) -> "Generator":
+        self._numpy.bit_generator.state = state
+        return self
+
+    @property
+    def numpy(self) -> np.random.Generator:
+        """The numpy generator that does the drawing."""
+        return self._numpy
+
+
+default_generator = Generator()
+
+
+def manual_seed(seed: int) -> Generator:
+    """Seed the default generator; returns it, as PyTorch."""
+    return default_generator.manual_seed(seed)
+
+
+def seed() -> int:
+    return default_generator.seed()
+
+
+def initial_seed() -> int:
+    return default_generator.initial_seed()
+
+
+def get_rng_state() -> dict:
+    return default_generator.get_state()
+
+
+def set_rng_state(state: dict) -> None:
+    default_generator.set_state(state)
+
+
+def numpy_generator(generator: Generator | None) -> np.random.Generator:
+    """The numpy generator to draw from: ``generator``'s, or the default one's."""
+    return (generator or default_generator).numpy
+
+
+def _fill(tensor, values: np.ndarray):
+    """Write random ``values`` into ``tensor`` in place (the ``uniform_`` family of methods)."""
+    tensor._check_inplace()
+    tensor._data[...] = values
+    tensor._version_counter.value += 1
+    return tensor
+
+
+def uniform_(tensor, a: float = 0.0, b: float = 1.0, *, generator=None):
+    return _fill(tensor, numpy_generator(generator).uniform(a, b, tensor.shape))
+
+
+def normal_(tensor, mean: float = 0.0, std: float = 1.0, *, generator=None):
+    return _fill(tensor, numpy_generator(generator).normal(mean, std, tensor.shape))
+
+
+def bernoulli_(tensor, p: float = 0.5, *, generator=None):
+    return _fill(tensor, numpy_generator(generator).random(tensor.shape) < p)
+
+
+def random_(tensor, low: int = 0, high: int | None = None, *, generator=None):
+    if high is None:
+        low, high = 0, low if low else 2 ** 24
+    return _fill(tensor, numpy_generator(generator).integers(low, high, tensor.shape))
+
+
+def exponential_(tensor, lambd: float = 1.0, *, generator=None):
+    return _fill(tensor, numpy_generator(generator).exponential(1 / lambd, tensor.shape))

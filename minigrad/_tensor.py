@@ -1,0 +1,472 @@
+"""The Tensor: a storage array plus what autograd needs to know about it.
+
+A tensor holds its values in ``_data`` (a numpy array on the CPU) and, when it takes part in
+autograd, ``requires_grad``, ``grad_fn`` (the graph node that made it; ``None`` for leaves) and
+``grad``. Math methods (``+``, ``exp``, ``sum``, ...) are attached from the function modules by
+``_tensor_methods.py``, so this file holds only what *is* a tensor: its attributes, conversions,
+in-place updates and ``backward``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import _dtype
+from ._device import CPU, as_device, device, to_storage
+from .autograd import engine
+from .autograd.grad_mode import is_grad_enabled, no_grad
+
+
+class Size(tuple):
+    """A tensor's shape: a tuple that prints as ``minigrad.Size([2, 3])``."""
+
+    def __repr__(self) -> str:
+        return f"minigrad.Size({list(self)})"
+
+    def numel(self) -> int:
+        return int(np.prod(self, dtype=np.int64))
+
+
+class _VersionCounter:
+    """Counts in-place changes to a storage; shared by a tensor and its views."""
+
+    __slots__ = ("value",)
+
+    def __init__(self):
+        self.value = 0
+
+
+class Tensor:
+    """A multi-dimensional array with autograd, as ``torch.Tensor``.
+
+    ``Tensor(data)`` (the legacy constructor) makes a float32 tensor from nested sequences;
+    ``Tensor(2, 3)`` an uninitialised 2x3 one. Prefer :func:`minigrad.tensor`.
+    """
+
+    __slots__ = ("_data", "_device", "requires_grad_flag", "_grad", "grad_fn", "_output_nr",
+                 "_version_counter", "_base", "_accumulator", "_retains_grad", "__weakref__")
+
+    # numpy must hand binary operators over to Tensor (``array * tensor`` -> ``Tensor.__rmul__``).
+    __array_ufunc__ = None
+
+    def __init__(self, *args, device=None):
+        if len(args) == 1 and not isinstance(args[0], int):
+            data = args[0]
+            array = np.asarray(data._data if isinstance(data, Tensor) else data, dtype=np.float32)
+        else:
+            shape = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
+            array = np.empty(tuple(shape), dtype=np.float32)
+        self._init(array, as_device(device))
+
+    def _init(self, array: np.ndarray, dev: device) -> None:
+        self._data = array
+        self._device = dev
+        self.requires_grad_flag = False
+        self._grad = None
+        self.grad_fn = None
+        self._output_nr = 0
+        self._version_counter = _VersionCounter()
+        self._base = None
+        self._accumulator = None
+        self._retains_grad = False
+
+    @classmethod
+    def _from_storage(cls, array: np.ndarray, dev: device | None = None) -> "Tensor":
+        """Wrap a storage array without copying (internal constructor)."""
+        tensor = cls.__new__(cls)
+        tensor._init(array, dev or CPU)
+        return tensor
+
+    def _become_view_of(self, other: "Tensor") -> None:
+        self._base = other._base if other._base is not None else other
+        self._version_counter = other._version_counter
+
+    # ---- attributes -------------------------------------------------------------------------
+    @property
+    def dtype(self) -> _dtype.dtype:
+        return _dtype.from_numpy_dtype(self._data.dtype)
+
+    @property
+    def shape(self) -> Size:
+        return Size(self._data.shape)
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    @property
+    def device(self) -> device:
+        return self._device
+
+    @property
+    def is_cuda(self) -> bool:
+        return self._device.type == "cuda"
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.grad_fn is None
+
+    @property
+    def requires_grad(self) -> bool:
+        return self.requires_grad_flag
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        value = bool(value)
+        if value and not self.dtype.is_floating_point:
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+        if not value and self.grad_fn is not None:
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to use a "
+                "computed variable in a subgraph that doesn't require differentiation use "
+                "var_no_grad = var.detach()."
+            )
+        self.requires_grad_flag = value
+
+    @property
+    def grad(self) -> "Tensor | None":
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: "Tensor | None") -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
+            if value.shape != self.shape:
+                raise RuntimeError(
+                    f"assigned grad has data of a different size: expected {list(self.shape)}, got {list(value.shape)}"
+                )
+            if value.dtype != self.dtype:
+                raise RuntimeError(f"assigned grad has data of a different type: expected {self.dtype}, got {value.dtype}")
+        self._grad = value
+
+    @property
+    def data(self) -> "Tensor":
+        """The same storage as a tensor outside autograd (changes through it are not tracked)."""
+        return Tensor._from_storage(self._data, self._device)
+
+    @data.setter
+    def data(self, value: "Tensor") -> None:
+        if not isinstance(value, Tensor):
+            raise TypeError(f"data must be a Tensor, but got {type(value).__name__}")
+        self._data = value._data
+
+    @property
+    def T(self) -> "Tensor":  # noqa: N802  (PyTorch's name)
+        return self.permute(*reversed(range(self.ndim)))
+
+    @property
+    def mT(self) -> "Tensor":  # noqa: N802
+        return self.transpose(-2, -1)
+
+    @property
+    def _version(self) -> int:
+        return self._version_counter.value
+
+    @property
+    def is_floating_point_dtype(self) -> bool:
+        return self.dtype.is_floating_point
+
+    def is_floating_point(self) -> bool:
+        return self.dtype.is_floating_point
+
+    def is_contiguous(self) -> bool:
+        return self._data.flags.c_contiguous
+
+    def size(self, dim: int | None = None):
+        if dim is None:
+            return self.shape
+        return self._data.shape[_wrap_dim(dim, self.ndim)]
+
+    def dim(self) -> int:
+        return self._data.ndim
+
+    def numel(self) -> int:
+        return int(self._data.size)
+
+    nelement = numel
+
+    def element_size(self) -> int:
+        return self._data.itemsize
+
+    def stride(self, dim: int | None = None):
+        strides = tuple(s // self._data.itemsize for s in self._data.strides)
+        return strides if dim is None else strides[_wrap_dim(dim, self.ndim)]
+
+    # ---- conversions -------------------------------------------------------------------------
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        """The storage array itself (shared, as in PyTorch)."""
+        if self.requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        return self._data.copy() if force else self._data
+
+    def __array__(self, dtype=None, copy=None):
+        if self.requires_grad:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        return self._data if dtype is None else self._data.astype(dtype, copy=False)
+
+    def item(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+        return self._data.reshape(()).item()
+
+    def tolist(self):
+        return self._data.tolist()
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self.dtype.is_floating_point or self.numel() != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    def __bool__(self) -> bool:
+        if self._data.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self.item())
+
+    def __len__(self) -> int:
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self._data.shape[0]))
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __format__(self, spec: str) -> str:
+        return format(self.item(), spec) if self.ndim == 0 and spec else str(self)
+
+    def __repr__(self) -> str:
+        from ._tensor_str import tensor_repr
+
+        return tensor_repr(self)
+
+    def __reduce_ex__(self, protocol):
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                "Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol at the moment."
+            )
+        return (_rebuild_tensor, (type(self), self._data, self.requires_grad))
+
+    # ---- autograd ----------------------------------------------------------------------------
+    def detach(self) -> "Tensor":
+        """A tensor sharing this storage (and its version counter) with no autograd history."""
+        out = Tensor._from_storage(self._data, self._device)
+        out._become_view_of(self)
+        return out
+
+    def detach_(self) -> "Tensor":
+        self.grad_fn, self._output_nr, self.requires_grad_flag = None, 0, False
+        return self
+
+    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def retains_grad(self) -> bool:
+        return self._retains_grad
+
+    def retain_grad(self) -> None:
+        """Ask backward to fill ``.grad`` of this non-leaf tensor too."""
+        if not self.requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is None or self._retains_grad:
+            return
+        import weakref
+
+        node = self.grad_fn
+        node._retained = node._retained or {}
+        node._retained[self._output_nr] = weakref.ref(self)
+        self._retains_grad = True
+
+    def _accumulate_grad(self, grad: np.ndarray) -> None:
+        if self._grad is None:
+            # Copy: the same gradient array may also flow to other tensors (e.g. both sides of +).
+            self._grad = Tensor._from_storage(np.array(grad, dtype=self._data.dtype), self._device)
+        else:
+            self._grad._data += grad
+
+    def backward(self, gradient=None, retain_graph: bool | None = None, create_graph: bool = False,
+                 inputs=None) -> None:
+        """Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (see ``autograd/engine.py``)."""
+        from .autograd import backward
+
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    # ---- copies and casts --------------------------------------------------------------------
+    def to(self, *args, **kwargs) -> "Tensor":
+        """``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(tensor)``; returns self if nothing changes."""
+        target_device, target_dtype, copy = _parse_to(self, args, kwargs)
+        out = self
+        if target_dtype is not None and target_dtype != self.dtype:
+            from .functions.conversion import to_dtype
+
+            out = to_dtype(out, target_dtype)
+        if target_device is not None and target_device != self._device:
+            moved = Tensor._from_storage(to_storage(out._data, target_device), target_device)
+            moved.requires_grad_flag = out.requires_grad
+            out = moved
+        if copy and out is self:
+            out = self.clone()
+        return out
+
+    def type(self, dtype=None):
+        if dtype is None:
+            return f"minigrad.{_LEGACY_NAMES.get(self.dtype.name, 'Tensor')}"
+        return self.to(_dtype.to_dtype(dtype))
+
+    def type_as(self, other: "Tensor") -> "Tensor":
+        return self.to(other.dtype)
+
+    def float(self) -> "Tensor":
+        return self.to(_dtype.float32)
+
+    def double(self) -> "Tensor":
+        return self.to(_dtype.float64)
+
+    def half(self) -> "Tensor":
+        return self.to(_dtype.float16)
+
+    def long(self) -> "Tensor":
+        return self.to(_dtype.int64)
+
+    def int(self) -> "Tensor":
+        return self.to(_dtype.int32)
+
+    def bool(self) -> "Tensor":
+        return self.to(_dtype.bool)
+
+    def cpu(self) -> "Tensor":
+        return self.to(CPU)
+
+    def cuda(self, device=None) -> "Tensor":
+        return self.to(as_device(device if device is not None else "cuda"))
+
+    def contiguous(self) -> "Tensor":
+        return self if self._data.flags.c_contiguous else self.clone()
+
+    # ---- in-place updates --------------------------------------------------------------------
+    def _check_inplace(self) -> None:
+        if not is_grad_enabled():
+            return
+        if self.requires_grad and self.is_leaf:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        if self._base is not None and self._base.requires_grad:
+            raise RuntimeError(
+                "minigrad does not support in-place operations on a view of a tensor that requires "
+                "grad while grad mode is on; use an out-of-place operation or torch.no_grad()"
+            )
+
+    def _inplace(self, fn, *args, **kwargs) -> "Tensor":
+        """Run the out-of-place ``fn(self, *args)`` and write its result into this storage.
+
+        When autograd records, this tensor is re-based onto the result's graph node; the node
+        sees a copy of the old values, since the write below overwrites the storage.
+        """
+        self._check_inplace()
+        recording = is_grad_enabled() and (
+            self.requires_grad or any(isinstance(a, Tensor) and a.requires_grad for a in args)
+        )
+        if recording:
+            before = Tensor._from_storage(self._data.copy(), self._device)
+            before.grad_fn, before._output_nr, before.requires_grad_flag = self.grad_fn, self._output_nr, self.requires_grad
+            result = fn(before, *args, **kwargs)
+        else:
+            with no_grad():
+                result = fn(self, *args, **kwargs)
+        self._write(result)
+        if recording:
+            self.grad_fn, self._output_nr, self.requires_grad_flag = result.grad_fn, result._output_nr, True
+        return self
+
+    def _write(self, result: "Tensor") -> None:
+        """Store ``result`` into this tensor's storage, with PyTorch's shape and cast rules."""
+        if result.shape != self.shape:
+            raise RuntimeError(
+                f"output with shape {list(self.shape)} doesn't match the broadcast shape {list(result.shape)}"
+            )
+        if _dtype._category(result.dtype) > _dtype._category(self.dtype):
+            raise RuntimeError(
+                f"result type {_LEGACY_NAMES[result.dtype.name][:-6]} can't be cast to the desired "
+                f"output type {_LEGACY_NAMES[self.dtype.name][:-6]}"
+            )
+        self._data[...] = result._data
+        self._version_counter.value += 1
+
+    def copy_(self, src, non_blocking: bool = False) -> "Tensor":
+        from .functions.shape import expand
+
+        src = src if isinstance(src, Tensor) else Tensor._from_storage(np.asarray(src))
+        if src.dtype != self.dtype:
+            from .functions.conversion import to_dtype
+
+            src = to_dtype(src, self.dtype)
+        return self._inplace(lambda _, s: expand(s, self.shape), src)
+
+    def fill_(self, value) -> "Tensor":
+        from .functions.selection import where
+
+        value = value.item() if isinstance(value, Tensor) else value
+        keep_nothing = np.zeros((), dtype=bool)
+        return self._inplace(lambda t: where(Tensor._from_storage(keep_nothing), t, value).to(t.dtype))
+
+    def zero_(self) -> "Tensor":
+        return self.fill_(0)
+
+    def __setitem__(self, index, value) -> None:
+        from .functions.indexing import index_put
+
+        self._inplace(index_put, index, value)
+
+
+_LEGACY_NAMES = {
+    "float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor", "int64": "LongTensor",
+    "int32": "IntTensor", "int16": "ShortTensor", "int8": "CharTensor", "uint8": "ByteTensor", "bool": "BoolTensor",
+}
+
+
+def _rebuild_tensor(cls, array: np.ndarray, requires_grad: bool) -> Tensor:
+    tensor = cls.__new__(cls)
+    tensor._init(array, CPU)
+    tensor.requires_grad_flag = requires_grad
+    return tensor
+
+
+def _wrap_dim(dim: int, ndim: int) -> int:
+    """A possibly negative dim as an index in ``range(ndim)``; IndexError as PyTorch otherwise."""
+    bound = max(ndim, 1)  # a 0-d tensor accepts dim 0 and -1, as in PyTorch
+    if not -bound <= dim < bound:
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-bound}, {bound - 1}], but got {dim})"
+        )
+    return dim % bound
+
+
+def _parse_to(tensor: Tensor, args: tuple, kwargs: dict):
+    """Sort ``Tensor.to``'s PyTorch overloads into (device, dtype, copy)."""
+    target_device, target_dtype = kwargs.pop("device", None), kwargs.pop("dtype", None)
+    copy = kwargs.pop("copy", False)
+    kwargs.pop("non_blocking", None)
+    kwargs.pop("memory_format", None)
+    if kwargs:
+        raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
+    for arg in args:
+        if isinstance(arg, Tensor):
+            target_device, target_dtype = arg.device, arg.dtype
+        elif isinstance(arg, (_dtype.dtype, type)) or (arg is not None and not isinstance(arg, (str, device, int))):
+            target_dtype = arg
+        elif isinstance(arg, bool):
+            continue
+        elif arg is not None:
+            target_device = arg
+    return (as_device(target_device) if target_device is not None else None,
+            _dtype.to_dtype(target_dtype) if target_dtype is not None else None, copy)

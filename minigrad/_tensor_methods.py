@@ -1,0 +1,80 @@
+"""Attach the math of ``minigrad.functions`` to Tensor as methods and operators.
+
+``x.exp()`` is ``minigrad.exp(x)``: every method below is the function of the same name with the
+tensor as its first argument, so each op is written once.
+"""
+from __future__ import annotations
+
+from . import _random
+from ._tensor import Tensor
+from .functions import (arithmetic, comparison, conversion, indexing, matmul, reduction, selection,
+                        shape, softmax, unary)
+
+_SAME_NAME = {
+    arithmetic: "add sub mul div pow neg true_divide square subtract multiply divide negative",
+    unary: "exp log sqrt abs absolute sin cos tanh sigmoid relu floor ceil trunc round rsqrt reciprocal",
+    selection: "clamp clip maximum minimum",
+    comparison: ("eq ne lt le gt ge greater greater_equal less less_equal not_equal logical_and "
+                 "logical_or logical_xor logical_not isnan isinf isfinite sign equal allclose isclose "
+                 "floor_divide remainder fmod bitwise_not"),
+    reduction: "sum mean prod var std max min logsumexp argmax argmin all any count_nonzero",
+    matmul: "matmul mm bmm dot mv",
+    shape: ("reshape view permute transpose t movedim expand expand_as broadcast_to repeat squeeze "
+            "unsqueeze flatten unflatten flip split chunk unbind narrow select"),
+    indexing: "gather index_select masked_fill",
+    softmax: "softmax log_softmax",
+    conversion: "clone",
+}
+
+
+def _reflected(fn):
+    return lambda self, other: fn(other, self)
+
+
+def _inplace(fn):
+    def method(self, *args, **kwargs):
+        return self._inplace(fn, *args, **kwargs)
+
+    method.__name__ = fn.__name__ + "_"
+    return method
+
+
+def _view_as(self: Tensor, other: Tensor) -> Tensor:
+    return shape.view(self, *other.shape)
+
+
+def _reshape_as(self: Tensor, other: Tensor) -> Tensor:
+    return shape.reshape(self, *other.shape)
+
+
+def bind() -> None:
+    for module, names in _SAME_NAME.items():
+        for name in names.split():
+            setattr(Tensor, name, getattr(module, name))
+    operators = {
+        "__add__": arithmetic.add, "__sub__": arithmetic.sub, "__mul__": arithmetic.mul,
+        "__truediv__": arithmetic.div, "__pow__": arithmetic.pow, "__matmul__": matmul.matmul,
+        "__floordiv__": comparison.floor_divide, "__mod__": comparison.remainder,
+        "__eq__": comparison.eq, "__ne__": comparison.ne, "__lt__": comparison.lt, "__le__": comparison.le,
+        "__gt__": comparison.gt, "__ge__": comparison.ge, "__and__": comparison.bitwise_and,
+        "__or__": comparison.bitwise_or, "__xor__": comparison.bitwise_xor,
+        "__neg__": arithmetic.neg, "__abs__": unary.abs, "__invert__": comparison.bitwise_not,
+        "__getitem__": indexing.getitem,
+    }
+    for name, fn in operators.items():
+        setattr(Tensor, name, fn)
+    for name, fn in {"__radd__": arithmetic.add, "__rsub__": arithmetic.sub, "__rmul__": arithmetic.mul,
+                     "__rtruediv__": arithmetic.div, "__rpow__": arithmetic.pow,
+                     "__rmatmul__": matmul.matmul, "__rfloordiv__": comparison.floor_divide}.items():
+        setattr(Tensor, name, _reflected(fn))
+    for fn in (arithmetic.add, arithmetic.sub, arithmetic.mul, arithmetic.div, arithmetic.pow,
+               arithmetic.neg, unary.exp, unary.log, unary.sqrt, unary.abs, unary.tanh, unary.sigmoid,
+               unary.relu, unary.floor, unary.ceil, unary.round, selection.clamp, indexing.masked_fill):
+        setattr(Tensor, fn.__name__ + "_", _inplace(fn))
+    Tensor.clip_ = Tensor.clamp_
+    for name, fn in {"__iadd__": arithmetic.add, "__isub__": arithmetic.sub, "__imul__": arithmetic.mul,
+                     "__itruediv__": arithmetic.div, "__ipow__": arithmetic.pow}.items():
+        setattr(Tensor, name, _inplace(fn))
+    Tensor.view_as, Tensor.reshape_as = _view_as, _reshape_as
+    for fn in (_random.uniform_, _random.normal_, _random.bernoulli_, _random.random_, _random.exponential_):
+        setattr(Tensor, fn.__name__, fn)

@@ -1,0 +1,135 @@
+"""The backward pass: walk the graph from the roots in topological order, without recursion.
+
+1. Count, for every node reachable from the roots, how many edges point at it (its dependencies).
+2. Kahn's algorithm: a node runs once all of its consumers have delivered their gradients, so
+   each node's ``backward`` runs exactly once with the *sum* of its output gradients. An explicit
+   stack replaces recursion, so a 100,000-op chain needs no recursion limit.
+3. Each gradient is checked against the input it belongs to: a gradient of a broadcast operand
+   is summed back to the operand's shape here (``sum_to``), so no Function has to do it, and its
+   dtype is cast to the input's.
+4. Unless ``retain_graph``, each node's saved values are freed right after it runs.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .function import _FREED_MESSAGE, AccumulateGrad, Function
+
+
+def sum_to(grad: np.ndarray, shape: tuple) -> np.ndarray:
+    """Sum ``grad`` over the axes along which an operand of ``shape`` was broadcast."""
+    if grad.shape == shape:
+        return grad
+    lead = grad.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and grad.shape[lead + i] != 1
+    )
+    summed = grad.sum(axis=axes, keepdims=True) if axes else grad
+    return summed.reshape(shape)
+
+
+def _checked(grad, node, index: int, edge) -> np.ndarray:
+    _, _, dtype, shape = edge
+    if grad.shape != shape:
+        try:
+            np.broadcast_shapes(shape, grad.shape)
+        except ValueError:
+            raise RuntimeError(
+                f"Function {node.name()} returned an invalid gradient at index {index} - got "
+                f"{list(grad.shape)} but expected shape compatible with {list(shape)}"
+            ) from None
+        grad = sum_to(np.broadcast_to(grad, np.broadcast_shapes(shape, grad.shape)), shape)
+    return grad if grad.dtype == dtype else grad.astype(dtype)
+
+
+def _dependencies(roots) -> dict:
+    """id(node) -> number of edges pointing at it, over the nodes reachable from ``roots``."""
+    counts = {id(r): 0 for r in roots}
+    stack, seen = list(roots), {id(r) for r in roots}
+    while stack:
+        node = stack.pop()
+        for edge in getattr(node, "_edges", ()):
+            if edge is None:
+                continue
+            parent = edge[0]
+            counts[id(parent)] = counts.get(id(parent), 0) + 1
+            if id(parent) not in seen:
+                seen.add(id(parent))
+                stack.append(parent)
+    return counts
+
+
+def _accumulate(buffer: list, index: int, grad) -> None:
+    buffer[index] = grad if buffer[index] is None else buffer[index] + grad
+
+
+def run_backward(roots: list, root_grads: list, retain_graph: bool, capture: dict | None = None) -> None:
+    """Propagate ``root_grads`` (arrays) from ``roots`` ((node, output_nr) pairs) to the leaves.
+
+    With ``capture`` (``{(id(node), output_nr): None}``), gradients reaching those slots are stored
+    there instead of being accumulated into leaves' ``.grad`` (this is ``autograd.grad``).
+    """
+    nodes = [node for node, _ in roots]
+    dependencies = _dependencies(nodes)
+    buffers: dict[int, list] = {}
+    for (node, nr), grad in zip(roots, root_grads):
+        buffer = buffers.setdefault(id(node), [None] * _num_outputs(node))
+        _accumulate(buffer, nr, grad)
+    ready = list({id(n): n for n in nodes if dependencies[id(n)] == 0}.values())
+    while ready:
+        node = ready.pop()
+        grads = buffers.pop(id(node), None) or [None] * _num_outputs(node)
+        if capture is not None:
+            for nr, grad in enumerate(grads):
+                if (id(node), nr) in capture:
+                    capture[(id(node), nr)] = grad
+        if isinstance(node, AccumulateGrad):
+            if capture is None and grads[0] is not None:
+                node.variable._accumulate_grad(grads[0])
+            continue
+        input_grads = _run_node(node, grads, retain_graph) if any(g is not None for g in grads) else ()
+        for index, edge in enumerate(node._edges):
+            if edge is None:
+                continue
+            parent = edge[0]
+            grad = input_grads[index] if index < len(input_grads) else None
+            if grad is not None:
+                buffer = buffers.setdefault(id(parent), [None] * _num_outputs(parent))
+                _accumulate(buffer, edge[1], _checked(grad, node, index, edge))
+            dependencies[id(parent)] -= 1
+            if dependencies[id(parent)] == 0:
+                ready.append(parent)
+
+
+def _num_outputs(node) -> int:
+    return 1 if isinstance(node, AccumulateGrad) else node._num_outputs
+
+
+def _run_node(node: Function, grads: list, retain_graph: bool) -> tuple:
+    if node._freed:
+        raise RuntimeError(_FREED_MESSAGE)
+    for counter, version, (shape, dtype) in node._saved_versions:
+        if counter.value != version:
+            raise RuntimeError(
+                "one of the variables needed for gradient computation has been modified by an "
+                f"inplace operation: [{dtype} {list(shape)}], which is used by {node.name()}; is at "
+                f"version {counter.value}; expected version {version} instead."
+            )
+    _deliver_retained(node, grads)
+    # A node with several outputs may get gradients for only some: the rest are zeros.
+    if any(g is None for g in grads):
+        grads = [np.zeros(out_shape, out_dtype) if g is None else g
+                 for g, (out_shape, out_dtype) in zip(grads, node._output_meta)]
+    result = node._call_backward(tuple(grads))
+    if not retain_graph and node._saved:
+        node._saved, node._freed = (), True
+    return result
+
+
+def _deliver_retained(node: Function, grads: list) -> None:
+    """Set ``.grad`` on non-leaf outputs that asked for it with ``retain_grad()``."""
+    if node._retained:
+        for nr, ref in node._retained.items():
+            tensor = ref()
+            if tensor is not None and grads[nr] is not None:
+                tensor._accumulate_grad(grads[nr])

@@ -1,0 +1,220 @@
+"""Graph nodes: ``Function`` (PyTorch's public API over tensors) and ``ArrayFunction`` (ours, over arrays).
+
+Calling ``SomeFunction.apply(*args)`` runs ``forward`` with recording off and, when grad mode is on
+and an input requires grad, makes the instance (the ``ctx``) a node of the graph: every output
+tensor gets ``grad_fn = ctx``, and ``ctx`` keeps one *edge* per argument — the node that produced
+that input (a Function, or an ``AccumulateGrad`` for a leaf) — never the input tensors themselves,
+so intermediate activations die as soon as nothing else holds them. What backward needs is kept
+with ``ctx.save_for_backward`` and freed by the engine after it is used (see ``engine.py``).
+
+``Function`` subclasses (user code, exactly as in PyTorch) receive and return Tensors.
+``ArrayFunction`` subclasses (every built-in op) receive and return raw storage arrays, so their
+forward and backward read as plain numpy math or a kernel call.
+"""
+from __future__ import annotations
+
+import weakref
+
+import numpy as np
+
+from .grad_mode import is_grad_enabled, no_grad
+
+
+class AccumulateGrad:
+    """The sink node of a leaf tensor: adds incoming gradients into ``variable.grad``."""
+
+    __slots__ = ("variable", "__weakref__")
+
+    def __init__(self, variable):
+        self.variable = variable
+
+    def name(self) -> str:
+        return "AccumulateGrad"
+
+    @staticmethod
+    def for_leaf(tensor) -> "AccumulateGrad":
+        """One accumulator per leaf, held weakly by the leaf and strongly by the graph's edges."""
+        accumulator = tensor._accumulator() if tensor._accumulator is not None else None
+        if accumulator is None:
+            accumulator = AccumulateGrad(tensor)
+            tensor._accumulator = weakref.ref(accumulator)
+        return accumulator
+
+
+class Function:
+    """Base class of differentiable operations; subclass it and define two static methods.
+
+    ``forward(ctx, *args)`` computes the outputs; ``backward(ctx, *grad_outputs)`` returns one
+    gradient per forward argument (``None`` for non-tensor or non-differentiable ones)::
+
+        class Exp(minigrad.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                y = x.exp()
+                ctx.save_for_backward(y)
+                return y
+
+            @staticmethod
+            def backward(ctx, grad):
+                (y,) = ctx.saved_tensors
+                return grad * y
+
+        y = Exp.apply(x)
+    """
+
+    # Bookkeeping lives in slots; whatever forward stores as attributes goes in ``__dict__``.
+    __slots__ = ("needs_input_grad", "_edges", "_num_outputs", "_saved", "_saved_versions",
+                 "_output_meta", "_retained", "_freed", "__dict__", "__weakref__")
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):
+        raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        raise NotImplementedError("You must implement the backward function for custom autograd.Function.")
+
+    # ---- the ctx API used inside forward/backward -------------------------------------------
+    def save_for_backward(self, *values) -> None:
+        """Keep tensors (or, in ArrayFunction, arrays) for backward; freed after backward runs."""
+        self._saved = values
+
+    @property
+    def saved_tensors(self) -> tuple:
+        if self._freed:
+            raise RuntimeError(_FREED_MESSAGE)
+        return self._saved
+
+    def name(self) -> str:
+        return f"{type(self).__name__}Backward"
+
+    def __repr__(self) -> str:
+        return f"<{self.name()} object at {hex(id(self))}>"
+
+    @property
+    def next_functions(self) -> tuple:
+        """((node, output_nr), ...) per forward argument, as PyTorch's ``grad_fn.next_functions``."""
+        return tuple((None, 0) if e is None else (e[0], e[1]) for e in self._edges)
+
+    # ---- running ------------------------------------------------------------------------------
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        from .._tensor import Tensor
+
+        ctx = object.__new__(cls)
+        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
+        ctx._saved, ctx._retained, ctx._freed = (), None, False
+        with no_grad():
+            raw = cls._call_forward(ctx, args, kwargs)
+        is_tuple = isinstance(raw, tuple)
+        outputs = tuple(cls._as_output(r, args) for r in (raw if is_tuple else (raw,)))
+        if is_grad_enabled() and any(ctx.needs_input_grad):
+            ctx._num_outputs = len(outputs)
+            ctx._output_meta = tuple((o.shape, o.dtype.numpy) if isinstance(o, Tensor) else ((), np.float32)
+                                     for o in outputs)
+            ctx._edges = tuple(_edge_to(a) if needs else None for a, needs in zip(args, ctx.needs_input_grad))
+            for index, out in enumerate(outputs):
+                if isinstance(out, Tensor) and out.dtype.is_floating_point:
+                    out.grad_fn, out._output_nr, out.requires_grad = ctx, index, True
+            ctx._saved_versions = _versions_of_saved(ctx._saved, args, outputs)
+        else:
+            ctx._saved = ()  # nothing will run backward: drop what forward saved at once
+        return outputs if is_tuple else outputs[0]
+
+    @classmethod
+    def _call_forward(cls, ctx, args, kwargs):
+        return cls.forward(ctx, *args, **kwargs)
+
+    @staticmethod
+    def _as_output(value, args):
+        from .._tensor import Tensor
+
+        if not isinstance(value, Tensor):
+            return value
+        if any(value is a for a in args):  # an input returned as is: give the output its own identity
+            return value.detach()
+        return value
+
+    def _call_backward(self, grads: tuple) -> tuple:
+        """Engine entry: storage arrays in, storage arrays (or None) out, one per forward argument."""
+        from .._tensor import Tensor
+
+        with no_grad():
+            result = type(self).backward(self, *(Tensor._from_storage(g) for g in grads))
+        result = result if isinstance(result, tuple) else (result,)
+        return tuple(r._data if isinstance(r, Tensor) else r for r in result)
+
+
+class ArrayFunction(Function):
+    """A Function whose forward and backward work on storage arrays (numpy on the CPU).
+
+    Tensor arguments arrive as their arrays; every other argument arrives unchanged. The output
+    (an array, or a tuple of arrays) is wrapped into tensors on the inputs' device. ``ctx.device``
+    tells which kernels to use.
+    """
+
+    __slots__ = ()
+
+    #: PyTorch's name for the backward node, shown in reprs as ``grad_fn=<AddBackward0>``.
+    backward_name: str | None = None
+    #: True for ops whose output may share the first input's storage (view, transpose, basic
+    #: indexing). Such an output shares the input's version counter, so in-place changes through
+    #: either are seen by the saved-value check.
+    is_view: bool = False
+
+    def name(self) -> str:
+        return self.backward_name or f"{type(self).__name__}Backward0"
+
+    @classmethod
+    def _call_forward(cls, ctx, args, kwargs):
+        from .._tensor import Tensor
+
+        device = next((a.device for a in args if isinstance(a, Tensor)), None)
+        ctx.device = device
+        arrays = tuple(a._data if isinstance(a, Tensor) else a for a in args)
+        raw = cls.forward(ctx, *arrays, **kwargs)
+        if isinstance(raw, tuple):
+            return tuple(Tensor._from_storage(r, device) for r in raw)
+        out = Tensor._from_storage(raw, device)
+        if cls.is_view and np.may_share_memory(raw, arrays[0]):
+            out._become_view_of(args[0])
+        return out
+
+    def _call_backward(self, grads: tuple) -> tuple:
+        result = type(self).backward(self, *grads)
+        return result if isinstance(result, tuple) else (result,)
+
+
+_FREED_MESSAGE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after "
+    "they have already been freed). Saved intermediate values of the graph are freed when you call "
+    ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
+    "graph a second time or if you need to access saved tensors after calling backward."
+)
+
+
+def _edge_to(tensor) -> tuple:
+    """(node, output_nr, dtype, shape): where the gradient for ``tensor`` goes, and its expected form."""
+    node = tensor.grad_fn if tensor.grad_fn is not None else AccumulateGrad.for_leaf(tensor)
+    return (node, tensor._output_nr, tensor.dtype.numpy, tensor.shape)
+
+
+def _versions_of_saved(saved: tuple, args: tuple, outputs: tuple) -> tuple:
+    """Version counters of the input/output tensors whose storage was saved, with their values now.
+
+    Backward compares them again: an in-place change in between would make the gradient silently
+    wrong, so the engine raises instead, as PyTorch does.
+    """
+    from .._tensor import Tensor
+
+    if not saved:
+        return ()
+    tensors = [t for t in (*args, *outputs) if isinstance(t, Tensor)]
+    versions = []
+    for value in saved:
+        for t in tensors:
+            if value is t or (isinstance(value, np.ndarray) and value is t._data):
+                versions.append((t._version_counter, t._version_counter.value, t))
+                break
+    # Keep only what the error message needs (shape, dtype), not the tensors themselves.
+    return tuple((counter, value, (tuple(t.shape), t.dtype)) for counter, value, t in versions)

@@ -1,0 +1,62 @@
+"""Shared argument handling: turning operands into tensors, dtype promotion and dims."""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from .. import _dtype
+from .._tensor import Tensor, _wrap_dim
+
+
+def as_operand(value):
+    """Tensors and Python numbers pass as they are; array-likes become tensors."""
+    if isinstance(value, (Tensor, numbers.Number)):
+        return value
+    if isinstance(value, (np.ndarray, np.generic, list, tuple)):
+        return Tensor._from_storage(np.asarray(value))
+    raise TypeError(f"unsupported operand type: expected Tensor or a number, but got {type(value).__name__}")
+
+
+def result_dtype(*operands) -> np.dtype:
+    """The numpy dtype of an op's result, by PyTorch's promotion rules."""
+    return _dtype.result_type(*operands).numpy
+
+
+def floating_dtype(*operands) -> np.dtype:
+    """Like ``result_dtype``, but integers and bools promote to the default float (true division, exp)."""
+    d = _dtype.result_type(*operands)
+    return (d if d.is_floating_point else _dtype.get_default_dtype()).numpy
+
+
+def wrap_dim(dim: int, ndim: int) -> int:
+    return _wrap_dim(_as_int(dim, "dim"), ndim)
+
+
+def wrap_dims(dim, ndim: int) -> tuple:
+    """``dim`` (None, int, or a tuple/list of ints) as a sorted tuple of non-negative axes."""
+    if dim is None:
+        return tuple(range(ndim))
+    dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
+    if not dims:  # PyTorch: an empty dim list reduces over everything
+        return tuple(range(ndim))
+    axes = tuple(wrap_dim(d, ndim) for d in dims)
+    if len(set(axes)) != len(axes):
+        raise RuntimeError(f"dim {axes[0]} appears multiple times in the list of dims")
+    return tuple(sorted(axes))
+
+
+def _as_int(value, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be int, but got {type(value).__name__}")
+    return int(value)
+
+
+def shape_arg(size) -> tuple:
+    """PyTorch's ``*size`` convention: ``f(2, 3)``, ``f((2, 3))`` or ``f([2, 3])`` all mean (2, 3)."""
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = tuple(size[0])
+    shape = tuple(_as_int(s, "size") for s in size)
+    if any(s < 0 for s in shape):
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(shape)}: {list(shape)}")
+    return shape

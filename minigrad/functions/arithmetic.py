@@ -1,0 +1,145 @@
+"""Broadcasting arithmetic: ``+ - * / **`` and negation.
+
+Backward returns each gradient in the broadcast shape of the output; the engine sums it back to
+each operand's shape (``engine.sum_to``). Result dtypes follow PyTorch's promotion, computed once
+in the wrapper and passed to numpy's ufuncs as ``dtype=``, so no operand is copied to cast it.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd.function import ArrayFunction
+from ._operands import as_operand, floating_dtype, result_dtype
+
+
+class Add(ArrayFunction):
+    @staticmethod
+    def forward(ctx, a, b, dtype):
+        return np.add(a, b, dtype=dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, grad, None
+
+
+class Sub(ArrayFunction):
+    @staticmethod
+    def forward(ctx, a, b, dtype):
+        return np.subtract(a, b, dtype=dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, (-grad if ctx.needs_input_grad[1] else None), None
+
+
+class Mul(ArrayFunction):
+    @staticmethod
+    def forward(ctx, a, b, dtype):
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b if ctx.needs_input_grad[0] else None)
+        return np.multiply(a, b, dtype=dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        return (grad * b if ctx.needs_input_grad[0] else None,
+                grad * a if ctx.needs_input_grad[1] else None, None)
+
+
+class Div(ArrayFunction):
+    @staticmethod
+    def forward(ctx, a, b, dtype):
+        out = np.divide(a, b, dtype=dtype)
+        ctx.save_for_backward(b, out if ctx.needs_input_grad[1] else None)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        b, out = ctx.saved_tensors
+        grad_a = grad / b
+        return grad_a, (-grad_a * out if ctx.needs_input_grad[1] else None), None
+
+
+class Pow(ArrayFunction):
+    @staticmethod
+    def forward(ctx, a, b, dtype):
+        out = np.power(a, b, dtype=dtype)
+        ctx.save_for_backward(a, b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b, out = ctx.saved_tensors
+        grad_a = grad_b = None
+        if ctx.needs_input_grad[0]:
+            # d(a^b)/da = b * a^(b-1); written with np.power, not out / a, so a == 0 is fine.
+            grad_a = grad * b * np.power(a, np.subtract(b, 1, dtype=out.dtype), dtype=out.dtype)
+        if ctx.needs_input_grad[1]:
+            # d(a^b)/db = a^b * log(a); PyTorch defines it as 0 where a == 0 and b >= 0.
+            with np.errstate(divide="ignore", invalid="ignore"):
+                grad_b = grad * out * np.log(a, dtype=out.dtype)
+            grad_b = np.where((np.asarray(a) == 0) & (np.asarray(b) >= 0), 0, grad_b).astype(out.dtype)
+        return grad_a, grad_b, None
+
+
+class Neg(ArrayFunction):
+    @staticmethod
+    def forward(ctx, a):
+        return np.negative(a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return -grad
+
+
+def add(input, other, *, alpha=1):
+    """``input + alpha * other`` with broadcasting."""
+    input, other = as_operand(input), as_operand(other)
+    if alpha != 1:
+        other = mul(other, alpha)
+    return Add.apply(input, other, result_dtype(input, other))
+
+
+def sub(input, other, *, alpha=1):
+    """``input - alpha * other`` with broadcasting."""
+    input, other = as_operand(input), as_operand(other)
+    if alpha != 1:
+        other = mul(other, alpha)
+    return Sub.apply(input, other, result_dtype(input, other))
+
+
+def mul(input, other):
+    input, other = as_operand(input), as_operand(other)
+    return Mul.apply(input, other, result_dtype(input, other))
+
+
+def div(input, other, *, rounding_mode=None):
+    """True division (integers give floats), or ``'trunc'`` / ``'floor'`` rounding (no gradient)."""
+    input, other = as_operand(input), as_operand(other)
+    if rounding_mode is None:
+        return Div.apply(input, other, floating_dtype(input, other))
+    from .comparison import _no_grad_binary
+
+    rounders = {"trunc": lambda a, b: np.trunc(a / b), "floor": lambda a, b: np.floor(a / b)}
+    if rounding_mode not in rounders:
+        raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
+    return _no_grad_binary(rounders[rounding_mode], input, other, result_dtype(input, other))
+
+
+def pow(input, exponent):  # noqa: A001  (PyTorch's name)
+    input, exponent = as_operand(input), as_operand(exponent)
+    return Pow.apply(input, exponent, result_dtype(input, exponent))
+
+
+def neg(input):
+    return Neg.apply(input)
+
+
+def true_divide(input, other):
+    return div(input, other)
+
+
+def square(input):
+    return mul(input, input)
+
+
+subtract, multiply, divide, negative = sub, mul, div, neg

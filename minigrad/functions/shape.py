@@ -1,0 +1,331 @@
+"""Shape ops: reshape/view, transpose/permute, expand/repeat, squeeze/unsqueeze, flatten, flip,
+cat/stack, split/chunk. Their backward moves the gradient back into the input's layout.
+
+``reshape``, ``view``, ``transpose``, ``permute``, ``expand`` and friends return views of the
+input's storage when numpy can (``is_view``), as PyTorch does.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .._tensor import Tensor
+from ..autograd.function import ArrayFunction
+from ._operands import shape_arg, wrap_dim, wrap_dims
+
+
+def _infer_shape(shape: tuple, numel: int, current: tuple) -> tuple:
+    """Resolve one ``-1`` in ``shape`` and check the element count, with PyTorch's errors."""
+    if shape.count(-1) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    if any(s < -1 for s in shape):
+        raise RuntimeError(f"invalid shape dimension {min(shape)}")
+    known = math.prod(s for s in shape if s != -1)
+    if -1 in shape:
+        if known == 0 or numel % known:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+        shape = tuple(numel // known if s == -1 else s for s in shape)
+    elif known != numel:
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+    return shape
+
+
+class Reshape(ArrayFunction):
+    backward_name = "ViewBackward0"
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, x, shape, must_view):
+        ctx.shape = x.shape
+        if must_view:
+            try:
+                return x.reshape(shape, copy=False)
+            except ValueError:
+                raise RuntimeError(
+                    "view size is not compatible with input tensor's size and stride (at least one "
+                    "dimension spans across two contiguous subspaces). Use .reshape(...) instead."
+                ) from None
+        return x.reshape(shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.reshape(ctx.shape), None, None
+
+
+def reshape(input: Tensor, *shape) -> Tensor:
+    shape = _infer_shape(shape_arg(shape) if shape and shape != ((),) else (), input.numel(), input.shape)
+    return Reshape.apply(input, shape, False)
+
+
+def view(input: Tensor, *shape) -> Tensor:
+    from .. import _dtype
+
+    if len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
+        raise NotImplementedError("view(dtype) is not supported; use .to(dtype)")
+    shape = _infer_shape(shape_arg(shape) if shape and shape != ((),) else (), input.numel(), input.shape)
+    return Reshape.apply(input, shape, True)
+
+
+class Permute(ArrayFunction):
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, x, axes):
+        ctx.inverse = tuple(np.argsort(axes))
+        return np.transpose(x, axes)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return np.transpose(grad, ctx.inverse), None
+
+
+def permute(input: Tensor, *dims) -> Tensor:
+    dims = tuple(dims[0]) if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims
+    if len(dims) != input.ndim:
+        raise RuntimeError(
+            f"permute(sparse_coo): number of dimensions in the tensor input does not match the length of "
+            f"the desired ordering of dimensions i.e. input.dim() = {input.ndim} is not equal to len(dims) = {len(dims)}"
+        )
+    axes = tuple(wrap_dim(d, input.ndim) for d in dims)
+    if len(set(axes)) != len(axes):
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
+    return Permute.apply(input, axes)
+
+
+def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
+    if input.ndim == 0:
+        return Permute.apply(input, ())
+    axes = list(range(input.ndim))
+    a, b = wrap_dim(dim0, input.ndim), wrap_dim(dim1, input.ndim)
+    axes[a], axes[b] = axes[b], axes[a]
+    return Permute.apply(input, tuple(axes))
+
+
+def t(input: Tensor) -> Tensor:
+    if input.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
+    return Permute.apply(input, tuple(reversed(range(input.ndim))))
+
+
+def movedim(input: Tensor, source, destination) -> Tensor:
+    source = (source,) if isinstance(source, int) else tuple(source)
+    destination = (destination,) if isinstance(destination, int) else tuple(destination)
+    order = np.moveaxis(np.arange(input.ndim), [wrap_dim(s, input.ndim) for s in source],
+                        [wrap_dim(d, input.ndim) for d in destination])
+    return Permute.apply(input, tuple(int(i) for i in order))
+
+
+class Expand(ArrayFunction):
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        return np.broadcast_to(x, shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, None  # the engine sums the broadcast gradient back to x's shape
+
+
+def expand(input: Tensor, *sizes) -> Tensor:
+    """A broadcast view with ``sizes``; -1 keeps a dim, new dims may be added on the left."""
+    sizes = tuple(sizes[0]) if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes
+    if len(sizes) < input.ndim:
+        raise RuntimeError(
+            f"expand(size={list(sizes)}): the number of sizes provided ({len(sizes)}) must be greater "
+            f"or equal to the number of dimensions in the tensor ({input.ndim})"
+        )
+    lead = len(sizes) - input.ndim
+    shape = []
+    for i, s in enumerate(sizes):
+        current = input.shape[i - lead] if i >= lead else None
+        if s == -1:
+            if current is None:
+                raise RuntimeError(f"expand: -1 is not allowed in a leading, non-existing dimension {i}")
+            s = current
+        if current is not None and current != 1 and current != s:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({s}) must match the existing size ({current}) at non-singleton "
+                f"dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(input.shape)}"
+            )
+        shape.append(s)
+    return Expand.apply(input, tuple(shape))
+
+
+def expand_as(input: Tensor, other: Tensor) -> Tensor:
+    return expand(input, *other.shape)
+
+
+def broadcast_to(input: Tensor, size) -> Tensor:
+    return expand(input, *size)
+
+
+class Repeat(ArrayFunction):
+    @staticmethod
+    def forward(ctx, x, repeats):
+        ctx.shape = (1,) * (len(repeats) - x.ndim) + x.shape
+        ctx.repeats = repeats
+        return np.tile(x, repeats)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # Output axis i of size r*s splits into (r, s); summing the r axes adds up the copies.
+        split = [n for pair in zip(ctx.repeats, ctx.shape) for n in pair]
+        summed = grad.reshape(split).sum(axis=tuple(range(0, len(split), 2)))
+        return summed, None
+
+
+def repeat(input: Tensor, *repeats) -> Tensor:
+    repeats = shape_arg(repeats)
+    if len(repeats) < input.ndim:
+        raise RuntimeError(
+            "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor"
+        )
+    return Repeat.apply(input, repeats)
+
+
+def squeeze(input: Tensor, dim=None) -> Tensor:
+    if dim is None:
+        shape = tuple(s for s in input.shape if s != 1)
+    else:
+        axes = wrap_dims(dim, input.ndim) if input.ndim else ()
+        shape = tuple(s for i, s in enumerate(input.shape) if not (i in axes and s == 1))
+    return Reshape.apply(input, shape, False)
+
+
+def unsqueeze(input: Tensor, dim: int) -> Tensor:
+    axis = wrap_dim(dim, input.ndim + 1)
+    shape = input.shape[:axis] + (1,) + input.shape[axis:]
+    return Reshape.apply(input, tuple(shape), False)
+
+
+def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    if input.ndim == 0:
+        return Reshape.apply(input, (1,), False)
+    start, end = wrap_dim(start_dim, input.ndim), wrap_dim(end_dim, input.ndim)
+    if start > end:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    shape = input.shape[:start] + (math.prod(input.shape[start:end + 1]),) + input.shape[end + 1:]
+    return Reshape.apply(input, tuple(shape), False)
+
+
+def unflatten(input: Tensor, dim: int, sizes) -> Tensor:
+    axis = wrap_dim(dim, input.ndim)
+    inner = _infer_shape(tuple(sizes), input.shape[axis], ())
+    return Reshape.apply(input, input.shape[:axis] + inner + input.shape[axis + 1:], False)
+
+
+class Flip(ArrayFunction):
+    @staticmethod
+    def forward(ctx, x, axes):
+        ctx.axes = axes
+        return np.flip(x, axes).copy()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return np.flip(grad, ctx.axes), None
+
+
+def flip(input: Tensor, dims) -> Tensor:
+    return Flip.apply(input, wrap_dims(dims, input.ndim))
+
+
+class Cat(ArrayFunction):
+    @staticmethod
+    def forward(ctx, axis, *arrays):
+        ctx.axis = axis
+        ctx.bounds = np.cumsum([a.shape[axis] for a in arrays])[:-1]
+        return np.concatenate(arrays, axis=axis)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (None, *np.split(grad, ctx.bounds, axis=ctx.axis))
+
+
+def cat(tensors, dim: int = 0) -> Tensor:
+    """Join tensors along an existing dim; 1-D empty tensors are skipped, as PyTorch's legacy rule."""
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+    parts = [t for t in tensors if not (t.ndim == 1 and t.shape[0] == 0)] or tensors[:1]
+    reference = parts[0]
+    if reference.ndim == 0:
+        raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
+    axis = wrap_dim(dim, reference.ndim)
+    for i, t in enumerate(parts):
+        if t.ndim != reference.ndim:
+            raise RuntimeError(
+                f"Tensors must have same number of dimensions: got {reference.ndim} and {t.ndim}"
+            )
+        for d in range(reference.ndim):
+            if d != axis and t.shape[d] != reference.shape[d]:
+                raise RuntimeError(
+                    f"Sizes of tensors must match except in dimension {axis}. Expected size "
+                    f"{reference.shape[d]} but got size {t.shape[d]} for tensor number {i} in the list."
+                )
+    from .. import _dtype
+
+    target = _dtype.result_type(*parts)
+    parts = [t if t.dtype == target else t.to(target) for t in parts]
+    return Cat.apply(axis, *parts)
+
+
+concat = concatenate = cat
+
+
+def stack(tensors, dim: int = 0) -> Tensor:
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    for i, t in enumerate(tensors):
+        if t.shape != tensors[0].shape:
+            raise RuntimeError(
+                f"stack expects each tensor to be equal size, but got {list(tensors[0].shape)} at entry 0 "
+                f"and {list(t.shape)} at entry {i}"
+            )
+    axis = wrap_dim(dim, tensors[0].ndim + 1)
+    return cat([unsqueeze(t, axis) for t in tensors], axis)
+
+
+def split(tensor: Tensor, split_size_or_sections, dim: int = 0) -> tuple:
+    """Split into chunks of ``split_size`` (the last may be smaller) or into the given sizes."""
+    axis = wrap_dim(dim, tensor.ndim)
+    length = tensor.shape[axis]
+    if isinstance(split_size_or_sections, int):
+        size = split_size_or_sections
+        if size <= 0 and length > 0:
+            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {length}")
+        sizes = [min(size, length - start) for start in range(0, length, size)] if size else [0]
+    else:
+        sizes = list(split_size_or_sections)
+        if sum(sizes) != length:
+            raise RuntimeError(
+                f"split_with_sizes expects split_sizes to sum exactly to {length} (input tensor's size at "
+                f"dimension {axis}), but got split_sizes={sizes}"
+            )
+    return tuple(narrow(tensor, axis, start, size)
+                 for start, size in zip(np.cumsum([0] + sizes[:-1]).tolist(), sizes))
+
+
+def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    length = input.shape[wrap_dim(dim, input.ndim)]
+    return split(input, max(math.ceil(length / chunks), 1) if length else 1, dim)
+
+
+def unbind(input: Tensor, dim: int = 0) -> tuple:
+    axis = wrap_dim(dim, input.ndim)
+    return tuple(select(input, axis, i) for i in range(input.shape[axis]))
+
+
+def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
+    axis = wrap_dim(dim, input.ndim)
+    index = (slice(None),) * axis + (slice(start, start + length),)
+    return input[index]
+
+
+def select(input: Tensor, dim: int, index: int) -> Tensor:
+    axis = wrap_dim(dim, input.ndim)
+    return input[(slice(None),) * axis + (index,)]

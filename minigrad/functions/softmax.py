@@ -1,0 +1,58 @@
+"""softmax and log_softmax along a dim, through the fused kernels in ``kernels/softmax.py``."""
+from __future__ import annotations
+
+from .. import _dtype
+from .._device import kernel_module
+from .._tensor import Tensor
+from ..autograd.function import ArrayFunction
+from ._operands import wrap_dim
+
+
+class Softmax(ArrayFunction):
+    @staticmethod
+    def forward(ctx, x, dim):
+        out = kernel_module("softmax", ctx.device).softmax_forward(x, dim)
+        ctx.save_for_backward(out)
+        ctx.dim = dim
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return kernel_module("softmax", ctx.device).softmax_backward(grad, out, ctx.dim), None
+
+
+class LogSoftmax(ArrayFunction):
+    @staticmethod
+    def forward(ctx, x, dim):
+        out = kernel_module("softmax", ctx.device).log_softmax_forward(x, dim)
+        ctx.save_for_backward(out)
+        ctx.dim = dim
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return kernel_module("softmax", ctx.device).log_softmax_backward(grad, out, ctx.dim), None
+
+
+def _prepare(input: Tensor, dim, dtype) -> tuple:
+    if dim is None:
+        raise TypeError("softmax() missing required argument 'dim' (minigrad, like PyTorch >= 2, needs it)")
+    if dtype is not None:
+        input = input.to(dtype)
+    elif not input.dtype.is_floating_point:
+        input = input.to(_dtype.get_default_dtype())
+    return input, wrap_dim(dim, input.ndim)
+
+
+def softmax(input: Tensor, dim: int | None = None, dtype=None) -> Tensor:
+    """exp(x_i) / sum_j exp(x_j) along ``dim``, computed with the maximum subtracted."""
+    input, axis = _prepare(input, dim, dtype)
+    return Softmax.apply(input, axis)
+
+
+def log_softmax(input: Tensor, dim: int | None = None, dtype=None) -> Tensor:
+    """x_i - logsumexp(x) along ``dim``: exact where log(softmax(x)) would underflow to -inf."""
+    input, axis = _prepare(input, dim, dtype)
+    return LogSoftmax.apply(input, axis)

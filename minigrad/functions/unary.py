@@ -1,0 +1,220 @@
+"""Elementwise math functions of one tensor and their derivatives.
+
+Integer and bool inputs are computed in the default float dtype, as in PyTorch. Each backward
+saves the cheapest thing its derivative needs: the output where f' is a function of f
+(exp, sqrt, tanh, sigmoid), the input otherwise.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _dtype
+from .._tensor import Tensor
+from ..autograd.function import ArrayFunction
+
+
+def _float(a: np.ndarray) -> np.ndarray:
+    return a if a.dtype.kind == "f" else a.astype(_dtype.get_default_dtype().numpy)
+
+
+class Exp(ArrayFunction):
+    @staticmethod
+    def forward(ctx, x):
+        out = np.exp(_float(x))
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * out
+
+
+class Log(ArrayFunction):
+    @staticmethod
+    def forward(ctx, x):
+        x = _float(x)
+        ctx.save_for_backward(x)
+        with np.errstate(divide="ignore", invalid="ignore"):  # log(0) = -inf, log(-1) = nan, as PyTorch
+            return np.log(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        with np.errstate(divide="ignore"):
+            return grad / x
+
+
+class Sqrt(ArrayFunction):
+    @staticmethod
+    def forward(ctx, x):
+        with np.errstate(invalid="ignore"):
+            out = np.sqrt(_float(x))
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        with np.errstate(divide="ignore"):
+            return grad / (2 * out)
+
+
+class Abs(ArrayFunction):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.abs(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * np.sign(x)  # PyTorch's choice: the subgradient at 0 is 0
+
+
+class Sin(ArrayFunction):
+    @staticmethod
+    def forward(ctx, x):
+        x = _float(x)
+        ctx.save_for_backward(x)
+        return np.sin(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * np.cos(x)
+
+
+class Cos(ArrayFunction):
+    @staticmethod
+    def forward(ctx, x):
+        x = _float(x)
+        ctx.save_for_backward(x)
+        return np.cos(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return -grad * np.sin(x)
+
+
+class Tanh(ArrayFunction):
+    @staticmethod
+    def forward(ctx, x):
+        out = np.tanh(_float(x))
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * (1 - out * out)
+
+
+class Sigmoid(ArrayFunction):
+    @staticmethod
+    def forward(ctx, x):
+        x = _float(x)
+        # 1 / (1 + e^-x) overflows for very negative x; e^x / (1 + e^x) for very positive x.
+        # Using e = e^-|x| <= 1 for both halves never overflows.
+        e = np.exp(-np.abs(x))
+        out = np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * out * (1 - out)
+
+
+class Relu(ArrayFunction):
+    @staticmethod
+    def forward(ctx, x):
+        out = np.maximum(x, 0)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * (out > 0)
+
+
+class Rounding(ArrayFunction):
+    """floor / ceil / round / trunc: piecewise constant, so the gradient is zero everywhere."""
+
+    backward_name = "RoundingBackward0"
+
+    @staticmethod
+    def forward(ctx, x, fn):
+        return fn(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return np.zeros_like(grad), None
+
+
+def exp(input: Tensor) -> Tensor:
+    return Exp.apply(input)
+
+
+def log(input: Tensor) -> Tensor:
+    return Log.apply(input)
+
+
+def sqrt(input: Tensor) -> Tensor:
+    return Sqrt.apply(input)
+
+
+def abs(input: Tensor) -> Tensor:  # noqa: A001
+    return Abs.apply(input)
+
+
+def sin(input: Tensor) -> Tensor:
+    return Sin.apply(input)
+
+
+def cos(input: Tensor) -> Tensor:
+    return Cos.apply(input)
+
+
+def tanh(input: Tensor) -> Tensor:
+    return Tanh.apply(input)
+
+
+def sigmoid(input: Tensor) -> Tensor:
+    return Sigmoid.apply(input)
+
+
+def relu(input: Tensor) -> Tensor:
+    return Relu.apply(input)
+
+
+def floor(input: Tensor) -> Tensor:
+    return Rounding.apply(input, np.floor)
+
+
+def ceil(input: Tensor) -> Tensor:
+    return Rounding.apply(input, np.ceil)
+
+
+def trunc(input: Tensor) -> Tensor:
+    return Rounding.apply(input, np.trunc)
+
+
+def round(input: Tensor, *, decimals: int = 0) -> Tensor:  # noqa: A001
+    return Rounding.apply(input, lambda a: np.round(a, decimals))  # half to even, as PyTorch
+
+
+def rsqrt(input: Tensor) -> Tensor:
+    return reciprocal(sqrt(input))
+
+
+def reciprocal(input: Tensor) -> Tensor:
+    from .arithmetic import div
+
+    return div(1.0, input)
+
+
+absolute = abs

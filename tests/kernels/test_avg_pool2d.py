@@ -1,0 +1,161 @@
+"""avg_pool2d_forward / avg_pool2d_backward against a naive loop, named divisor cases, and PyTorch."""
+import numba
+import numpy as np
+import pytest
+
+from minigrad.kernels.avg_pool2d import avg_pool2d_backward, avg_pool2d_forward
+from minigrad.kernels.pool_output_size import pool_output_size
+
+DTYPES = [np.float32, np.float64]
+
+
+def naive_windows(input_hw, kernel, stride, padding, ceil_mode, count_include_pad, divisor_override):
+    """Yield (oh, ow, rows, cols, divisor): the real input rows / columns summed by each window and
+    its divisor, found by laying the window on the padded axis [0, H + 2 * pad) and counting."""
+    (H, W), (kh, kw), (sh, sw), (ph, pw) = input_hw, kernel, stride, padding
+    OH = pool_output_size(H, kh, sh, ph, 1, ceil_mode)
+    OW = pool_output_size(W, kw, sw, pw, 1, ceil_mode)
+    for oh in range(OH):
+        padded_rows = [r for r in range(oh * sh, oh * sh + kh) if r < H + 2 * ph]
+        rows = [r - ph for r in padded_rows if ph <= r < ph + H]
+        for ow in range(OW):
+            padded_cols = [s for s in range(ow * sw, ow * sw + kw) if s < W + 2 * pw]
+            cols = [s - pw for s in padded_cols if pw <= s < pw + W]
+            if divisor_override:
+                divisor = divisor_override
+            elif count_include_pad:
+                divisor = len(padded_rows) * len(padded_cols)
+            else:
+                divisor = len(rows) * len(cols)
+            yield oh, ow, rows, cols, divisor
+
+
+def naive_forward(x, *params):
+    N, C, H, W = x.shape
+    windows = list(naive_windows((H, W), *params))
+    out = np.zeros((N, C, windows[-1][0] + 1, windows[-1][1] + 1))
+    for oh, ow, rows, cols, divisor in windows:
+        if rows and cols:
+            out[:, :, oh, ow] = x[:, :, rows][:, :, :, cols].sum(axis=(2, 3)) / divisor
+    return out
+
+
+def naive_backward(grad_out, input_hw, *params):
+    grad_x = np.zeros(grad_out.shape[:2] + tuple(input_hw))
+    for oh, ow, rows, cols, divisor in naive_windows(input_hw, *params):
+        for r in rows:
+            for s in cols:
+                grad_x[:, :, r, s] += grad_out[:, :, oh, ow] / divisor
+    return grad_x
+
+
+def check_against_naive(x, *params):
+    """params: kernel, stride, padding, ceil_mode, count_include_pad, divisor_override."""
+    out = avg_pool2d_forward(x, *params)
+    assert out.dtype == x.dtype
+    np.testing.assert_allclose(out, naive_forward(x.astype(np.float64), *params), rtol=1e-5, atol=1e-6)
+    grad_out = np.random.default_rng(1).standard_normal(out.shape).astype(x.dtype)
+    grad_x = avg_pool2d_backward(grad_out, x.shape[2:], *params)
+    assert grad_x.dtype == x.dtype
+    np.testing.assert_allclose(grad_x, naive_backward(grad_out, x.shape[2:], *params), rtol=1e-5, atol=1e-6)
+    return out, grad_x
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_count_include_pad(dtype):
+    x = np.ones((1, 1, 3, 3), dtype)
+    out, _ = check_against_naive(x, (3, 3), (1, 1), (1, 1), False, True, None)
+    np.testing.assert_allclose(out[0, 0], np.array([[4, 6, 4], [6, 9, 6], [4, 6, 4]]) / 9, rtol=1e-6)
+    out, _ = check_against_naive(x, (3, 3), (1, 1), (1, 1), False, False, None)
+    np.testing.assert_array_equal(out[0, 0], np.ones((3, 3)))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_ceil_mode_window_clipped_to_right_padding(dtype):
+    # last window: rows 5..7 -> clipped to H + pad = 7 (rows 5, 6), of which only row 5 is input
+    x = np.ones((1, 1, 6, 6), dtype)
+    out, _ = check_against_naive(x, (3, 3), (2, 2), (1, 1), True, True, None)
+    assert out.shape == (1, 1, 4, 4)
+    assert out[0, 0, 3, 3] == np.float32(0.25) and out[0, 0, 3, 1] == np.float32(0.5)
+    out, _ = check_against_naive(x, (3, 3), (2, 2), (1, 1), True, False, None)
+    assert (out == 1).all()
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_divisor_override(dtype):
+    x = np.arange(16, dtype=dtype).reshape(1, 1, 4, 4)
+    out, grad_x = check_against_naive(x, (2, 2), (2, 2), (1, 1), True, False, 3)
+    assert out[0, 0, 0, 0] == np.float32(0 / 3) and out[0, 0, 1, 1] == dtype(5 + 6 + 9 + 10) / 3
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_overlapping_windows_accumulate_gradient(dtype):
+    _, grad_x = check_against_naive(np.zeros((1, 1, 3, 3), dtype), (2, 2), (1, 1), (0, 0), False, True, None)
+    grad_x = avg_pool2d_backward(np.ones((1, 1, 2, 2), dtype), (3, 3), (2, 2), (1, 1), (0, 0))
+    np.testing.assert_array_equal(grad_x[0, 0], np.array([[1, 2, 1], [2, 4, 2], [1, 2, 1]]) / 4)
+
+
+def random_configs(count, seed):
+    """(shape, kernel, stride, padding, ceil_mode, count_include_pad, divisor_override) that
+    PyTorch accepts; every fourth is a 1-D pooling (H = 1, kernel (1, k))."""
+    rng = np.random.default_rng(seed)
+    while count:
+        kernel, stride = (tuple(int(v) for v in rng.integers(1, 5, 2)) for _ in range(2))
+        padding = tuple(int(rng.integers(0, k // 2 + 1)) for k in kernel)
+        shape = (int(rng.integers(1, 3)), int(rng.integers(1, 4))) + tuple(int(v) for v in rng.integers(1, 10, 2))
+        if count % 4 == 0:
+            shape, kernel, stride, padding = shape[:2] + (1, shape[3]), (1, kernel[1]), (1, stride[1]), (0, padding[1])
+        ceil_mode, count_include_pad = (bool(v) for v in rng.integers(2, size=2))
+        divisor_override = int(rng.integers(1, 6)) if rng.random() < 0.25 else None
+        if min(pool_output_size(*axis, 1, ceil_mode) for axis in zip(shape[2:], kernel, stride, padding)) < 1:
+            continue
+        count -= 1
+        yield shape, kernel, stride, padding, ceil_mode, count_include_pad, divisor_override
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_random_configs_against_naive(dtype):
+    rng = np.random.default_rng(2)
+    for shape, *params in random_configs(25, seed=3):
+        check_against_naive(rng.standard_normal(shape).astype(dtype), *params)
+
+
+def test_backward_is_adjoint_of_forward():
+    rng = np.random.default_rng(4)
+    for shape, *params in random_configs(40, seed=5):
+        x = rng.standard_normal(shape)
+        out = avg_pool2d_forward(x, *params)
+        grad_out = rng.standard_normal(out.shape)
+        np.testing.assert_allclose(np.sum(grad_out * out),
+                                   np.sum(x * avg_pool2d_backward(grad_out, shape[2:], *params)), rtol=1e-10)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_matches_torch(dtype):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(6)
+    tol = dict(rtol=1e-5, atol=1e-6) if dtype == np.float32 else dict(rtol=1e-12, atol=1e-12)
+    for shape, *params in random_configs(100, seed=7):
+        x = rng.standard_normal(shape).astype(dtype)
+        out = avg_pool2d_forward(x, *params)
+        tx = torch.from_numpy(x).requires_grad_()
+        t_out = torch.nn.functional.avg_pool2d(tx, *params)
+        np.testing.assert_allclose(out, t_out.detach().numpy(), **tol)
+        grad_out = rng.standard_normal(out.shape).astype(dtype)
+        t_out.backward(torch.from_numpy(grad_out))
+        np.testing.assert_allclose(avg_pool2d_backward(grad_out, shape[2:], *params), tx.grad.numpy(), **tol)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_identical_across_thread_counts(dtype, thread_counts):
+    rng = np.random.default_rng(8)
+    x = rng.standard_normal((3, 5, 17, 19)).astype(dtype)
+    params = ((3, 3), (2, 2), (1, 1), True, False, None)
+    grad_out = rng.standard_normal((3, 5, 9, 10)).astype(dtype)
+    results = []
+    for n in thread_counts:
+        numba.set_num_threads(n)
+        results.append((avg_pool2d_forward(x, *params), avg_pool2d_backward(grad_out, (17, 19), *params)))
+    for result in results[1:]:
+        for a, b in zip(results[0], result):
+            assert np.array_equal(a, b)
