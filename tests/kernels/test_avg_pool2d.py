@@ -84,13 +84,12 @@ def test_ceil_mode_window_clipped_to_right_padding(dtype):
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_divisor_override(dtype):
     x = np.arange(16, dtype=dtype).reshape(1, 1, 4, 4)
-    out, grad_x = check_against_naive(x, (2, 2), (2, 2), (1, 1), True, False, 3)
-    assert out[0, 0, 0, 0] == np.float32(0 / 3) and out[0, 0, 1, 1] == dtype(5 + 6 + 9 + 10) / 3
+    out, _ = check_against_naive(x, (2, 2), (2, 2), (1, 1), True, False, 3)
+    assert out[0, 0, 0, 1] == dtype(1 + 2) / 3 and out[0, 0, 1, 1] == dtype(5 + 6 + 9 + 10) / 3
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_overlapping_windows_accumulate_gradient(dtype):
-    _, grad_x = check_against_naive(np.zeros((1, 1, 3, 3), dtype), (2, 2), (1, 1), (0, 0), False, True, None)
     grad_x = avg_pool2d_backward(np.ones((1, 1, 2, 2), dtype), (3, 3), (2, 2), (1, 1), (0, 0))
     np.testing.assert_array_equal(grad_x[0, 0], np.array([[1, 2, 1], [2, 4, 2], [1, 2, 1]]) / 4)
 
