@@ -21,9 +21,9 @@ def target_weights(target: np.ndarray, weight: np.ndarray | None, ignore_index: 
     target: int64 (M,), every entry in [0, C) or equal to ignore_index; weight: (C,) or None (ones).
     """
     kept = target != ignore_index
-    if weight is None:
-        return kept.astype(dtype)
-    return np.where(kept, weight.astype(dtype, copy=False)[np.where(kept, target, 0)], 0).astype(dtype)
+    row_weight = np.zeros(target.shape, dtype)
+    row_weight[kept] = 1 if weight is None else weight[target[kept]]
+    return row_weight
 
 
 def nll_loss_forward(
@@ -33,13 +33,14 @@ def nll_loss_forward(
 
     log_probs: (M, C) float32/float64; target: (M,) int64 (class indices in [0, C) or ignore_index);
     weight: (C,) or None. Returns ``(losses, total_weight)``: losses (M,) in log_probs' dtype,
-    ``losses[i] = -w[t_i] * log_probs[i, t_i]`` (0 for ignored rows), and total_weight, a 0-d array
-    of that dtype = sum of w[t_i] over non-ignored rows. Reductions: 'none' -> losses,
+    ``losses[i] = -w[t_i] * log_probs[i, t_i]`` (exactly 0 for ignored rows), and total_weight, a
+    0-d array of that dtype = sum of w[t_i] over non-ignored rows. Reductions: 'none' -> losses,
     'sum' -> losses.sum(), 'mean' -> losses.sum() / total_weight.
     """
+    kept = target != ignore_index
     row_weight = target_weights(target, weight, ignore_index, log_probs.dtype)
-    picked = log_probs[np.arange(target.shape[0]), np.where(row_weight != 0, target, 0)]
-    losses = -row_weight * picked
+    losses = np.zeros(target.shape, log_probs.dtype)
+    losses[kept] = -row_weight[kept] * log_probs[kept, target[kept]]
     return losses, np.asarray(row_weight.sum(dtype=np.float64), log_probs.dtype)
 
 
@@ -53,8 +54,9 @@ def nll_loss_backward(
     ``g`` for 'sum' and ``g / total_weight`` for 'mean'). Result: zeros except
     ``grad[i, t_i] = -grad_losses[i] * w[t_i]`` for non-ignored rows; log_probs' shape and dtype.
     """
-    M = target.shape[0]
+    kept = target != ignore_index
     row_weight = target_weights(target, weight, ignore_index, log_probs.dtype)
+    grad_rows = np.broadcast_to(grad_losses, target.shape)
     grad = np.zeros(log_probs.shape, log_probs.dtype)
-    grad[np.arange(M), np.where(row_weight != 0, target, 0)] = -row_weight * grad_losses
+    grad[kept, target[kept]] = -row_weight[kept] * grad_rows[kept]
     return grad

@@ -1,0 +1,193 @@
+"""Fused, numerically stable cross-entropy (log-softmax + NLL) over logits (M, C), as PyTorch.
+
+The caller moves the class axis last and flattens (N, C, d1, ...) into M = N * d1 * ... rows.
+Each row i has ``lse_i = logsumexp(x_i)`` (max-shifted, float64 sum), so ``-log_softmax =
+lse_i - x_ic`` never overflows. Every case is a weighted cross-entropy against a target
+distribution q_i over the classes, with s = label_smoothing and w the class weights (ones when None):
+
+    loss_i = sum_c q_ic * (lse_i - x_ic)
+    grad_ic = d loss_i / d x_ic = softmax(x_i)_c * Q_i - q_ic,    Q_i = sum_c q_ic
+
+* class-index targets t_i (PyTorch's ``(1 - s) * nll_loss + s / C * smooth_loss``):
+  ``q_ic = (1 - s) * w[t_i] * [c == t_i] + s / C * w[c]``, and q_i = 0 for rows with
+  t_i == ignore_index (their loss and gradient are exactly 0).
+* probability targets p_i (no ignore_index in PyTorch): the target is smoothed first, then weighted:
+  ``q_ic = ((1 - s) * p_ic + s / C) * w[c]``.
+
+Reduction contract (``cross_entropy_forward`` returns the denominator with the losses):
+'none' -> losses; 'sum' -> losses.sum(); 'mean' -> losses.sum() / denominator, where the
+denominator is
+* class indices: the sum of w[t_i] over non-ignored rows (PyTorch divides BOTH the NLL part and the
+  smoothing part by this same total; it is the row count when weight is None);
+* probability targets: M, the number of rows, whatever the weights.
+An empty batch (or all rows ignored) gives 0 / 0 = NaN for 'mean', like PyTorch.
+``cross_entropy_backward`` takes the gradient of the per-row losses: pass ``g`` for 'sum' and
+``g / denominator`` for 'mean' (a scalar is broadcast to every row).
+"""
+import math
+
+import numpy as np
+from numba import njit, prange
+
+from .nll_loss import target_weights
+from .softmax import logsumexp
+
+
+@njit(parallel=True, cache=True)
+def cross_entropy_index_kernel(logits, target, weight, ignore_index, smoothing, losses, lse):
+    """Per-row loss for class-index targets.
+
+    logits: (M, C), C >= 1; target: (M,) int64; weight: (C,) float64; losses: (M,) logits' dtype;
+    lse: (M,) float64 output, ``lse[i] = logsumexp(logits[i])``.
+    ``losses[i] = (1 - s) * w[t] * (lse_i - x_it) + s / C * sum_c w[c] * (lse_i - x_ic)`` with
+    t = target[i] and s = smoothing (the sum is skipped when s == 0); 0 when t == ignore_index.
+    Parallel over rows i; race-free: iteration i writes only ``losses[i]`` and ``lse[i]``.
+    """
+    M, C = logits.shape
+    for i in prange(M):
+        row = logits[i]
+        row_lse = logsumexp(row)
+        lse[i] = row_lse
+        t = target[i]
+        loss = 0.0
+        if t != ignore_index:
+            loss = (1.0 - smoothing) * weight[t] * (row_lse - row[t])
+            if smoothing > 0.0:
+                smooth = 0.0
+                for c in range(C):
+                    smooth += weight[c] * (row_lse - row[c])
+                loss += smoothing / C * smooth
+        losses[i] = loss
+
+
+@njit(parallel=True, cache=True)
+def cross_entropy_index_backward_kernel(grad_losses, logits, lse, target, weight, ignore_index, smoothing,
+                                        grad_logits):
+    """Gradient wrt logits of the per-row losses of ``cross_entropy_index_kernel``.
+
+    grad_losses: (M,); logits, grad_logits: (M, C); lse: (M,) float64; target: (M,) int64;
+    weight: (C,) float64. For a kept row i with t = target[i], s = smoothing, p = softmax(logits[i]):
+    ``grad[i, c] = g_i * (p_c * Q_i - s / C * w[c] - [c == t] * (1 - s) * w[t])`` with
+    ``Q_i = (1 - s) * w[t] + s / C * sum(w)``; ignored rows get 0.
+    Parallel over rows i; race-free: iteration i writes only ``grad_logits[i]``.
+    """
+    M, C = logits.shape
+    weight_sum = 0.0
+    for c in range(C):
+        weight_sum += weight[c]
+    for i in prange(M):
+        t = target[i]
+        if t == ignore_index:
+            grad_logits[i, :] = 0
+            continue
+        g = grad_losses[i]
+        total = (1.0 - smoothing) * weight[t] + smoothing / C * weight_sum
+        for c in range(C):
+            p = math.exp(logits[i, c] - lse[i])
+            grad_logits[i, c] = g * (p * total - smoothing / C * weight[c])
+        grad_logits[i, t] -= g * (1.0 - smoothing) * weight[t]
+
+
+@njit(parallel=True, cache=True)
+def cross_entropy_prob_kernel(logits, probs, weight, smoothing, losses, lse):
+    """Per-row loss for probability targets.
+
+    logits, probs: (M, C), C >= 1, same dtype; weight: (C,) float64; losses: (M,) logits' dtype;
+    lse: (M,) float64 output. ``losses[i] = sum_c q_ic * (lse_i - x_ic)`` with
+    ``q_ic = ((1 - s) * probs[i, c] + s / C) * w[c]``, s = smoothing.
+    Parallel over rows i; race-free: iteration i writes only ``losses[i]`` and ``lse[i]``.
+    """
+    M, C = logits.shape
+    for i in prange(M):
+        row_lse = logsumexp(logits[i])
+        lse[i] = row_lse
+        loss = 0.0
+        for c in range(C):
+            q = ((1.0 - smoothing) * probs[i, c] + smoothing / C) * weight[c]
+            loss += q * (row_lse - logits[i, c])
+        losses[i] = loss
+
+
+@njit(parallel=True, cache=True)
+def cross_entropy_prob_backward_kernel(grad_losses, logits, lse, probs, weight, smoothing, grad_logits):
+    """Gradient wrt logits of the per-row losses of ``cross_entropy_prob_kernel``.
+
+    grad_losses: (M,); logits, probs, grad_logits: (M, C); lse: (M,) float64; weight: (C,) float64.
+    ``grad[i, c] = g_i * (softmax(logits[i])_c * Q_i - q_ic)``, ``Q_i = sum_c q_ic``, q as in the
+    forward kernel.
+    Parallel over rows i; race-free: iteration i writes only ``grad_logits[i]``.
+    """
+    M, C = logits.shape
+    for i in prange(M):
+        total = 0.0
+        for c in range(C):
+            q = ((1.0 - smoothing) * probs[i, c] + smoothing / C) * weight[c]
+            grad_logits[i, c] = q
+            total += q
+        g = grad_losses[i]
+        for c in range(C):
+            p = math.exp(logits[i, c] - lse[i])
+            grad_logits[i, c] = g * (p * total - grad_logits[i, c])
+
+
+def _weights64(weight: np.ndarray | None, num_classes: int) -> np.ndarray:
+    """Class weights as a contiguous float64 (C,) array (ones when None)."""
+    return np.ones(num_classes) if weight is None else np.ascontiguousarray(weight, np.float64)
+
+
+def cross_entropy_forward(
+    logits: np.ndarray, target: np.ndarray, weight: np.ndarray | None = None,
+    ignore_index: int = -100, label_smoothing: float = 0.0,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-row cross-entropy losses, the 'mean' denominator, and the per-row log-sum-exp.
+
+    logits: (M, C) float32/float64. target: either class indices, int64 (M,) with entries in [0, C)
+    or equal to ignore_index, or class probabilities, (M, C) in logits' dtype (then ignore_index is
+    unused; PyTorch requires it negative). weight: (C,) or None; label_smoothing in [0, 1].
+    Returns ``(losses, denominator, lse)``: losses (M,) in logits' dtype (formulas in the module
+    docstring), denominator a 0-d array in logits' dtype (see the reduction contract there), and
+    lse (M,) float64, to be passed to ``cross_entropy_backward``.
+    """
+    M, C = logits.shape
+    logits = np.ascontiguousarray(logits)
+    losses = np.zeros(M, logits.dtype)
+    lse = np.full(M, -np.inf)  # log of an empty sum, kept when C == 0
+    weight64 = _weights64(weight, C)
+    if target.ndim == 1:
+        if logits.size:
+            cross_entropy_index_kernel(logits, np.ascontiguousarray(target, np.int64), weight64,
+                                       int(ignore_index), float(label_smoothing), losses, lse)
+        denominator = target_weights(target, weight, ignore_index, np.float64).sum()
+    else:
+        if logits.size:
+            cross_entropy_prob_kernel(logits, np.ascontiguousarray(target, logits.dtype), weight64,
+                                      float(label_smoothing), losses, lse)
+        denominator = M if logits.size else 0  # PyTorch: numel / C rows, NaN mean when empty
+    return losses, np.asarray(denominator, logits.dtype), lse
+
+
+def cross_entropy_backward(
+    grad_losses: np.ndarray | float, logits: np.ndarray, lse: np.ndarray, target: np.ndarray,
+    weight: np.ndarray | None = None, ignore_index: int = -100, label_smoothing: float = 0.0,
+) -> np.ndarray:
+    """Gradient wrt logits (M, C) of the per-row losses of ``cross_entropy_forward``.
+
+    grad_losses: (M,) gradient of each row's loss, or a scalar broadcast to every row ('sum': g,
+    'mean': g / denominator); lse: the forward's third result; the other arguments as given to the
+    forward. ``grad[i, c] = grad_losses[i] * (softmax(logits[i])_c * Q_i - q_ic)`` (module
+    docstring); same shape and dtype as logits.
+    """
+    M, C = logits.shape
+    logits = np.ascontiguousarray(logits)
+    grad_logits = np.zeros(logits.shape, logits.dtype)
+    if not logits.size:
+        return grad_logits
+    grad_rows = np.ascontiguousarray(np.broadcast_to(np.asarray(grad_losses, logits.dtype), (M,)))
+    weight64 = _weights64(weight, C)
+    if target.ndim == 1:
+        cross_entropy_index_backward_kernel(grad_rows, logits, lse, np.ascontiguousarray(target, np.int64),
+                                            weight64, int(ignore_index), float(label_smoothing), grad_logits)
+    else:
+        cross_entropy_prob_backward_kernel(grad_rows, logits, lse, np.ascontiguousarray(target, logits.dtype),
+                                           weight64, float(label_smoothing), grad_logits)
+    return grad_logits
