@@ -52,11 +52,14 @@ def _as_int(value, name: str) -> int:
     return int(value)
 
 
-def shape_arg(size) -> tuple:
-    """PyTorch's ``*size`` convention: ``f(2, 3)``, ``f((2, 3))`` or ``f([2, 3])`` all mean (2, 3)."""
+def shape_arg(size, infer: bool = False) -> tuple:
+    """PyTorch's ``*size`` convention: ``f(2, 3)``, ``f((2, 3))`` or ``f([2, 3])`` all mean (2, 3).
+
+    With ``infer`` (reshape, view), -1 is allowed and resolved later by the caller.
+    """
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = tuple(size[0])
     shape = tuple(_as_int(s, "size") for s in size)
-    if any(s < 0 for s in shape):
+    if not infer and any(s < 0 for s in shape):
         raise RuntimeError(f"Trying to create tensor with negative dimension {min(shape)}: {list(shape)}")
     return shape

@@ -59,10 +59,10 @@ class MatMul(ArrayFunction):
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         # View vectors as matrices so one formula covers every case, then drop the added axes.
-        if ctx.a_vector:
-            grad = np.expand_dims(grad, -2)
         if ctx.b_vector:
             grad = np.expand_dims(grad, -1)
+        if ctx.a_vector:
+            grad = np.expand_dims(grad, -2)
         grad_a = grad_b = None
         if ctx.needs_input_grad[0]:
             b2 = b[:, None] if ctx.b_vector else b

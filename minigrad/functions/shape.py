@@ -54,7 +54,7 @@ class Reshape(ArrayFunction):
 
 
 def reshape(input: Tensor, *shape) -> Tensor:
-    shape = _infer_shape(shape_arg(shape) if shape and shape != ((),) else (), input.numel(), input.shape)
+    shape = _infer_shape(shape_arg(shape, infer=True), input.numel(), input.shape)
     return Reshape.apply(input, shape, False)
 
 
@@ -63,7 +63,7 @@ def view(input: Tensor, *shape) -> Tensor:
 
     if len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
         raise NotImplementedError("view(dtype) is not supported; use .to(dtype)")
-    shape = _infer_shape(shape_arg(shape) if shape and shape != ((),) else (), input.numel(), input.shape)
+    shape = _infer_shape(shape_arg(shape, infer=True), input.numel(), input.shape)
     return Reshape.apply(input, shape, True)
 
 
