@@ -26,7 +26,11 @@ class _Formatter:
             if nonzero.size:
                 low, high = nonzero.min(), nonzero.max()
                 self.sci = high / low > 1000.0 or high > 1e8 or (not self.whole and low < 1e-4)
-        self.width = max((len(self._text(v)) for v in values.reshape(-1)), default=1)
+        # As PyTorch: a float tensor's width comes from its finite non-zero values only.
+        counted = values.reshape(-1)
+        if self.kind == "f":
+            counted = counted[np.isfinite(counted) & (counted != 0)]
+        self.width = max((len(self._text(v)) for v in counted), default=1)
 
     def _text(self, value) -> str:
         if self.kind == "b":
@@ -59,7 +63,7 @@ def _format(array: np.ndarray, fmt: _Formatter, indent: int, summarize: bool) ->
     if summarize and n > 2 * EDGEITEMS:
         rows = list(range(EDGEITEMS)) + [None] + list(range(n - EDGEITEMS, n))
     if array.ndim == 1:
-        items = ["..." if i is None else fmt(array[i]) for i in rows]
+        items = [" ..." if i is None else fmt(array[i]) for i in rows]
         per_line = max((LINEWIDTH - indent) // (fmt.width + 2), 1)
         lines = [", ".join(items[k:k + per_line]) for k in range(0, len(items), per_line)]
         return "[" + (",\n" + " " * (indent + 1)).join(lines) + "]"

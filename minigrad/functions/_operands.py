@@ -19,14 +19,32 @@ def as_operand(value):
 
 
 def result_dtype(*operands) -> np.dtype:
-    """The numpy dtype of an op's result, by PyTorch's promotion rules."""
+    """The numpy dtype of an op's result, by PyTorch's promotion rules (shapes checked too)."""
+    if len(operands) == 2:
+        check_broadcast(*operands)
     return _dtype.result_type(*operands).numpy
 
 
 def floating_dtype(*operands) -> np.dtype:
     """Like ``result_dtype``, but integers and bools promote to the default float (true division, exp)."""
+    if len(operands) == 2:
+        check_broadcast(*operands)
     d = _dtype.result_type(*operands)
     return (d if d.is_floating_point else _dtype.get_default_dtype()).numpy
+
+
+def check_broadcast(a, b) -> None:
+    """PyTorch's error for operands whose shapes do not broadcast."""
+    shape_a, shape_b = getattr(a, "shape", ()), getattr(b, "shape", ())
+    if shape_a == shape_b:
+        return
+    for offset in range(1, min(len(shape_a), len(shape_b)) + 1):
+        x, y = shape_a[-offset], shape_b[-offset]
+        if x != y and x != 1 and y != 1:
+            raise RuntimeError(
+                f"The size of tensor a ({x}) must match the size of tensor b ({y}) at non-singleton "
+                f"dimension {max(len(shape_a), len(shape_b)) - offset}"
+            )
 
 
 def wrap_dim(dim: int, ndim: int) -> int:
