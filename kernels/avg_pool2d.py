@@ -22,43 +22,43 @@ from .pool_output_size import pool_output_size
 
 
 @njit(cache=True)
-def _divisor(h_count, w_count, oh, ow, divisor_override):
-    """Divisor of window (oh, ow): the override when non-zero, else count_h * count_w."""
-    if divisor_override != 0:
-        return divisor_override
-    return h_count[oh] * w_count[ow]
+def _window(tables, oh, ow, divisor_override):
+    """Rows [h0, h1) and columns [w0, w1) that window (oh, ow) sums, and its divisor: the override
+    when non-zero, else count_h * count_w; 0 marks an empty window (its output is 0, as in PyTorch;
+    no configuration PyTorch accepts produces one)."""
+    h_start, h_stop, h_count, w_start, w_stop, w_count = tables
+    h0, h1, w0, w1 = h_start[oh], h_stop[oh], w_start[ow], w_stop[ow]
+    if h0 >= h1 or w0 >= w1:
+        divisor = 0
+    elif divisor_override != 0:
+        divisor = divisor_override
+    else:
+        divisor = h_count[oh] * w_count[ow]
+    return h0, h1, w0, w1, divisor
 
 
 @njit(parallel=True, cache=True)
-def window_mean_kernel(
-    x, out, h_start, h_stop, h_count, w_start, w_stop, w_count, divisor_override
-):
+def window_mean_kernel(x, out, tables, divisor_override):
     """``out[p, oh, ow] = sum(x[p, h_start[oh]:h_stop[oh], w_start[ow]:w_stop[ow]]) / divisor``.
 
-    x: (P, H, W); out: (P, OH, OW) same dtype; divisor from ``_divisor``; an empty window gives 0
-    (as in PyTorch). The sum accumulates in float64 so float32 inputs lose no precision.
+    x: (P, H, W); out: (P, OH, OW) same dtype; tables and divisor as in ``window_mean`` and
+    ``_window``. The sum accumulates in float64 so float32 inputs lose no precision.
     Parallel over planes p; race-free: iteration p writes only ``out[p]``.
     """
-    P = x.shape[0]
-    OH = h_start.shape[0]
-    OW = w_start.shape[0]
+    P, OH, OW = out.shape
     for p in prange(P):
         for oh in range(OH):
             for ow in range(OW):
-                if h_start[oh] >= h_stop[oh] or w_start[ow] >= w_stop[ow]:
-                    out[p, oh, ow] = 0
-                    continue
+                h0, h1, w0, w1, divisor = _window(tables, oh, ow, divisor_override)
                 total = 0.0
-                for ih in range(h_start[oh], h_stop[oh]):
-                    for iw in range(w_start[ow], w_stop[ow]):
+                for ih in range(h0, h1):
+                    for iw in range(w0, w1):
                         total += x[p, ih, iw]
-                out[p, oh, ow] = total / _divisor(h_count, w_count, oh, ow, divisor_override)
+                out[p, oh, ow] = total / divisor if divisor != 0 else 0.0
 
 
 @njit(parallel=True, cache=True)
-def window_mean_backward_kernel(
-    grad_out, grad_x, h_start, h_stop, h_count, w_start, w_stop, w_count, divisor_override
-):
+def window_mean_backward_kernel(grad_out, grad_x, tables, divisor_override):
     """Adjoint of ``window_mean_kernel``: every element of window (oh, ow) receives
     ``grad_out[p, oh, ow] / divisor``.
 
@@ -66,17 +66,16 @@ def window_mean_backward_kernel(
     Parallel over planes p; race-free: overlapping windows add into shared elements only serially
     inside iteration p, which alone writes ``grad_x[p]``.
     """
-    P = grad_out.shape[0]
-    OH = h_start.shape[0]
-    OW = w_start.shape[0]
+    P, OH, OW = grad_out.shape
     for p in prange(P):
         for oh in range(OH):
             for ow in range(OW):
-                if h_start[oh] >= h_stop[oh] or w_start[ow] >= w_stop[ow]:
+                h0, h1, w0, w1, divisor = _window(tables, oh, ow, divisor_override)
+                if divisor == 0:
                     continue
-                delta = grad_out[p, oh, ow] / _divisor(h_count, w_count, oh, ow, divisor_override)
-                for ih in range(h_start[oh], h_stop[oh]):
-                    for iw in range(w_start[ow], w_stop[ow]):
+                delta = grad_out[p, oh, ow] / divisor
+                for ih in range(h0, h1):
+                    for iw in range(w0, w1):
                         grad_x[p, ih, iw] += delta
 
 
@@ -86,7 +85,7 @@ def window_mean(x: np.ndarray, tables: tuple, divisor_override: int = 0) -> np.n
     N, C, H, W = x.shape
     OH, OW = tables[0].size, tables[3].size
     out = np.empty((N * C, OH, OW), x.dtype)
-    window_mean_kernel(np.ascontiguousarray(x).reshape(N * C, H, W), out, *tables, divisor_override)
+    window_mean_kernel(np.ascontiguousarray(x).reshape(N * C, H, W), out, tables, divisor_override)
     return out.reshape(N, C, OH, OW)
 
 
@@ -98,7 +97,7 @@ def window_mean_backward(
     H, W = input_hw
     grad_x = np.zeros((N * C, H, W), grad_out.dtype)
     window_mean_backward_kernel(
-        np.ascontiguousarray(grad_out).reshape(N * C, OH, OW), grad_x, *tables, divisor_override
+        np.ascontiguousarray(grad_out).reshape(N * C, OH, OW), grad_x, tables, divisor_override
     )
     return grad_x.reshape(N, C, H, W)
 

@@ -34,7 +34,7 @@ def window_max_kernel(x, out, indices, h_start, h_stop, h_step, w_start, w_stop,
     after 0, which may lie past the plane.
     Parallel over planes p; race-free: iteration p writes only ``out[p]`` and ``indices[p]``.
     """
-    P, H, W = x.shape
+    P, W = x.shape[0], x.shape[2]
     OH = h_start.shape[0]
     OW = w_start.shape[0]
     for p in prange(P):
