@@ -47,7 +47,7 @@ def batch_norm_backward_kernel(grad_out, x, mean, invstd, weight, training, grad
         sum_g_centered = 0.0
         for n in range(N):
             for s in range(S):
-                g = float(grad_out[n, c, s])
+                g = np.float64(grad_out[n, c, s])
                 sum_g += g
                 sum_g_centered += g * (x[n, c, s] - m)
         sum_g_xhat = sum_g_centered * r

@@ -52,7 +52,7 @@ def group_norm_backward_kernel(grad_out, x, mean, invstd, weight, grad_x, grad_w
             sum_g = 0.0
             sum_g_centered = 0.0
             for s in range(S):
-                g = float(grad_out[n, c, s])
+                g = np.float64(grad_out[n, c, s])
                 sum_g += g
                 sum_g_centered += g * (x[n, c, s] - m)
             grad_bias_parts[n, c] = sum_g

@@ -62,7 +62,7 @@ def layer_norm_backward_kernel(grad_out, x, mean, invstd, weight, grad_x, grad_w
             sum_h = 0.0
             sum_h_xhat = 0.0
             for d in range(D):
-                g = float(grad_out[i, d])
+                g = np.float64(grad_out[i, d])
                 xhat = (x[i, d] - m) * r
                 grad_weight_parts[k, d] += g * xhat
                 grad_bias_parts[k, d] += g
@@ -77,9 +77,9 @@ def layer_norm_backward_kernel(grad_out, x, mean, invstd, weight, grad_x, grad_w
 
 
 def _as_rows(x: np.ndarray, normalized_shape: tuple[int, ...]) -> np.ndarray:
-    """Contiguous (M, D) view of x, D = prod(normalized_shape) trailing elements."""
-    D = math.prod(normalized_shape)
-    return np.ascontiguousarray(x).reshape(-1, D) if D else np.ascontiguousarray(x).reshape(x.size, 0)
+    """Contiguous (M, D) view of x: D = prod(normalized_shape) trailing elements, M = the rest."""
+    M = math.prod(x.shape[:x.ndim - len(normalized_shape)])
+    return np.ascontiguousarray(x).reshape(M, math.prod(normalized_shape))
 
 
 def _param64(param: np.ndarray | None, D: int, default: float) -> np.ndarray:

@@ -35,7 +35,7 @@ def mean_variance_kernel(x, mean, var):
             mean[b] = np.nan
             var[b] = np.nan
             continue
-        shift = float(x[0, b, 0])
+        shift = np.float64(x[0, b, 0])
         total = 0.0
         total_sq = 0.0
         for a in range(A):
