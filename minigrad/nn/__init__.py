@@ -1,6 +1,5 @@
-"""Neural networks, as ``torch.nn``: ``Module`` and the layers, ``Parameter``, and the
+"""Neural networks, as ``torch.nn``: ``Module`` and the layers, ``Parameter`` and ``Buffer``, and the
 ``functional`` / ``init`` / ``utils`` submodules."""
 from . import functional, init, utils
 from .modules import *  # noqa: F403  (every layer, as torch.nn re-exports torch.nn.modules)
-from .modules.module import Module
-from .parameter import Parameter
+from .parameter import Buffer, Parameter

@@ -421,3 +421,13 @@ def test_parameter_repr_matches_torch():
     torch = pytest.importorskip("torch")
     values = [[0.5, -1.25], [3.0, 4.0]]
     assert repr(nn.Parameter(minigrad.tensor(values))) == repr(torch.nn.Parameter(torch.tensor(values)))
+
+
+def test_buffer_assignment_registers_with_persistence():
+    net = nn.Module()
+    net.running = nn.Buffer(minigrad.zeros(2))
+    net.scratch = nn.Buffer(minigrad.ones(1), persistent=False)
+    assert list(net._buffers) == ["running", "scratch"] and list(net.state_dict()) == ["running"]
+    net.scratch = minigrad.zeros(1)  # a plain tensor keeps the slot's persistence
+    assert list(net.state_dict()) == ["running"]
+    assert repr(nn.Buffer(minigrad.ones(2))) == "tensor([1., 1.])" and not nn.Buffer(minigrad.ones(1)).requires_grad

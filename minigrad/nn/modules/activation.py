@@ -6,66 +6,61 @@ from .. import functional as F
 from .module import Module
 
 
-def _inplace_text(inplace: bool, separator: str = "") -> str:
-    return f"{separator}inplace=True" if inplace else ""
-
-
-class ReLU(Module):
-    """max(x, 0) elementwise; ``inplace=True`` overwrites the input (saving memory)."""
+class _InplaceActivation(Module):
+    """An activation that can overwrite its input (``inplace=True``, saving memory); PyTorch
+    prints the flag only when it is set, after the other arguments."""
 
     def __init__(self, inplace: bool = False):
         super().__init__()
         self.inplace = inplace
+
+    def _arguments_repr(self) -> str:
+        return ""
+
+    def extra_repr(self) -> str:
+        return ", ".join(text for text in (self._arguments_repr(), "inplace=True" if self.inplace else "") if text)
+
+
+class ReLU(_InplaceActivation):
+    """max(x, 0) elementwise."""
 
     def forward(self, input: Tensor) -> Tensor:
         return F.relu(input, inplace=self.inplace)
 
-    def extra_repr(self) -> str:
-        return _inplace_text(self.inplace)
 
-
-class LeakyReLU(Module):
+class LeakyReLU(_InplaceActivation):
     """x if x > 0 else negative_slope * x."""
 
     def __init__(self, negative_slope: float = 1e-2, inplace: bool = False):
-        super().__init__()
+        super().__init__(inplace)
         self.negative_slope = negative_slope
-        self.inplace = inplace
 
     def forward(self, input: Tensor) -> Tensor:
         return F.leaky_relu(input, self.negative_slope, self.inplace)
 
-    def extra_repr(self) -> str:
-        return f"negative_slope={self.negative_slope}" + _inplace_text(self.inplace, ", ")
+    def _arguments_repr(self) -> str:
+        return f"negative_slope={self.negative_slope}"
 
 
-class ELU(Module):
+class ELU(_InplaceActivation):
     """x if x > 0 else alpha * (exp(x) - 1)."""
 
     def __init__(self, alpha: float = 1.0, inplace: bool = False):
-        super().__init__()
+        super().__init__(inplace)
         self.alpha = alpha
-        self.inplace = inplace
 
     def forward(self, input: Tensor) -> Tensor:
         return F.elu(input, self.alpha, self.inplace)
 
-    def extra_repr(self) -> str:
-        return f"alpha={self.alpha}" + _inplace_text(self.inplace, ", ")
+    def _arguments_repr(self) -> str:
+        return f"alpha={self.alpha}"
 
 
-class SiLU(Module):
+class SiLU(_InplaceActivation):
     """x * sigmoid(x)."""
-
-    def __init__(self, inplace: bool = False):
-        super().__init__()
-        self.inplace = inplace
 
     def forward(self, input: Tensor) -> Tensor:
         return F.silu(input, inplace=self.inplace)
-
-    def extra_repr(self) -> str:
-        return _inplace_text(self.inplace)
 
 
 class GELU(Module):
