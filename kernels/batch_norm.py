@@ -122,7 +122,8 @@ def batch_norm_backward(
     grad_weight = np.empty(C)
     grad_bias = np.empty(C)
     weight64 = np.ones(C) if weight is None else np.ascontiguousarray(weight, np.float64)
-    batch_norm_backward_kernel(as_planes(grad_out.astype(x.dtype, copy=False)), x3,
-                               np.ascontiguousarray(mean, np.float64), np.ascontiguousarray(invstd, np.float64), weight64,
-                               bool(training), grad_x, grad_weight, grad_bias)
+    mean, invstd = (np.ascontiguousarray(a, np.float64) for a in (mean, invstd))
+    grad_planes = as_planes(grad_out.astype(x.dtype, copy=False))
+    batch_norm_backward_kernel(grad_planes, x3, mean, invstd, weight64, bool(training),
+                               grad_x, grad_weight, grad_bias)
     return grad_x.reshape(x.shape), grad_weight.astype(x.dtype), grad_bias.astype(x.dtype)

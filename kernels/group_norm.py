@@ -108,9 +108,10 @@ def group_norm_backward(
     grad_weight_parts = np.empty((N, C))
     grad_bias_parts = np.empty((N, C))
     weight64 = np.ones(C) if weight is None else np.ascontiguousarray(weight, np.float64)
-    group_norm_backward_kernel(as_planes(grad_out.astype(x.dtype, copy=False)), x3,
-                               np.ascontiguousarray(mean, np.float64), np.ascontiguousarray(invstd, np.float64),
-                               weight64, grad_x, grad_weight_parts, grad_bias_parts)
+    mean, invstd = (np.ascontiguousarray(a, np.float64) for a in (mean, invstd))
+    grad_planes = as_planes(grad_out.astype(x.dtype, copy=False))
+    group_norm_backward_kernel(grad_planes, x3, mean, invstd, weight64,
+                               grad_x, grad_weight_parts, grad_bias_parts)
     grad_weight = grad_weight_parts.sum(axis=0).astype(x.dtype)
     grad_bias = grad_bias_parts.sum(axis=0).astype(x.dtype)
     return grad_x.reshape(x.shape), grad_weight, grad_bias

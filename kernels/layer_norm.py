@@ -123,9 +123,10 @@ def layer_norm_backward(
     grad_x = np.empty(rows.shape, x.dtype)
     grad_weight_parts = np.zeros((chunks, D))
     grad_bias_parts = np.zeros((chunks, D))
-    layer_norm_backward_kernel(_as_rows(grad_out.astype(x.dtype, copy=False), normalized_shape), rows,
-                               np.ascontiguousarray(mean, np.float64), np.ascontiguousarray(invstd, np.float64),
-                               _param64(weight, D, 1.0), grad_x, grad_weight_parts, grad_bias_parts)
+    mean, invstd = (np.ascontiguousarray(a, np.float64) for a in (mean, invstd))
+    grad_rows = _as_rows(grad_out.astype(x.dtype, copy=False), normalized_shape)
+    layer_norm_backward_kernel(grad_rows, rows, mean, invstd, _param64(weight, D, 1.0),
+                               grad_x, grad_weight_parts, grad_bias_parts)
     grad_weight = grad_weight_parts.sum(axis=0).astype(x.dtype).reshape(normalized_shape)
     grad_bias = grad_bias_parts.sum(axis=0).astype(x.dtype).reshape(normalized_shape)
     return grad_x.reshape(x.shape), grad_weight, grad_bias

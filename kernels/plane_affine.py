@@ -33,5 +33,6 @@ def plane_affine(x: np.ndarray, scale: np.ndarray, shift: np.ndarray) -> np.ndar
     """x (P, S), scale and shift (P,) -> ``x * scale[:, None] + shift[:, None]`` in x's dtype."""
     x = np.ascontiguousarray(x)
     out = np.empty(x.shape, x.dtype)
-    plane_affine_kernel(x, np.ascontiguousarray(scale, np.float64), np.ascontiguousarray(shift, np.float64), out)
+    scale, shift = (np.ascontiguousarray(a, np.float64) for a in (scale, shift))
+    plane_affine_kernel(x, scale, shift, out)
     return out

@@ -86,12 +86,14 @@ def test_backward_matches_finite_differences(shape, training):
     else:
         mean, invstd = running[0], 1 / np.sqrt(running[1] + EPS)
     grad_x, grad_weight, grad_bias = batch_norm_backward(grad_out, x, mean, invstd, weight, training)
-    np.testing.assert_allclose(grad_x, numerical_grad(lambda v: loss(v, weight, bias), x), rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(grad_x, numerical_grad(lambda v: loss(v, weight, bias), x),
+                               rtol=1e-5, atol=1e-7)
     np.testing.assert_allclose(grad_weight, numerical_grad(lambda v: loss(x, v, bias), weight), rtol=1e-6)
     np.testing.assert_allclose(grad_bias, numerical_grad(lambda v: loss(x, weight, v), bias), rtol=1e-6)
     # affine off: weight taken as ones, the weight/bias gradients are still returned
     grad_x_plain, _, grad_bias_plain = batch_norm_backward(grad_out, x, mean, invstd, None, training)
-    np.testing.assert_allclose(grad_x_plain, numerical_grad(lambda v: loss(v, None, None), x), rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(grad_x_plain, numerical_grad(lambda v: loss(v, None, None), x),
+                               rtol=1e-5, atol=1e-7)
     np.testing.assert_allclose(grad_bias_plain, grad_bias, rtol=1e-12)
 
 
@@ -107,7 +109,8 @@ def test_torch_parity(dtype, affine):
         for training in (True, False):
             running_mean = rng.standard_normal(C).astype(dtype)
             running_var = rng.uniform(0.5, 2.0, C).astype(dtype)
-            xt, wt, bt = (None if a is None else torch.from_numpy(a).requires_grad_() for a in (x, weight, bias))
+            xt, wt, bt = (None if a is None else torch.from_numpy(a).requires_grad_()
+                          for a in (x, weight, bias))
             rm, rv = torch.from_numpy(running_mean.copy()), torch.from_numpy(running_var.copy())
             ref = torch.nn.functional.batch_norm(xt, rm, rv, wt, bt, training, momentum=1.0, eps=EPS)
             ref.backward(torch.from_numpy(grad_out))

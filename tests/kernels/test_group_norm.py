@@ -74,9 +74,10 @@ def test_backward_matches_finite_differences(shape, groups):
     for w in (weight, None):
         _, mean, invstd = group_norm_forward(x, groups, w, bias, EPS)
         grad_x, grad_weight, grad_bias = group_norm_backward(grad_out, x, mean, invstd, w)
-        np.testing.assert_allclose(grad_x, numerical_grad(lambda v: loss(v, w, bias), x), rtol=1e-5, atol=1e-7)
-        np.testing.assert_allclose(grad_weight, numerical_grad(lambda v: loss(x, v, bias),
-                                                               np.ones(shape[1]) if w is None else w), rtol=1e-6)
+        np.testing.assert_allclose(grad_x, numerical_grad(lambda v: loss(v, w, bias), x),
+                                   rtol=1e-5, atol=1e-7)
+        at = np.ones(shape[1]) if w is None else w
+        np.testing.assert_allclose(grad_weight, numerical_grad(lambda v: loss(x, v, bias), at), rtol=1e-6)
         np.testing.assert_allclose(grad_bias, numerical_grad(lambda v: loss(x, w, v), bias), rtol=1e-6)
 
 
@@ -134,7 +135,8 @@ def test_float32_long_reduction_matches_float64_reference():
     g64, view = grad_out.astype(np.float64), (1, C, 1, 1)
     h = (g64 * weight.reshape(view)).reshape(N, G, -1)
     xhat_groups = xhat.reshape(N, G, -1)
-    ref_grad_x = ref_invstd * (h - h.mean(2, keepdims=True) - xhat_groups * (h * xhat_groups).mean(2, keepdims=True))
+    ref_grad_x = ref_invstd * (h - h.mean(2, keepdims=True)
+                               - xhat_groups * (h * xhat_groups).mean(2, keepdims=True))
     tol = dict(rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(mean, ref_mean[..., 0], **tol)
     np.testing.assert_allclose(invstd, ref_invstd[..., 0], **tol)
