@@ -256,7 +256,8 @@ class Module:
         return sorted(k for k in keys if not k[0].isdigit())
 
     # ---- walking the tree ---------------------------------------------------------------------
-    def named_modules(self, memo: set | None = None, prefix: str = "", remove_duplicate: bool = True):
+    def named_modules(self, memo: set | None = None, prefix: str = "",
+                      remove_duplicate: bool = True) -> Iterator[tuple[str, "Module"]]:
         """(name, module) for this module and every descendant, depth first; a module reachable
         twice is given once unless ``remove_duplicate=False``."""
         memo = set() if memo is None else memo
