@@ -84,3 +84,18 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         return input._inplace(_dropout.dropout, p, training)
     return _dropout.dropout(input, p, training)
 
+
+
+# ---- pooling and resizing (functions/max_pool.py, avg_pool.py, interpolate.py) ----------------
+from ..functions.avg_pool import adaptive_avg_pool1d, adaptive_avg_pool2d, avg_pool1d, avg_pool2d  # noqa: E402
+from ..functions.interpolate import interpolate  # noqa: E402
+from ..functions.max_pool import (  # noqa: E402
+    adaptive_max_pool1d,
+    adaptive_max_pool2d,
+    adaptive_max_pool2d_with_indices,
+    max_pool1d,
+    max_pool2d,
+    max_pool2d_with_indices,
+    max_unpool1d,
+    max_unpool2d,
+)

@@ -1,0 +1,162 @@
+"""Resizing: ``interpolate`` in modes 'nearest', 'linear' / 'bilinear' and 'area'.
+
+Along each spatial axis, output index o reads source position ``o * in / out`` (or ``o / scale``
+when the user gave ``scale_factor``); 'nearest' copies the element at its floor, 'bilinear'
+blends the two neighbours (with ``align_corners`` the corner pixels' centres are aligned, so the
+position is ``o * (in - 1) / (out - 1)``), and 'area' is adaptive average pooling. The exact index
+arithmetic is PyTorch's (``kernels/interpolate.py``). Backward adds each output's gradient back
+onto the source elements it read, with the same weights.
+
+3-D input (N, C, L) is resized along L as the (N, C, 1, L) view; 4-D input (N, C, H, W) along H and W.
+"""
+from __future__ import annotations
+
+import math
+import numbers
+
+from .._device import kernel_module
+from .._tensor import Tensor
+from ..autograd.function import ArrayFunction
+from .activation import _floating
+from ._spatial import planes, squeeze_height, unplanes
+from .avg_pool import adaptive_avg_pool1d, adaptive_avg_pool2d
+
+
+class UpsampleNearest2D(ArrayFunction):
+    backward_name = "UpsampleNearest2DBackward0"
+
+    @staticmethod
+    def forward(ctx, x, out_hw, scales):
+        ctx.input_shape, ctx.scales = x.shape, scales
+        out = kernel_module("interpolate", ctx.device).interpolate_nearest_forward(planes(x), out_hw, scales)
+        return unplanes(out, x.shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        grad_x = kernel_module("interpolate", ctx.device).interpolate_nearest_backward(
+            planes(grad), ctx.input_shape[-2:], ctx.scales)
+        return grad_x.reshape(ctx.input_shape), None, None
+
+
+class UpsampleBilinear2D(ArrayFunction):
+    backward_name = "UpsampleBilinear2DBackward0"
+
+    @staticmethod
+    def forward(ctx, x, out_hw, align_corners, scales):
+        ctx.input_shape, ctx.align_corners, ctx.scales = x.shape, align_corners, scales
+        out = kernel_module("interpolate", ctx.device).interpolate_bilinear_forward(
+            planes(x), out_hw, align_corners, scales)
+        return unplanes(out, x.shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        grad_x = kernel_module("interpolate", ctx.device).interpolate_bilinear_backward(
+            planes(grad), ctx.input_shape[-2:], ctx.align_corners, ctx.scales)
+        return grad_x.reshape(ctx.input_shape), None, None, None
+
+
+_MODES = "nearest | linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact"
+_SPATIAL_DIMS_OF_MODE = {"linear": 1, "bilinear": 2, "trilinear": 3}
+# (input rank, mode) pairs minigrad implements -> PyTorch's kernel name (for dtype errors).
+_KERNEL_NAMES = {(3, "nearest"): "upsample_nearest1d", (4, "nearest"): "upsample_nearest2d",
+                 (3, "linear"): "upsample_linear1d", (4, "bilinear"): "upsample_bilinear2d",
+                 (3, "area"): "adaptive_avg_pool1d", (4, "area"): "adaptive_avg_pool2d"}
+
+
+def _check_mode(mode: str, ndim: int) -> None:
+    """PyTorch's errors for a mode that does not fit the input's rank; NotImplementedError for
+    valid PyTorch combinations minigrad has no kernel for (bicubic, trilinear, 5-D, ...)."""
+    if ndim not in (3, 4, 5) or mode not in _MODES.split(" | "):
+        raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {ndim}D) "
+                                  f"for the modes: {_MODES} (got {mode})")
+    needed = _SPATIAL_DIMS_OF_MODE.get(mode)
+    if needed is not None and needed != ndim - 2:
+        raise NotImplementedError(f"Got {ndim}D input, but {mode} mode needs {needed + 2}D input")
+    if (ndim, mode) not in _KERNEL_NAMES:
+        raise NotImplementedError(f"minigrad's interpolate does not implement mode '{mode}' for {ndim}D "
+                                  "input (implemented: nearest and area for 3D/4D, linear for 3D, bilinear for 4D)")
+
+
+def _spatial_args(input: Tensor, size, scale_factor, recompute_scale_factor) -> tuple:
+    """PyTorch's size / scale_factor rules -> (output size, scale factors to pass on or None),
+    one entry per spatial dim. The output size along an axis is ``size``, or
+    ``floor(in * scale_factor)``; the kernels then use the scale factor itself unless
+    ``recompute_scale_factor`` asks them to derive it from the sizes."""
+    dims = input.ndim - 2
+    spatial = list(input.shape[2:])
+    if size is not None and scale_factor is not None:
+        raise ValueError("only one of size or scale_factor should be defined")
+    if size is not None:
+        sizes = tuple(size) if isinstance(size, (tuple, list)) else (size,) * dims
+        if len(sizes) != dims:
+            raise ValueError(
+                "Input and output must have the same number of spatial dimensions, but got input with "
+                f"spatial dimensions of {spatial} and output size of {size}. Please provide input tensor "
+                "in (N, C, d1, d2, ...,dK) format and output size in (o1, o2, ...,oK) format.")
+        if not all(isinstance(s, numbers.Integral) and not isinstance(s, bool) for s in sizes):
+            raise TypeError("expected size to be one of int or Tuple[int] or Tuple[int, int] or "
+                            f"Tuple[int, int, int], but got size with types {[type(s) for s in sizes]}")
+        if recompute_scale_factor:
+            raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
+        return tuple(int(s) for s in sizes), None
+    if scale_factor is None:
+        raise ValueError("either size or scale_factor should be defined")
+    factors = tuple(scale_factor) if isinstance(scale_factor, (tuple, list)) else (scale_factor,) * dims
+    if len(factors) != dims:
+        raise ValueError(
+            "Input and scale_factor must have the same number of spatial dimensions, but got input with "
+            f"spatial dimensions of {spatial} and scale_factor of shape {scale_factor}. Please provide "
+            "input tensor in (N, C, d1, d2, ...,dK) format and scale_factor in (s1, s2, ...,sK) format.")
+    factors = tuple(float(f) for f in factors)
+    sizes = tuple(math.floor(n * f) for n, f in zip(spatial, factors))
+    return sizes, (None if recompute_scale_factor else factors)
+
+
+def _check_sizes(input: Tensor, sizes: tuple) -> None:
+    """Both sizes positive along every axis, and no empty channel axis (PyTorch's upsample checks)."""
+    spatial = input.shape[2:]
+    if min(spatial) <= 0 or min(sizes) <= 0:
+        axes = "HW"[-len(sizes):]
+        given = ", ".join(f"{a}: {n}" for a, n in zip(axes, spatial))
+        wanted = ", ".join(f"{a}: {n}" for a, n in zip(axes, sizes))
+        joiner = " and" if len(sizes) == 1 else ""
+        raise RuntimeError(f"Input and output sizes should be greater than 0, but got input ({given})"
+                           f"{joiner} output ({wanted})")
+    if input.shape[1] == 0:
+        raise RuntimeError(f"Non-empty {input.ndim}D data tensor expected but got a tensor with sizes "
+                           f"{list(input.shape)}")
+
+
+def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "nearest", align_corners: bool | None = None,
+                recompute_scale_factor: bool | None = None, antialias: bool = False) -> Tensor:
+    """Resize (N, C, L) or (N, C, H, W) input to ``size``, or by ``scale_factor`` (output size
+    ``floor(in * scale_factor)``), with ``mode`` 'nearest', 'linear' (3-D), 'bilinear' (4-D) or
+    'area'. ``align_corners`` (linear modes only, default False) maps the corner pixels' centres
+    onto each other."""
+    if mode in ("nearest", "area", "nearest-exact"):
+        if align_corners is not None:
+            raise ValueError("align_corners option can only be set with the interpolating modes: "
+                             "linear | bilinear | bicubic | trilinear")
+    elif align_corners is None:
+        align_corners = False
+    sizes, scales = _spatial_args(input, size, scale_factor, recompute_scale_factor)
+    if antialias and not (mode in ("bilinear", "bicubic", "lanczos") and input.ndim == 4):
+        raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and "
+                         "requires a 4-D tensor as input")
+    _check_mode(mode, input.ndim)
+    if antialias:
+        raise NotImplementedError("minigrad's interpolate does not implement antialias=True")
+    if mode == "area":
+        return adaptive_avg_pool2d(input, sizes) if input.ndim == 4 else adaptive_avg_pool1d(input, sizes)
+    _check_sizes(input, sizes)
+    input = _floating(input, _KERNEL_NAMES[input.ndim, mode])
+    if input.ndim == 3:  # resize the (N, C, 1, L) view; its height stays 1, which is the identity
+        scales = None if scales is None else (None,) + scales
+        return squeeze_height(_resize_2d(input.unsqueeze(-2), mode, (1,) + sizes, align_corners, scales))
+    return _resize_2d(input, mode, sizes, align_corners, scales)
+
+
+def _resize_2d(input: Tensor, mode: str, sizes: tuple, align_corners: bool, scales) -> Tensor:
+    if mode == "nearest":
+        return UpsampleNearest2D.apply(input, sizes, scales)
+    return UpsampleBilinear2D.apply(input, sizes, bool(align_corners), scales)

@@ -1,0 +1,191 @@
+"""Max pooling (strided and adaptive) and its partial inverse, max unpooling.
+
+    max_pool2d:           out[n, c, oh, ow] = max over the window of x, padding = -inf
+    adaptive_max_pool2d:  the same over windows [floor(o * in / out), ceil((o + 1) * in / out))
+    max_unpool2d:         out[n, c].flat[indices[n, c, h, w]] = x[n, c, h, w], zeros elsewhere
+
+Pooling also returns ``indices``, the flat position ``ih * W + iw`` of each maximum in its input
+plane; backward sends each output's gradient to that element (summing where windows overlap),
+and unpooling's backward gathers from those positions. 1-D forms are the 2-D ones over a height-1
+input (N, C, 1, L). Inputs may be batched (N, C, ...) or unbatched (C, ...).
+"""
+from __future__ import annotations
+
+from .._device import kernel_module
+from .._tensor import _LEGACY_NAMES, Tensor
+from ..autograd.function import ArrayFunction
+from ._spatial import (adaptive_output_hw, check_1d_input, check_pool2d, int_tuple, lift_1d, planes,
+                       squeeze_height, stride_tuple, unplanes)
+from .activation import _floating
+
+
+class MaxPool2DWithIndices(ArrayFunction):
+    backward_name = "MaxPool2DWithIndicesBackward0"
+
+    @staticmethod
+    def forward(ctx, x, kernel, stride, padding, dilation, ceil_mode):
+        out, indices = kernel_module("max_pool2d", ctx.device).max_pool2d_forward(
+            planes(x), kernel, stride, padding, dilation, ceil_mode)
+        indices = unplanes(indices, x.shape)
+        ctx.save_for_backward(indices)
+        ctx.input_shape = x.shape
+        return unplanes(out, x.shape), indices
+
+    @staticmethod
+    def backward(ctx, grad, _grad_indices):
+        (indices,) = ctx.saved_tensors
+        grad_x = kernel_module("max_pool2d", ctx.device).max_pool2d_backward(
+            planes(grad), planes(indices), ctx.input_shape[-2:])
+        return grad_x.reshape(ctx.input_shape), None, None, None, None, None
+
+
+class AdaptiveMaxPool2D(ArrayFunction):
+    backward_name = "AdaptiveMaxPool2DBackward0"
+
+    @staticmethod
+    def forward(ctx, x, output_hw):
+        out, indices = kernel_module("adaptive_pool2d", ctx.device).adaptive_max_pool2d_forward(
+            planes(x), output_hw)
+        indices = unplanes(indices, x.shape)
+        ctx.save_for_backward(indices)
+        ctx.input_shape = x.shape
+        return unplanes(out, x.shape), indices
+
+    @staticmethod
+    def backward(ctx, grad, _grad_indices):
+        (indices,) = ctx.saved_tensors
+        grad_x = kernel_module("adaptive_pool2d", ctx.device).adaptive_max_pool2d_backward(
+            planes(grad), planes(indices), ctx.input_shape[-2:])
+        return grad_x.reshape(ctx.input_shape), None
+
+
+class MaxUnpool2D(ArrayFunction):
+    backward_name = "MaxUnpool2DBackward0"
+
+    @staticmethod
+    def forward(ctx, x, indices, output_hw):
+        out = kernel_module("max_unpool2d", ctx.device).max_unpool2d_forward(
+            planes(x), planes(indices), output_hw)
+        ctx.save_for_backward(indices)
+        return unplanes(out, x.shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (indices,) = ctx.saved_tensors
+        grad_x = kernel_module("max_unpool2d", ctx.device).max_unpool2d_backward(planes(grad), planes(indices))
+        return grad_x.reshape(indices.shape), None, None
+
+
+def max_pool2d_with_indices(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
+                            ceil_mode: bool = False, return_indices: bool = False) -> tuple[Tensor, Tensor]:
+    """2-D max pooling of (N, C, H, W) or (C, H, W) input; returns (output, indices), both
+    (.., OH, OW) with ``OH = floor((H + 2 pad - dilation (kernel - 1) - 1) / stride) + 1`` (ceil with
+    ``ceil_mode``) and likewise OW. ``stride`` defaults to ``kernel_size``."""
+    fn = "max_pool2d"
+    kernel = int_tuple(kernel_size, 2, fn, "kernel_size")
+    stride = stride_tuple(stride, kernel, fn)
+    padding = int_tuple(padding, 2, fn, "padding")
+    dilation = int_tuple(dilation, 2, fn, "dilation")
+    check_pool2d(input, kernel, stride, padding, dilation, ceil_mode)
+    return MaxPool2DWithIndices.apply(_floating(input, fn), kernel, stride, padding, dilation, bool(ceil_mode))
+
+
+def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,
+               return_indices: bool = False):
+    """2-D max pooling (see ``max_pool2d_with_indices``); the output, or (output, indices) with
+    ``return_indices``."""
+    out, indices = max_pool2d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)
+    return (out, indices) if return_indices else out
+
+
+def max_pool1d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,
+               return_indices: bool = False):
+    """1-D max pooling of (N, C, L) or (C, L) input: 2-D max pooling of the (.., 1, L) view with a
+    height-1 window. Indices are positions along L."""
+    fn = "max_pool1d"
+    check_1d_input(input, fn)
+    kernel = int_tuple(kernel_size, 1, fn, "kernel_size")
+    args = lift_1d(kernel, stride_tuple(stride, kernel, fn), int_tuple(padding, 1, fn, "padding"),
+                   int_tuple(dilation, 1, fn, "dilation"))
+    return squeeze_height(max_pool2d(input.unsqueeze(-2), *args, ceil_mode, return_indices))
+
+
+def adaptive_max_pool2d_with_indices(input: Tensor, output_size, return_indices: bool = False) -> tuple[Tensor, Tensor]:
+    """Adaptive 2-D max pooling to ``output_size`` (an int or an (OH, OW) pair; None keeps the
+    input's size): (output, indices), both (.., OH, OW)."""
+    output_hw = adaptive_output_hw(input, output_size, "adaptive_max_pool2d")
+    return AdaptiveMaxPool2D.apply(_floating(input, "adaptive_max_pool2d"), output_hw)
+
+
+def adaptive_max_pool2d(input: Tensor, output_size, return_indices: bool = False):
+    """Adaptive 2-D max pooling; the output, or (output, indices) with ``return_indices``."""
+    out, indices = adaptive_max_pool2d_with_indices(input, output_size)
+    return (out, indices) if return_indices else out
+
+
+def adaptive_max_pool1d(input: Tensor, output_size, return_indices: bool = False):
+    """Adaptive 1-D max pooling of (N, C, L) or (C, L) input to length ``output_size``."""
+    fn = "adaptive_max_pool1d"
+    check_1d_input(input, fn)
+    (length,) = int_tuple(output_size, 1, fn, "output_size")
+    return squeeze_height(adaptive_max_pool2d(input.unsqueeze(-2), (1, length), return_indices))
+
+
+def _unpool_output_size(input_shape: tuple, kernel: tuple, stride: tuple, padding: tuple,
+                        output_size) -> tuple:
+    """PyTorch's ``_unpool_output_size``: by default ``(in - 1) * stride - 2 * pad + kernel`` per
+    spatial dim; an explicit ``output_size`` (spatial dims, optionally led by N and C) must lie
+    strictly within ``stride`` of that default."""
+    n = len(kernel)
+    default = [(size - 1) * s + k - 2 * p for size, k, s, p in zip(input_shape[-n:], kernel, stride, padding)]
+    if output_size is None:
+        sizes = default
+    else:
+        sizes = list(output_size)[2:] if len(output_size) == n + 2 else list(output_size)
+        if len(sizes) != n:
+            raise ValueError(f"output_size should be a sequence containing {n} or {n + 2} elements, but "
+                             f"it has a length of '{len(sizes)}'")
+        for d in range(n):
+            low, high = default[d] - stride[d], default[d] + stride[d]
+            if not low < sizes[d] < high:
+                raise ValueError(f'invalid output_size "{output_size}" (dim {d} must be between {low} and {high})')
+    for d in range(n):
+        if sizes[d] < 0:
+            raise ValueError("max_unpooling: output_size must contain non-negative spatial dimensions, "
+                             f"but got output_size[{d}]={sizes[d]}")
+    return tuple(int(v) for v in sizes)
+
+
+def max_unpool2d(input: Tensor, indices: Tensor, kernel_size, stride=None, padding=0, output_size=None) -> Tensor:
+    """Partial inverse of ``max_pool2d``: (.., H, W) values and the indices pooling returned ->
+    (.., OH, OW) with every value at its index and zeros elsewhere; OH = (H - 1) stride - 2 pad +
+    kernel unless ``output_size`` says otherwise."""
+    fn = "max_unpool2d"
+    kernel = int_tuple(kernel_size, 2, fn, "kernel_size")
+    stride = stride_tuple(stride, kernel, fn)
+    padding = int_tuple(padding, 2, fn, "padding")
+    if input.ndim not in (3, 4):
+        raise RuntimeError(f"Input to max_unpooling2d should be a 3d or 4d Tensor, but got a tensor with "
+                           f"{input.ndim} dimensions.")
+    output_hw = _unpool_output_size(input.shape, kernel, stride, padding, output_size)
+    if indices.dtype.name != "int64":
+        type_name = _LEGACY_NAMES[indices.dtype.name][:-len("Tensor")]
+        raise RuntimeError(f"elements in indices should be type int64 but got: {type_name}")
+    if indices.shape != input.shape:
+        raise RuntimeError(f"Expected shape of indices to be same as that of the input tensor "
+                           f"({list(input.shape)}) but got indices tensor with shape: {list(indices.shape)}")
+    return MaxUnpool2D.apply(_floating(input, fn), indices, output_hw)
+
+
+def max_unpool1d(input: Tensor, indices: Tensor, kernel_size, stride=None, padding=0, output_size=None) -> Tensor:
+    """Partial inverse of ``max_pool1d``: (.., L) values and indices -> (.., (L - 1) stride - 2 pad
+    + kernel), through ``max_unpool2d`` of the (.., 1, L) views."""
+    fn = "max_unpool1d"
+    check_1d_input(input, fn)
+    kernel = int_tuple(kernel_size, 1, fn, "kernel_size")
+    stride = stride_tuple(stride, kernel, fn)
+    padding = int_tuple(padding, 1, fn, "padding")
+    (length,) = _unpool_output_size(input.shape, kernel, stride, padding, output_size)
+    kernel, stride, padding, _ = lift_1d(kernel, stride, padding)
+    out = max_unpool2d(input.unsqueeze(-2), indices.unsqueeze(-2), kernel, stride, padding, (1, length))
+    return out.squeeze(-2)
