@@ -89,29 +89,26 @@ class Tanh(Module):
         return F.tanh(input)
 
 
-class Softmax(Module):
-    """exp(x_i) / sum_j exp(x_j) along ``dim``: each slice along dim sums to 1."""
+class _AlongDim(Module):
+    """A normalisation over one dim (``dim=None``: PyTorch's deprecated implicit choice)."""
 
     def __init__(self, dim: int | None = None):
         super().__init__()
         self.dim = dim
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
+class Softmax(_AlongDim):
+    """exp(x_i) / sum_j exp(x_j) along ``dim``: each slice along dim sums to 1."""
 
     def forward(self, input: Tensor) -> Tensor:
         return F.softmax(input, self.dim, _stacklevel=5)
 
-    def extra_repr(self) -> str:
-        return f"dim={self.dim}"
 
-
-class LogSoftmax(Module):
+class LogSoftmax(_AlongDim):
     """x_i - log(sum_j exp(x_j)) along ``dim`` (pairs with NLLLoss)."""
-
-    def __init__(self, dim: int | None = None):
-        super().__init__()
-        self.dim = dim
 
     def forward(self, input: Tensor) -> Tensor:
         return F.log_softmax(input, self.dim, _stacklevel=5)
-
-    def extra_repr(self) -> str:
-        return f"dim={self.dim}"
