@@ -11,7 +11,9 @@ One pass, float64 accumulators, shifted data: with K0 = x[0, b, 0] (any value of
     mean = K0 + sum(x - K0) / n,   var = sum((x - K0)^2) / n - (sum(x - K0) / n)^2
 
 Shifting by a sample removes the large common offset before squaring, so the subtraction does not
-cancel catastrophically when |mean| >> std (the textbook ``E[x^2] - E[x]^2`` would).
+cancel catastrophically when |mean| >> std (the textbook ``E[x^2] - E[x]^2`` would): a sample lies
+within sqrt(n) standard deviations of the mean, so var is at least 1 / (n + 1) of the shifted mean
+square and float64 rounding cannot turn it negative.
 """
 import numpy as np
 from numba import njit, prange
@@ -45,7 +47,7 @@ def mean_variance_kernel(x, mean, var):
                 total_sq += d * d
         offset = total / count
         mean[b] = shift + offset
-        var[b] = max(total_sq / count - offset * offset, 0.0)  # rounding may dip below 0
+        var[b] = total_sq / count - offset * offset
 
 
 def mean_and_variance(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
