@@ -1,0 +1,74 @@
+"""im2col / col2im against a naive float64 reference and against each other (adjoint test)."""
+import itertools
+
+import numba
+import numpy as np
+import pytest
+
+from minigrad.kernels.im2col import col2im, im2col, valid_output_range
+
+
+def naive_im2col(x, kernel_hw, out_hw, stride, pad_top_left, dilation):
+    """cols[(c*kH + ki)*kW + kj, (n*OH + oh)*OW + ow] = x[n, c, ih, iw] or 0 outside."""
+    N, C, H, W = x.shape
+    (kH, kW), (OH, OW), (sH, sW), (pT, pL), (dH, dW) = kernel_hw, out_hw, stride, pad_top_left, dilation
+    cols = np.zeros((C * kH * kW, N * OH * OW))
+    for n, c, ki, kj, oh, ow in itertools.product(range(N), range(C), range(kH), range(kW), range(OH), range(OW)):
+        ih, iw = oh * sH - pT + ki * dH, ow * sW - pL + kj * dW
+        if 0 <= ih < H and 0 <= iw < W:
+            cols[(c * kH + ki) * kW + kj, (n * OH + oh) * OW + ow] = x[n, c, ih, iw]
+    return cols
+
+
+# (input shape, kernel, out size, stride, pad top/left, dilation); out sizes include ones smaller
+# than the padding would allow, and windows hanging over every edge.
+CASES = [
+    ((2, 3, 5, 6), (3, 3), (5, 6), (1, 1), (1, 1), (1, 1)),
+    ((1, 2, 7, 5), (2, 3), (3, 2), (2, 3), (0, 2), (2, 1)),
+    ((2, 1, 1, 9), (1, 4), (1, 4), (1, 2), (0, 3), (1, 2)),
+    ((1, 2, 4, 4), (3, 2), (2, 1), (3, 2), (2, 1), (1, 3)),
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("case", CASES)
+def test_im2col_matches_naive(case, dtype):
+    shape, kernel_hw, out_hw, stride, pad, dilation = case
+    x = np.random.default_rng(0).standard_normal(shape).astype(dtype)
+    cols = im2col(x, kernel_hw, out_hw, stride, pad, dilation)
+    assert cols.dtype == dtype
+    np.testing.assert_array_equal(cols, naive_im2col(x.astype(np.float64), kernel_hw, out_hw, stride, pad, dilation))
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_col2im_is_adjoint_of_im2col(case):
+    """<im2col(x), c> == <x, col2im(c)> for random x and c."""
+    shape, kernel_hw, out_hw, stride, pad, dilation = case
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal(shape)
+    c = rng.standard_normal((shape[1] * kernel_hw[0] * kernel_hw[1], shape[0] * out_hw[0] * out_hw[1]))
+    folded = np.full(shape, np.nan)  # col2im must overwrite every element
+    col2im(c, folded, kernel_hw, out_hw, stride, pad, dilation)
+    assert np.isclose(np.sum(im2col(x, kernel_hw, out_hw, stride, pad, dilation) * c), np.sum(x * folded), rtol=1e-12)
+
+
+def test_valid_output_range_brute_force():
+    for offset, pad, stride, size, out_size in itertools.product(range(5), range(4), range(1, 4), range(1, 6), range(1, 7)):
+        inside = [o for o in range(out_size) if 0 <= o * stride - pad + offset < size]
+        lo, hi = valid_output_range(offset, pad, stride, size, out_size)
+        assert list(range(lo, hi)) == inside, (offset, pad, stride, size, out_size)
+
+
+def test_im2col_col2im_identical_across_thread_counts(thread_counts):
+    shape, kernel_hw, out_hw, stride, pad, dilation = CASES[0]
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((4,) + shape[1:]).astype(np.float32)
+    c = rng.standard_normal((shape[1] * 9, 4 * out_hw[0] * out_hw[1])).astype(np.float32)
+    results = []
+    for n in thread_counts:
+        numba.set_num_threads(n)
+        folded = np.empty(x.shape, np.float32)
+        col2im(c, folded, kernel_hw, out_hw, stride, pad, dilation)
+        results.append((im2col(x, kernel_hw, out_hw, stride, pad, dilation), folded))
+    for cols, folded in results[1:]:
+        assert np.array_equal(cols, results[0][0]) and np.array_equal(folded, results[0][1])
