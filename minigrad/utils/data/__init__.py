@@ -5,8 +5,8 @@ A *map-style* dataset answers ``dataset[i]`` and ``len(dataset)``; an *iterable-
 groups them, ``default_collate`` stacks a list of samples into a batch, and ``DataLoader`` ties the
 four together.
 """
-from ._collate import collate, default_collate, default_convert
-from ._worker import WorkerInfo, get_worker_info
+from ._collate import default_collate, default_convert
+from ._worker import get_worker_info
 from .dataloader import DataLoader
 from .dataset import (ChainDataset, ConcatDataset, Dataset, IterableDataset, Subset, TensorDataset,
                       random_split)
@@ -15,5 +15,5 @@ from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler, Su
 __all__ = [
     "BatchSampler", "ChainDataset", "ConcatDataset", "DataLoader", "Dataset", "IterableDataset",
     "RandomSampler", "Sampler", "SequentialSampler", "Subset", "SubsetRandomSampler", "TensorDataset",
-    "WorkerInfo", "collate", "default_collate", "default_convert", "get_worker_info", "random_split",
+    "default_collate", "default_convert", "get_worker_info", "random_split",
 ]
