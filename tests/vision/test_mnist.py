@@ -144,9 +144,10 @@ def real_root(tmp_path_factory):
     """torchvision's layout over the shared files, by symlink (no copy of 11 MB)."""
     raw = tmp_path_factory.mktemp("data") / "MNIST" / "raw"
     raw.mkdir(parents=True)
-    for name in os.listdir(os.path.join(DATA, "mnist")):
+    shared = os.path.abspath(os.path.join(DATA, "mnist"))  # CI gives a relative path
+    for name in os.listdir(shared):
         if name.endswith(".gz"):
-            os.symlink(os.path.join(DATA, "mnist", name), raw / name)
+            os.symlink(os.path.join(shared, name), raw / name)
     return raw.parent.parent
 
 

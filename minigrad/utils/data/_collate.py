@@ -64,7 +64,7 @@ def _sequence_like(elem, items: list):
         return items
 
 
-def collate(batch, *, collate_fn_map: dict[type | tuple, Callable] | None = None):
+def collate(batch: list, *, collate_fn_map: dict[type | tuple, Callable] | None = None):
     """Collate ``batch`` (a list of samples) by the rules in the module docstring."""
     elem = batch[0]
     elem_type = type(elem)
@@ -136,7 +136,7 @@ default_collate_fn_map: dict[type | tuple, Callable] = {
 }
 
 
-def default_collate(batch):
+def default_collate(batch: list):
     """Merge a list of samples into a batch (rules in the module docstring).
 
     >>> default_collate([(np.zeros(2), 0), (np.ones(2), 1)])

@@ -62,8 +62,10 @@ class DataLoader:
     pin on a CPU-only build and warns, as PyTorch does without an accelerator.
 
     Fast path: with the default ``collate_fn``, datasets offering ``_collated_batch`` (``TensorDataset``,
-    ``Subset`` of one, MNIST without transforms) are read one batch at a time; an epoch over a
-    60 000 x 28 x 28 ``TensorDataset`` with ``batch_size=64`` takes a few tens of milliseconds.
+    a ``Subset`` of one, MNIST without transforms or with deterministic ones such as
+    ``Compose([ToTensor(), Normalize(...)])``) are read one whole batch at a time: an epoch of
+    MNIST's 60 000 images in batches of 64 takes about 0.1 s on a 2-core machine, against
+    1.5-2 s when each sample goes through Python (random augmentation, custom ``collate_fn``).
     """
 
     _WATCHED_ATTRIBUTES = ("batch_size", "batch_sampler", "sampler", "drop_last", "dataset", "persistent_workers")
