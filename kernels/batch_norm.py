@@ -19,6 +19,8 @@ Backward (g = grad_out, sums over the N * S values of channel c, float64):
 
 (in eval mode mean and invstd are constants, so the two batch-mean terms vanish).
 """
+import math
+
 import numpy as np
 from numba import njit, prange
 
@@ -68,7 +70,7 @@ def _normalize(x: np.ndarray, mean: np.ndarray, invstd: np.ndarray,
     N, C = x.shape[:2]
     scale = invstd if weight is None else invstd * weight
     shift = -mean * scale if bias is None else bias - mean * scale
-    planes = as_planes(x).reshape(N * C, -1)
+    planes = as_planes(x).reshape(N * C, math.prod(x.shape[2:]))
     return plane_affine(planes, np.tile(scale, N), np.tile(shift, N)).reshape(x.shape)
 
 
@@ -85,7 +87,7 @@ def batch_norm_forward_train(
     N, C = x.shape[:2]
     mean, var = mean_and_variance(as_planes(x))
     invstd = 1.0 / np.sqrt(var + eps)
-    count = x.size // C
+    count = N * math.prod(x.shape[2:])
     var_unbiased = var * (count / (count - 1)) if count > 1 else np.full(C, np.nan)
     return _normalize(x, mean, invstd, weight, bias), mean, invstd, var_unbiased
 

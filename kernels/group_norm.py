@@ -79,7 +79,7 @@ def group_norm_forward(
     N, C = x.shape[:2]
     G = num_groups
     x3 = as_planes(x)
-    mean, var = mean_and_variance(x3.reshape(1, N * G, -1))
+    mean, var = mean_and_variance(x3.reshape(1, N * G, (C // G) * x3.shape[2]))
     mean = mean.reshape(N, G)
     invstd = 1.0 / np.sqrt(var.reshape(N, G) + eps)
     # Fold normalisation and affine into one scale/shift per (n, c) plane.
@@ -89,7 +89,7 @@ def group_norm_forward(
     shift = -np.repeat(mean, C // G, axis=1) * scale
     if bias is not None:
         shift = shift + bias
-    out = plane_affine(x3.reshape(N * C, -1), scale.ravel(), shift.ravel())
+    out = plane_affine(x3.reshape(N * C, x3.shape[2]), scale.ravel(), shift.ravel())
     return out.reshape(x.shape), mean, invstd
 
 

@@ -5,6 +5,8 @@ statistics and then applying the channel's weight and bias folds into
 ``scale = invstd * weight[c]`` and ``shift = bias[c] - mean * scale``. scale and shift are float64
 and the product is formed in float64, so folding the mean into ``shift`` costs no float32 precision.
 """
+import math
+
 import numpy as np
 from numba import njit, prange
 
@@ -26,7 +28,8 @@ def plane_affine_kernel(x, scale, shift, out):
 
 def as_planes(x: np.ndarray) -> np.ndarray:
     """Contiguous (N, C, S) view of x (N, C, *spatial): one row of S values per (n, c) plane."""
-    return np.ascontiguousarray(x).reshape(x.shape[0], x.shape[1], -1)
+    # math.prod, not -1: reshape cannot infer a dim of an empty array (N == 0 or C == 0).
+    return np.ascontiguousarray(x).reshape(x.shape[0], x.shape[1], math.prod(x.shape[2:]))
 
 
 def plane_affine(x: np.ndarray, scale: np.ndarray, shift: np.ndarray) -> np.ndarray:
