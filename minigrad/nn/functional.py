@@ -99,3 +99,8 @@ from ..functions.max_pool import (  # noqa: E402
     max_unpool1d,
     max_unpool2d,
 )
+
+# ---- losses (functions/cross_entropy.py, regression_losses.py, binary_losses.py) ------------------
+from ..functions.binary_losses import binary_cross_entropy, binary_cross_entropy_with_logits  # noqa: E402
+from ..functions.cross_entropy import cross_entropy, nll_loss  # noqa: E402
+from ..functions.regression_losses import l1_loss, mse_loss  # noqa: E402

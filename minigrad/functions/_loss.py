@@ -1,0 +1,84 @@
+"""What every loss shares: the reduction modes, PyTorch's legacy ``size_average`` / ``reduce`` flags,
+and reducing a per-element loss array (and un-reducing its gradient) inside one Function.
+
+A loss first computes one value per element (or per row) ``l_i``; the reduction then returns
+
+    'none' -> l (same shape),    'sum' -> sum_i l_i,    'mean' -> sum_i l_i / count
+
+where ``count`` is the number of elements unless the loss says otherwise (class-weighted losses
+divide by the total weight). Backward is the adjoint: every ``l_i`` receives ``g`` ('sum'),
+``g / count`` ('mean') or its own ``g_i`` ('none').
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from .._tensor import _LEGACY_NAMES, Tensor
+from ..autograd.grad_mode import is_grad_enabled
+
+_REDUCTIONS = ("none", "mean", "sum")
+
+
+def legacy_reduction(size_average: bool | None, reduce: bool | None, stacklevel: int = 3) -> str:
+    """The reduction PyTorch's deprecated flags stand for (each None means True), with its warning:
+    ``reduce=False`` -> 'none'; else ``size_average=False`` -> 'sum'; else 'mean'."""
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    reduction = ("mean" if size_average else "sum") if reduce else "none"
+    warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{reduction}' instead.",
+                  stacklevel=stacklevel)
+    return reduction
+
+
+def reduction_mode(size_average: bool | None, reduce: bool | None, reduction: str) -> str:
+    """The validated reduction of a loss call: the legacy flags win when either is given."""
+    if size_average is not None or reduce is not None:
+        return legacy_reduction(size_average, reduce, stacklevel=4)
+    if reduction in _REDUCTIONS:
+        return reduction
+    if reduction == "elementwise_mean":
+        warnings.warn("reduction='elementwise_mean' is deprecated. Please use reduction='mean' instead.",
+                      stacklevel=3)
+        return "mean"
+    raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+def reduce_losses(losses: np.ndarray, reduction: str, count=None) -> np.ndarray:
+    """``losses`` reduced as the module docstring says; ``count`` defaults to ``losses.size``."""
+    if reduction == "none":
+        return losses
+    total = losses.sum(dtype=losses.dtype)
+    if reduction == "sum":
+        return np.asarray(total)
+    with np.errstate(invalid="ignore", divide="ignore"):  # the mean of nothing is 0 / 0 = nan
+        return np.asarray(total / (losses.size if count is None else count), losses.dtype)
+
+
+def losses_gradient(grad: np.ndarray, reduction: str, count) -> np.ndarray:
+    """The gradient of each per-element loss from the reduced output's gradient (a 0-d array
+    broadcasts to every element; with 'none' it already has the losses' shape)."""
+    if reduction != "mean":
+        return grad
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.asarray(grad / count, grad.dtype)
+
+
+def check_tensor(function: str, name: str, position: int, value) -> None:
+    """PyTorch's TypeError for a loss argument that is not a tensor."""
+    if not isinstance(value, Tensor):
+        raise TypeError(f"{function}(): argument '{name}' (position {position}) must be Tensor, "
+                        f"not {type(value).__name__}")
+
+
+def type_name(tensor: Tensor) -> str:
+    """A dtype as PyTorch's messages print it: 'Float', 'Double', 'Long', ..."""
+    return _LEGACY_NAMES[tensor.dtype.name][:-len("Tensor")]
+
+
+def no_weight_grad(function: str, name: str, weight: Tensor | None) -> None:
+    """PyTorch's error for a weight that requires grad where the loss has no derivative for it."""
+    if weight is not None and weight.requires_grad and is_grad_enabled():
+        raise RuntimeError(f"The function '{function}' is not differentiable with respect to argument "
+                           f"'{name}'. This input cannot have requires_grad True.")
