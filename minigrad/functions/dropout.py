@@ -1,4 +1,5 @@
-"""Inverted dropout: ``y = x * mask / (1 - p)`` with ``mask ~ Bernoulli(1 - p)`` per element.
+"""Inverted dropout: ``y = x * mask / (1 - p)`` with ``mask ~ Bernoulli(1 - p)`` per element, or per
+feature map for feature dropout (``dropout2d``: one draw per (n, c), shared by all of ``x[n, c]``).
 
 Scaling the kept elements by 1 / (1 - p) during training keeps E[y] = x, so evaluation needs no
 rescaling (dropout is then the identity). The mask is drawn from the default generator, so
@@ -17,9 +18,10 @@ class Dropout(ArrayFunction):
     backward_name = "MulBackward0"  # PyTorch's graph shows dropout as its mask multiply
 
     @staticmethod
-    def forward(ctx, x, p):
+    def forward(ctx, x, p, mask_shape):
+        """``mask_shape`` is x's shape, or x's with 1s where one draw covers a whole axis."""
         draw_dtype = x.dtype if x.dtype in (np.float32, np.float64) else np.float64
-        keep = numpy_generator(None).random(x.shape, dtype=draw_dtype) >= p  # P(keep) = 1 - p
+        keep = numpy_generator(None).random(mask_shape, dtype=draw_dtype) >= p  # P(keep) = 1 - p
         scale = 1.0 / (1.0 - p) if p < 1 else 0.0
         mask = np.where(keep, x.dtype.type(scale), x.dtype.type(0))
         ctx.save_for_backward(mask)
@@ -28,7 +30,7 @@ class Dropout(ArrayFunction):
     @staticmethod
     def backward(ctx, grad):
         (mask,) = ctx.saved_tensors
-        return grad * mask, None
+        return grad * mask, None, None
 
 
 def dropout(input: Tensor, p: float, train: bool) -> Tensor:
@@ -36,4 +38,14 @@ def dropout(input: Tensor, p: float, train: bool) -> Tensor:
     the input itself otherwise (and for p = 0), as ``torch.dropout``."""
     if not train or p == 0:
         return input
-    return Dropout.apply(input, float(p))
+    return Dropout.apply(input, float(p), input.shape)
+
+
+def feature_dropout(input: Tensor, p: float, train: bool) -> Tensor:
+    """Dropout of whole feature maps of ``input`` (N, C, *): each ``input[n, c]`` is zeroed with
+    probability ``p`` or scaled by 1 / (1 - p) as a whole, as ``torch.feature_dropout``."""
+    if not train or p == 0:
+        return input
+    if input.ndim < 2:
+        raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
+    return Dropout.apply(input, float(p), input.shape[:2] + (1,) * (input.ndim - 2))

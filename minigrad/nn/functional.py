@@ -75,14 +75,23 @@ def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dty
     return _softmax.log_softmax(input, dim, dtype=dtype)
 
 
+def _check_dropout_probability(p: float) -> None:
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+
+
+def _run_dropout(fn, input: Tensor, p: float, training: bool, inplace: bool) -> Tensor:
+    """``fn(input, p, training)``, written into ``input`` with ``inplace`` when it changes anything."""
+    if inplace and training and p > 0:
+        return input._inplace(fn, p, training)
+    return fn(input, p, training)
+
+
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Inverted dropout: zero elements with probability p, scale the rest by 1 / (1 - p); the
     identity when not ``training``."""
-    if p < 0.0 or p > 1.0:
-        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-    if inplace and training and p > 0:
-        return input._inplace(_dropout.dropout, p, training)
-    return _dropout.dropout(input, p, training)
+    _check_dropout_probability(p)
+    return _run_dropout(_dropout.dropout, input, p, training, inplace)
 
 
 
@@ -104,3 +113,29 @@ from ..functions.max_pool import (  # noqa: E402
 from ..functions.binary_losses import binary_cross_entropy, binary_cross_entropy_with_logits  # noqa: E402
 from ..functions.cross_entropy import cross_entropy, nll_loss  # noqa: E402
 from ..functions.regression_losses import l1_loss, mse_loss  # noqa: E402
+
+# ---- normalisation (functions/normalization.py) and channel dropout ----------------------------------
+from ..functions.normalization import batch_norm, group_norm, instance_norm, layer_norm  # noqa: E402
+
+
+def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Channel dropout of (N, C, H, W): zero each whole feature map ``input[n, c]`` with probability
+    p and scale the kept ones by 1 / (1 - p); the identity when not ``training``.
+
+    As PyTorch 2.x, a 3-D input is taken as (N, C, L), not as an unbatched (C, H, W), with a
+    warning; other ranks (at least 2) are deprecated (a warning) and dropped per ``input[n, c]`` alike.
+    """
+    _check_dropout_probability(p)
+    if input.dim() not in (3, 4):
+        warnings.warn(f"dropout2d: Received a {input.dim()}-D input to dropout2d, which is deprecated and will "
+                      "result in an error in a future release. To retain the behavior and silence this warning, "
+                      "please use dropout instead. Note that dropout2d exists to provide channel-wise dropout on "
+                      "inputs with 2 spatial dimensions, a channel dimension, and an optional batch dimension "
+                      "(i.e. 3D or 4D inputs).", stacklevel=2)
+    if input.dim() == 3:
+        warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout "
+                      "behavior is desired - input is interpreted as shape (N, C, L), where C is the channel dim. "
+                      "This behavior will change in a future release to interpret the input as one without a "
+                      "batch dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise dropout behavior, "
+                      "please switch to using dropout1d instead.", stacklevel=2)
+    return _run_dropout(_dropout.feature_dropout, input, p, training, inplace)
