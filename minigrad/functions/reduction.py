@@ -10,7 +10,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .. import _dtype
-from .._tensor import Tensor
+from .._tensor import _LEGACY_NAMES, Tensor
 from ..autograd.function import ArrayFunction
 from ._operands import wrap_dim, wrap_dims
 
@@ -168,7 +168,7 @@ def mean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tenso
     if dtype is None and not input.dtype.is_floating_point:
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating point or "
-            f"complex dtype. Got: {input.dtype.name.capitalize()}"
+            f"complex dtype. Got: {_LEGACY_NAMES[input.dtype.name][:-len('Tensor')]}"
         )
     return Mean.apply(input, wrap_dims(dim, input.ndim), keepdim, _reduction_dtype(input, dtype))
 
