@@ -13,9 +13,9 @@ Conv1d is this with H = kH = 1.
 
 Algorithm, chosen per case:
 
-* depthwise (groups == C_in, one input channel per group, any channel multiplier; this includes
-  every C_in == 1 convolution): direct loops in :mod:`.depthwise_conv2d`, because the per-group GEMM
-  would be too thin for BLAS to pay for the im2col copy.
+* depthwise (groups == C_in > 1, one input channel per group, any channel multiplier): direct
+  loops in :mod:`.depthwise_conv2d`, because the per-group GEMMs would be too thin for BLAS to pay
+  for the im2col copy.
 * everything else (dense or grouped): im2col + BLAS GEMM. :func:`.im2col.im2col` unfolds a batch
   chunk into ``cols`` (C_in*kH*kW, n*OH*OW) and one ``np.matmul`` batched over the groups computes
   (groups, C_out/groups, K) @ (groups, K, n*OH*OW). Backward reuses the same layout:
@@ -59,8 +59,9 @@ def conv2d_output_size(
 
 
 def _is_depthwise(in_channels: int, weight_shape: tuple[int, ...], groups: int) -> bool:
-    """One input channel per group, every input channel its own group."""
-    return groups == in_channels and weight_shape[1] == 1
+    """One input channel per group and more than one group (a single group with one input channel
+    is a plain GEMM with K = kH*kW, which BLAS does faster than the direct loops)."""
+    return groups == in_channels > 1 and weight_shape[1] == 1
 
 
 def _batch_chunks(batch: int, cols_bytes_per_image: int):

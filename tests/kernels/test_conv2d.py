@@ -159,12 +159,14 @@ def test_all_ones_dilated_on_arange():
     np.testing.assert_array_equal(out[0, 0], 20 * i + 4 * j + 24)
 
 
-@pytest.mark.parametrize("c_in", [1, 2])  # depthwise path and im2col path
-def test_all_ones_strided_padded(c_in):
+@pytest.mark.parametrize("c_in,groups", [(1, 1), (2, 1), (2, 2)])  # GEMM K=9, GEMM, depthwise
+def test_all_ones_strided_padded(c_in, groups):
     # 3x3 ones, stride 2, padding 1 on a 5x5 ones image: corner windows see 2x2 of the image,
-    # edge windows 2x3, the centre 3x3 (times the number of input channels).
-    out = conv2d_forward(np.ones((1, c_in, 5, 5)), np.ones((1, c_in, 3, 3)), np.array([0.5]), (2, 2), (1,) * 4, (1, 1), 1)
-    np.testing.assert_array_equal(out[0, 0], c_in * np.array([[4, 6, 4], [6, 9, 6], [4, 6, 4]]) + 0.5)
+    # edge windows 2x3, the centre 3x3 (times the input channels of the group).
+    w = np.ones((2, c_in // groups, 3, 3))
+    out = conv2d_forward(np.ones((1, c_in, 5, 5)), w, np.array([0.5, 0.5]), (2, 2), (1,) * 4, (1, 1), groups)
+    expected = (c_in // groups) * np.array([[4, 6, 4], [6, 9, 6], [4, 6, 4]]) + 0.5
+    np.testing.assert_array_equal(out[0], np.broadcast_to(expected, (2, 3, 3)))
 
 
 def test_conv1d_all_ones_on_arange():
