@@ -1,4 +1,4 @@
-"""``Dropout``: zero random elements while training (see ``functions/dropout.py``)."""
+"""Dropout layers: zero random elements (``Dropout``) or whole channels (``Dropout2d``) while training."""
 from __future__ import annotations
 
 from ..._tensor import Tensor
@@ -26,3 +26,12 @@ class Dropout(_DropoutNd):
 
     def forward(self, input: Tensor) -> Tensor:
         return F.dropout(input, self.p, self.training, self.inplace)
+
+
+class Dropout2d(_DropoutNd):
+    """In training, zero each whole channel ``input[n, c]`` of (N, C, H, W) with probability ``p``
+    and scale the kept ones by 1 / (1 - p); in eval mode, the identity. As PyTorch 2.x, a 3-D
+    input is taken as (N, C, L), with a warning (see ``F.dropout2d``)."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.dropout2d(input, self.p, self.training, self.inplace)

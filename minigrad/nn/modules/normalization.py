@@ -1,0 +1,73 @@
+"""``LayerNorm`` and ``GroupNorm``: normalisation with per-sample statistics (the same in training
+and eval mode, so no running statistics).
+
+    y = (x - E[x]) / sqrt(Var[x] + eps) * weight + bias
+"""
+from __future__ import annotations
+
+import numbers
+
+from ..._tensor import Tensor
+from .. import functional as F
+from ._affine import register_affine, reset_affine
+from .module import Module
+
+
+class LayerNorm(Module):
+    """Layer norm over the trailing ``normalized_shape`` dims: input (*, *normalized_shape), each
+    leading index normalised over those dims; ``weight`` (ones) and ``bias`` (zeros) have shape
+    normalized_shape when ``elementwise_affine`` (no ``bias`` when bias=False).
+
+    Args: normalized_shape (an int or a shape); eps added to the variance; elementwise_affine; bias.
+    """
+
+    def __init__(self, normalized_shape, eps: float = 1e-5, elementwise_affine: bool = True, bias: bool = True,
+                 device=None, dtype=None):
+        super().__init__()
+        if isinstance(normalized_shape, numbers.Integral):
+            normalized_shape = (normalized_shape,)
+        self.normalized_shape = tuple(normalized_shape)
+        self.eps = eps
+        self.elementwise_affine = elementwise_affine
+        register_affine(self, self.normalized_shape, elementwise_affine, bias, device, dtype)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        reset_affine(self)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}, "
+                f"bias={self.bias is not None}")
+
+
+class GroupNorm(Module):
+    """Group norm of (N, C, *): the C channels form ``num_groups`` groups of C / G consecutive
+    channels, each normalised per sample over its (C / G, *) values; per-channel ``weight`` (ones)
+    and ``bias`` (zeros) (C,) when ``affine``.
+
+    Args: num_groups G (must divide num_channels); num_channels C; eps; affine; bias.
+    """
+
+    def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True, device=None,
+                 dtype=None, *, bias: bool = True):
+        super().__init__()
+        if num_channels % num_groups != 0:
+            raise ValueError(f"num_channels ({num_channels}) must be divisible by num_groups ({num_groups})")
+        self.num_groups = num_groups
+        self.num_channels = num_channels
+        self.eps = eps
+        self.affine = affine
+        register_affine(self, num_channels, affine, bias, device, dtype)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        reset_affine(self)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, bias={self.bias is not None}"
