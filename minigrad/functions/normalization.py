@@ -53,18 +53,17 @@ class BatchNorm(ArrayFunction):
     @staticmethod
     def forward(ctx, x, weight, bias, running_mean, running_var, training, eps):
         kernels = kernel_module("batch_norm", ctx.device)
-        weight, bias = _flat(weight), _flat(bias)
         if training:
-            out, mean, invstd, var_unbiased = kernels.batch_norm_forward_train(x, weight, bias, eps)
+            out, mean, invstd, var_unbiased = kernels.batch_norm_forward_train(x, _flat(weight), _flat(bias), eps)
             statistics = (mean, var_unbiased)
         else:
             running_mean, running_var = _flat(running_mean), _flat(running_var)
-            out = kernels.batch_norm_forward_eval(x, running_mean, running_var, weight, bias, eps)
+            out = kernels.batch_norm_forward_eval(x, running_mean, running_var, _flat(weight), _flat(bias), eps)
             # What the eval-mode backward takes as the (constant) statistics.
             mean = running_mean.astype(np.float64)
             invstd = 1.0 / np.sqrt(running_var.astype(np.float64) + eps)
             statistics = (np.empty(0), np.empty(0))
-        ctx.save_for_backward(x, weight, mean, invstd)
+        ctx.save_for_backward(x, weight, mean, invstd)  # weight as given: the engine watches its version
         ctx.training = training
         return (out, *statistics)
 
@@ -72,7 +71,7 @@ class BatchNorm(ArrayFunction):
     def backward(ctx, grad, _grad_mean, _grad_var):
         x, weight, mean, invstd = ctx.saved_tensors
         grad_x, grad_weight, grad_bias = kernel_module("batch_norm", ctx.device).batch_norm_backward(
-            grad, x, mean, invstd, weight, ctx.training)
+            grad, x, mean, invstd, _flat(weight), ctx.training)
         return _wanted(ctx, grad_x, grad_weight, grad_bias, None, None, None, None)
 
 
@@ -104,7 +103,6 @@ class GroupNorm(ArrayFunction):
 
     @staticmethod
     def forward(ctx, x, num_groups, weight, bias, eps):
-        weight, bias = _flat(weight), _flat(bias)
         out, mean, invstd = kernel_module("group_norm", ctx.device).group_norm_forward(
             x, num_groups, weight, bias, eps)
         ctx.save_for_backward(x, weight, mean, invstd)
@@ -212,7 +210,8 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None, running_var
         raise RuntimeError("Expected running_mean and running_var to be defined when use_input_stats is false")
     # PyTorch runs batch norm on the (1, N * C, *) view with every per-channel tensor repeated N
     # times; its count checks (and messages) are over those N copies.
-    batch, channels = input.shape[0], input.shape[wrap_dim(1, input.ndim)]
+    channels = input.shape[wrap_dim(1, input.ndim)]  # IndexError for 1-D input, as PyTorch
+    batch = input.shape[0]
     _check_running_stats(running_mean, running_var, batch * channels, use_input_stats, per_sample=batch)
     _check_numel("weight", weight, batch * channels, per_sample=batch)
     _check_numel("bias", bias, batch * channels, per_sample=batch)

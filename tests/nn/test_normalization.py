@@ -237,7 +237,8 @@ def random_config(seed):
     if kind == "LayerNorm":
         shape = (n, c) + spatial[:int(rng.integers(3))]
         normalized_shape = shape[len(shape) - int(rng.integers(1, 3)):]
-        return kind, (normalized_shape,), {"eps": eps, "elementwise_affine": affine, "bias": bool(rng.integers(2))}, shape
+        kwargs = {"eps": eps, "elementwise_affine": affine, "bias": bool(rng.integers(2))}
+        return kind, (normalized_shape,), kwargs, shape
     groups, c = int(rng.integers(1, 4)), max(c, 2)  # more than one value per group, or the gradient is noise
     return kind, (groups, groups * c), {"eps": eps, "affine": affine}, (n, groups * c) + spatial[:int(rng.integers(3))]
 
@@ -339,7 +340,8 @@ BAD_INPUTS = {
     "F.batch_norm mixed dtype": (lambda m: m.nn.functional.batch_norm(_randn(m, 2, 3), None, None,
                                                                       m.ones(3, dtype=m.float64), None, True),
                                  RuntimeError, "mixed dtype (CPU): expect parameter to have scalar type of Float"),
-    "GroupNorm groups": (lambda m: m.nn.GroupNorm(2, 3), ValueError, "num_channels (3) must be divisible by num_groups (2)"),
+    "GroupNorm groups": (lambda m: m.nn.GroupNorm(2, 3), ValueError,
+                         "num_channels (3) must be divisible by num_groups (2)"),
     "F.group_norm groups": (lambda m: m.nn.functional.group_norm(_randn(m, 2, 3, 4), 2), RuntimeError,
                             "Expected number of channels in input to be divisible by num_groups, but got input of "
                             "shape [2, 3, 4] and num_groups=2"),
@@ -385,28 +387,27 @@ BAD_INPUTS = {
 OWN_MESSAGES = {"F.batch_norm mixed dtype"}  # ours also names the parameter and its dtype
 
 
-@pytest.mark.parametrize("name", BAD_INPUTS)
-def test_bad_input_raises_pytorchs_error(name):
-    call, error, message = BAD_INPUTS[name]
+def raised(name, lib) -> str:
+    """The message of the error that BAD_INPUTS[name] raises with ``lib`` (which must be of its type)."""
+    call, error, _ = BAD_INPUTS[name]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with pytest.raises(error) as info:
-            call(minigrad)
-    assert str(info.value).startswith(message)
+            call(lib)
+    return str(info.value)
+
+
+@pytest.mark.parametrize("name", BAD_INPUTS)
+def test_bad_input_raises_pytorchs_error(name):
+    assert raised(name, minigrad).startswith(BAD_INPUTS[name][2])
 
 
 @pytest.mark.parametrize("name", BAD_INPUTS)
 def test_bad_input_errors_match_torch(name):
     torch = pytest.importorskip("torch")
-    call, error, _ = BAD_INPUTS[name]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with pytest.raises(error) as ours:
-            call(minigrad)
-        with pytest.raises(error) as theirs:
-            call(torch)
+    ours, theirs = raised(name, minigrad), raised(name, torch)
     if name not in OWN_MESSAGES:
-        assert str(ours.value) == str(theirs.value).replace("torch", "minigrad")
+        assert ours == theirs.replace("torch", "minigrad")
 
 
 def test_instance_norm_warns_on_channel_mismatch_without_affine():
@@ -459,7 +460,8 @@ def test_dropout2d_edge_probabilities_and_inplace():
     assert F.dropout2d(y, 1.0, inplace=True) is y and np.all(y.numpy() == 0)
 
 
-@pytest.mark.parametrize("shape, warned", [((4, 6, 5), "3D input"), ((4, 6), "2-D input"), ((2, 3, 2, 2, 2), "5-D input")])
+@pytest.mark.parametrize("shape, warned", [((4, 6, 5), "3D input"), ((4, 6), "2-D input"),
+                                           ((2, 3, 2, 2, 2), "5-D input")])
 def test_dropout2d_other_ranks_warn_and_drop_per_first_two_dims(shape, warned):
     minigrad.manual_seed(0)
     with pytest.warns(UserWarning, match=warned):
@@ -487,3 +489,13 @@ def test_dropout2d_warnings_match_torch(shape):
             lib.nn.functional.dropout2d(lib.ones(*shape))
         messages.append([str(w.message) for w in caught])
     assert messages[0] == messages[1] and messages[0]
+
+
+@pytest.mark.parametrize("layer, shape", [(nn.BatchNorm1d(3), (4, 3)), (nn.GroupNorm(1, 3), (2, 3, 2)),
+                                          (nn.LayerNorm(3), (2, 3))])
+def test_changing_the_weight_between_forward_and_backward_raises(layer, shape):
+    out = layer(minigrad.randn(*shape))
+    with minigrad.no_grad():
+        layer.weight.mul_(2)  # what an optimizer step would do
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        out.sum().backward()
