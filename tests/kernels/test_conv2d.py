@@ -7,6 +7,7 @@ import numba
 import numpy as np
 import pytest
 
+from minigrad.kernels import conv2d as conv2d_module
 from minigrad.kernels.conv2d import conv2d_backward, conv2d_forward, conv2d_output_size
 
 
@@ -201,6 +202,13 @@ def test_float32_long_sums_stay_accurate(groups, w_shape):
     got = conv2d_backward(g.astype(np.float32), x.astype(np.float32), w.astype(np.float32), *args)
     for a, b in zip(got, want):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5 * np.abs(b).max())
+
+
+def test_batch_chunks_one_image_at_a_time(monkeypatch):
+    # A budget below one image's im2col makes every image its own chunk: the weight gradient then
+    # sums over chunks and each chunk writes its own slice of the output and the input gradient.
+    monkeypatch.setattr(conv2d_module, "COLS_BUDGET_BYTES", 1)
+    check_against_naive((3, 4, 6, 5), (4, 2, 3, 2), (2, 1), (1, 0, 1, 1), (1, 2), 2)
 
 
 def test_needs_flags_skip_work():
