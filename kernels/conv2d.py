@@ -142,6 +142,8 @@ def conv2d_input_and_weight_grads(
     multiple of sH, or past ``OH`` given explicitly) get zero gradient. ``x`` is needed only for
     the weight gradient and may be None otherwise. Each result is None when not requested.
     """
+    if not (needs_input_grad or needs_weight_grad):
+        return None, None
     pad_top_left = (padding[0], padding[2])
     kernel_hw = weight.shape[2:]
     if _is_depthwise(input_shape[1], weight.shape, groups):
