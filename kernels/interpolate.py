@@ -10,9 +10,12 @@ user gave ``scale_factor`` and ``recompute_scale_factor`` is not True), otherwis
 ``in_size / out_size``. ``interpolate_output_size`` reproduces that bookkeeping.
 
 nearest (the legacy mode, same as OpenCV's INTER_NEAREST), ratio in float32 for every dtype:
-    src = o                                   if out == in
-    src = o // 2                              if out == 2 * in
+    src = o                                   if out == in       (shortcuts only)
+    src = o // 2                              if out == 2 * in   (shortcuts only)
     src = min(floor(float32(o) * ratio), in - 1)   otherwise
+PyTorch's 2-D kernel takes the two exact shortcuts even when a scale factor would map otherwise;
+its 1-D kernel (``upsample_nearest1d``) never does, so callers resizing a (.., 1, L) view of 1-D
+data pass ``shortcuts=False``.
 
 bilinear, ratio and positions in the input's dtype:
     align_corners:      real = o * (in - 1) / (out - 1)      (0 when out == 1; scale ignored)
@@ -37,12 +40,12 @@ def _inverse_scale(in_size: int, out_size: int, scale: float | None, dtype) -> n
     return dtype(in_size) / dtype(out_size)
 
 
-def _nearest_sources(in_size: int, out_size: int, scale: float | None) -> np.ndarray:
+def _nearest_sources(in_size: int, out_size: int, scale: float | None, shortcuts: bool) -> np.ndarray:
     """Source index (int64) of every output index along one axis (formula in the module docstring)."""
     o = np.arange(out_size, dtype=np.int64)
-    if out_size == in_size:
+    if shortcuts and out_size == in_size:
         return o
-    if out_size == 2 * in_size:  # exact shortcut PyTorch takes to avoid float rounding
+    if shortcuts and out_size == 2 * in_size:  # exact shortcut PyTorch takes to avoid float rounding
         return o >> 1
     ratio = _inverse_scale(in_size, out_size, scale, np.float32)
     real = o.astype(np.float32) * ratio  # float32 product, as in PyTorch's floorf(o * scale)
@@ -171,8 +174,8 @@ def _accumulate(kernel, grad_out: np.ndarray, input_hw: tuple[int, int], tables:
     return grad_x.reshape((N, C) + tuple(input_hw))
 
 
-def _nearest_tables(input_hw, out_hw, scales):
-    return tuple(_nearest_sources(input_hw[a], out_hw[a], _scale(scales, a)) for a in (0, 1))
+def _nearest_tables(input_hw, out_hw, scales, shortcuts):
+    return tuple(_nearest_sources(input_hw[a], out_hw[a], _scale(scales, a), shortcuts) for a in (0, 1))
 
 
 def _bilinear_tables(input_hw, out_hw, align_corners, scales, dtype):
@@ -181,21 +184,27 @@ def _bilinear_tables(input_hw, out_hw, align_corners, scales, dtype):
 
 
 def interpolate_nearest_forward(
-    x: np.ndarray, out_hw: tuple[int, int], scales: tuple[float | None, float | None] | None = None
+    x: np.ndarray,
+    out_hw: tuple[int, int],
+    scales: tuple[float | None, float | None] | None = None,
+    shortcuts: bool = True,
 ) -> np.ndarray:
     """mode='nearest': x (N, C, H, W) -> (N, C, OH, OW), ``out[.., oh, ow] = x[.., src(oh), src(ow)]``
-    (src in the module docstring). ``scales``: per-axis user scale factors or None (see module)."""
-    return _resample(_nearest_kernel, x, out_hw, _nearest_tables(x.shape[2:], out_hw, scales))
+    (src in the module docstring). ``scales``: per-axis user scale factors or None (see module);
+    ``shortcuts``: False to reproduce PyTorch's 1-D kernel (see module)."""
+    tables = _nearest_tables(x.shape[2:], out_hw, scales, shortcuts)
+    return _resample(_nearest_kernel, x, out_hw, tables)
 
 
 def interpolate_nearest_backward(
     grad_out: np.ndarray,
     input_hw: tuple[int, int],
     scales: tuple[float | None, float | None] | None = None,
+    shortcuts: bool = True,
 ) -> np.ndarray:
     """Gradient of ``interpolate_nearest_forward``: grad_out (N, C, OH, OW) -> (N, C, H, W), each
     input element receiving the sum of the gradients of the outputs that copied it."""
-    tables = _nearest_tables(input_hw, grad_out.shape[2:], scales)
+    tables = _nearest_tables(input_hw, grad_out.shape[2:], scales, shortcuts)
     return _accumulate(_nearest_backward_kernel, grad_out, input_hw, tables)
 
 
