@@ -7,6 +7,7 @@ catch data races in ``prange`` loops.
 import os
 
 os.environ.setdefault("NUMBA_NUM_THREADS", "4")
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # as minigrad/__init__.py; numba is imported first here
 
 import numba  # noqa: E402  (must come after the environment variable above)
 import pytest  # noqa: E402
