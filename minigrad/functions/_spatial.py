@@ -14,20 +14,28 @@ import numpy as np
 from .._device import kernel_module
 from .._tensor import Tensor
 
-_COUNT_WORDS = {1: "one", 2: "two"}
+# Where PyTorch's argument parser reports each argument (``position 2`` is the first after input).
+_POSITIONS = {"kernel_size": 2, "output_size": 2, "stride": 3, "padding": 4, "dilation": 5}
+# PyTorch's wording per argument for a sequence of the wrong length.
+_LENGTH_RULES = {"stride": "must either be omitted, a single int, or a tuple of two ints",
+                 "dilation": "must be either a single int, or a tuple of two ints"}
+
+
+def _argument(fn: str, name: str) -> str:
+    return f"{fn}(): argument '{name}' (position {_POSITIONS[name]})"
 
 
 def _check_ints(values: tuple, fn: str, name: str) -> None:
     for pos, value in enumerate(values):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-            raise TypeError(f"{fn}(): argument '{name}' must be tuple of ints, but found element of "
+            raise TypeError(f"{_argument(fn, name)} must be tuple of ints, but found element of "
                             f"type {type(value).__name__} at pos {pos}")
 
 
 def int_tuple(value, n: int, fn: str, name: str) -> tuple[int, ...]:
     """An int, or a sequence of 1 or ``n`` ints, as an ``n``-tuple (PyTorch's ``_pair``, with its errors)."""
     if not isinstance(value, (tuple, list, int, np.integer)) or isinstance(value, bool):
-        raise TypeError(f"{fn}(): argument '{name}' must be tuple of ints, not {type(value).__name__}")
+        raise TypeError(f"{_argument(fn, name)} must be tuple of ints, not {type(value).__name__}")
     values = tuple(value) if isinstance(value, (tuple, list)) else (value,)
     _check_ints(values, fn, name)
     if len(values) == 1:
@@ -35,7 +43,8 @@ def int_tuple(value, n: int, fn: str, name: str) -> tuple[int, ...]:
     if len(values) != n:
         if n == 1:
             raise RuntimeError(f"{fn}() argument '{name}' should contain one int (got {len(values)})")
-        raise RuntimeError(f"{fn}: {name} must either be a single int, or a tuple of {_COUNT_WORDS[n]} ints")
+        rule = _LENGTH_RULES.get(name, "must either be a single int, or a tuple of two ints")
+        raise RuntimeError(f"{fn}: {name} {rule}")
     return tuple(int(v) for v in values)
 
 
@@ -82,7 +91,7 @@ def check_pool2d(input: Tensor, kernel: tuple, stride: tuple, padding: tuple, di
             raise RuntimeError("stride should not be zero")
         if p < 0:
             raise RuntimeError(f"pad must be non-negative, but got pad: {p}")
-        if p > ((k - 1) * d + 1) // 2:
+        if p > int(((k - 1) * d + 1) / 2):  # C++ integer division: truncates toward zero
             raise RuntimeError("pad should be at most half of effective kernel size, but got "
                                f"pad={p}, kernel_size={k} and dilation={d}")
         out_hw.append(geometry.pool_output_size(size, k, s, p, d, ceil_mode))

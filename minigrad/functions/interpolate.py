@@ -22,37 +22,38 @@ from ._spatial import planes, squeeze_height, unplanes
 from .avg_pool import adaptive_avg_pool1d, adaptive_avg_pool2d
 
 
-class UpsampleNearest2D(ArrayFunction):
+class _Resize2D(ArrayFunction):
+    """A resize of x's planes by the kernel pair named below, called as
+    ``forward_kernel(planes, out_hw, *options)`` and ``backward_kernel(grad_planes, input_hw, *options)``."""
+
+    forward_kernel: str
+    backward_kernel: str
+
+    @staticmethod
+    def forward(ctx, x, out_hw, *options):
+        ctx.input_shape, ctx.options = x.shape, options
+        resize = getattr(kernel_module("interpolate", ctx.device), ctx.forward_kernel)
+        return unplanes(resize(planes(x), out_hw, *options), x.shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        adjoint = getattr(kernel_module("interpolate", ctx.device), ctx.backward_kernel)
+        grad_x = adjoint(planes(grad), ctx.input_shape[-2:], *ctx.options)
+        return (grad_x.reshape(ctx.input_shape), None) + (None,) * len(ctx.options)
+
+
+class UpsampleNearest2D(_Resize2D):
+    """apply(x, out_hw, scales, shortcuts)"""
+
     backward_name = "UpsampleNearest2DBackward0"
-
-    @staticmethod
-    def forward(ctx, x, out_hw, scales):
-        ctx.input_shape, ctx.scales = x.shape, scales
-        out = kernel_module("interpolate", ctx.device).interpolate_nearest_forward(planes(x), out_hw, scales)
-        return unplanes(out, x.shape)
-
-    @staticmethod
-    def backward(ctx, grad):
-        grad_x = kernel_module("interpolate", ctx.device).interpolate_nearest_backward(
-            planes(grad), ctx.input_shape[-2:], ctx.scales)
-        return grad_x.reshape(ctx.input_shape), None, None
+    forward_kernel, backward_kernel = "interpolate_nearest_forward", "interpolate_nearest_backward"
 
 
-class UpsampleBilinear2D(ArrayFunction):
+class UpsampleBilinear2D(_Resize2D):
+    """apply(x, out_hw, align_corners, scales)"""
+
     backward_name = "UpsampleBilinear2DBackward0"
-
-    @staticmethod
-    def forward(ctx, x, out_hw, align_corners, scales):
-        ctx.input_shape, ctx.align_corners, ctx.scales = x.shape, align_corners, scales
-        out = kernel_module("interpolate", ctx.device).interpolate_bilinear_forward(
-            planes(x), out_hw, align_corners, scales)
-        return unplanes(out, x.shape)
-
-    @staticmethod
-    def backward(ctx, grad):
-        grad_x = kernel_module("interpolate", ctx.device).interpolate_bilinear_backward(
-            planes(grad), ctx.input_shape[-2:], ctx.align_corners, ctx.scales)
-        return grad_x.reshape(ctx.input_shape), None, None, None
+    forward_kernel, backward_kernel = "interpolate_bilinear_forward", "interpolate_bilinear_backward"
 
 
 _MODES = "nearest | linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact"
@@ -77,22 +78,28 @@ def _check_mode(mode: str, ndim: int) -> None:
                                   "input (implemented: nearest and area for 3D/4D, linear for 3D, bilinear for 4D)")
 
 
+def _per_spatial_dim(value, input: Tensor, name: str, label: str, preposition: str, symbol: str) -> tuple:
+    """``value`` once per spatial dim: a scalar repeated, or a sequence of exactly that length."""
+    dims = input.ndim - 2
+    values = tuple(value) if isinstance(value, (tuple, list)) else (value,) * dims
+    if len(values) != dims:
+        raise ValueError(
+            f"Input and {name} must have the same number of spatial dimensions, but got input with spatial "
+            f"dimensions of {list(input.shape[2:])} and {label} {preposition} {value}. Please provide input tensor "
+            f"in (N, C, d1, d2, ...,dK) format and {label} in ({symbol}1, {symbol}2, "
+            f"...,{symbol}K) format.")
+    return values
+
+
 def _spatial_args(input: Tensor, size, scale_factor, recompute_scale_factor) -> tuple:
     """PyTorch's size / scale_factor rules -> (output size, scale factors to pass on or None),
     one entry per spatial dim. The output size along an axis is ``size``, or
     ``floor(in * scale_factor)``; the kernels then use the scale factor itself unless
     ``recompute_scale_factor`` asks them to derive it from the sizes."""
-    dims = input.ndim - 2
-    spatial = list(input.shape[2:])
     if size is not None and scale_factor is not None:
         raise ValueError("only one of size or scale_factor should be defined")
     if size is not None:
-        sizes = tuple(size) if isinstance(size, (tuple, list)) else (size,) * dims
-        if len(sizes) != dims:
-            raise ValueError(
-                "Input and output must have the same number of spatial dimensions, but got input with "
-                f"spatial dimensions of {spatial} and output size of {size}. Please provide input tensor "
-                "in (N, C, d1, d2, ...,dK) format and output size in (o1, o2, ...,oK) format.")
+        sizes = _per_spatial_dim(size, input, "output", "output size", "of", "o")
         if not all(isinstance(s, numbers.Integral) and not isinstance(s, bool) for s in sizes):
             raise TypeError("expected size to be one of int or Tuple[int] or Tuple[int, int] or "
                             f"Tuple[int, int, int], but got size with types {[type(s) for s in sizes]}")
@@ -101,14 +108,9 @@ def _spatial_args(input: Tensor, size, scale_factor, recompute_scale_factor) -> 
         return tuple(int(s) for s in sizes), None
     if scale_factor is None:
         raise ValueError("either size or scale_factor should be defined")
-    factors = tuple(scale_factor) if isinstance(scale_factor, (tuple, list)) else (scale_factor,) * dims
-    if len(factors) != dims:
-        raise ValueError(
-            "Input and scale_factor must have the same number of spatial dimensions, but got input with "
-            f"spatial dimensions of {spatial} and scale_factor of shape {scale_factor}. Please provide "
-            "input tensor in (N, C, d1, d2, ...,dK) format and scale_factor in (s1, s2, ...,sK) format.")
+    factors = _per_spatial_dim(scale_factor, input, "scale_factor", "scale_factor", "of shape", "s")
     factors = tuple(float(f) for f in factors)
-    sizes = tuple(math.floor(n * f) for n, f in zip(spatial, factors))
+    sizes = tuple(math.floor(n * f) for n, f in zip(input.shape[2:], factors))
     return sizes, (None if recompute_scale_factor else factors)
 
 
@@ -150,13 +152,16 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
         return adaptive_avg_pool2d(input, sizes) if input.ndim == 4 else adaptive_avg_pool1d(input, sizes)
     _check_sizes(input, sizes)
     input = _floating(input, _KERNEL_NAMES[input.ndim, mode])
-    if input.ndim == 3:  # resize the (N, C, 1, L) view; its height stays 1, which is the identity
-        scales = None if scales is None else (None,) + scales
-        return squeeze_height(_resize_2d(input.unsqueeze(-2), mode, (1,) + sizes, align_corners, scales))
-    return _resize_2d(input, mode, sizes, align_corners, scales)
+    if input.ndim == 4:
+        return _resize_2d(input, mode, sizes, align_corners, scales, nearest_shortcuts=True)
+    # 3-D: resize the (N, C, 1, L) view (its height stays 1, the identity), without the 2-D nearest
+    # kernel's shortcuts, which PyTorch's 1-D kernel does not take (see kernels/interpolate.py).
+    scales = None if scales is None else (None,) + scales
+    out = _resize_2d(input.unsqueeze(-2), mode, (1,) + sizes, align_corners, scales, nearest_shortcuts=False)
+    return squeeze_height(out)
 
 
-def _resize_2d(input: Tensor, mode: str, sizes: tuple, align_corners: bool, scales) -> Tensor:
+def _resize_2d(input: Tensor, mode: str, sizes: tuple, align_corners: bool, scales, nearest_shortcuts: bool) -> Tensor:
     if mode == "nearest":
-        return UpsampleNearest2D.apply(input, sizes, scales)
+        return UpsampleNearest2D.apply(input, sizes, scales, nearest_shortcuts)
     return UpsampleBilinear2D.apply(input, sizes, bool(align_corners), scales)

@@ -11,6 +11,8 @@ input (N, C, 1, L). Inputs may be batched (N, C, ...) or unbatched (C, ...).
 """
 from __future__ import annotations
 
+import numpy as np
+
 from .._device import kernel_module
 from .._tensor import _LEGACY_NAMES, Tensor
 from ..autograd.function import ArrayFunction
@@ -19,24 +21,33 @@ from ._spatial import (adaptive_output_hw, check_1d_input, check_pool2d, int_tup
 from .activation import _floating
 
 
+def _window_max(ctx, x: np.ndarray, pool, *args) -> tuple[np.ndarray, np.ndarray]:
+    """Run a window-max kernel entry point over x's planes; keep its indices for backward."""
+    out, indices = pool(planes(x), *args)
+    indices = unplanes(indices, x.shape)
+    ctx.save_for_backward(indices)
+    ctx.input_shape = x.shape
+    return unplanes(out, x.shape), indices
+
+
+def _route_to_maxima(ctx, grad: np.ndarray, scatter) -> np.ndarray:
+    """Backward of ``_window_max``: each output's gradient added onto the input element it chose."""
+    (indices,) = ctx.saved_tensors
+    return scatter(planes(grad), planes(indices), ctx.input_shape[-2:]).reshape(ctx.input_shape)
+
+
 class MaxPool2DWithIndices(ArrayFunction):
     backward_name = "MaxPool2DWithIndicesBackward0"
 
     @staticmethod
     def forward(ctx, x, kernel, stride, padding, dilation, ceil_mode):
-        out, indices = kernel_module("max_pool2d", ctx.device).max_pool2d_forward(
-            planes(x), kernel, stride, padding, dilation, ceil_mode)
-        indices = unplanes(indices, x.shape)
-        ctx.save_for_backward(indices)
-        ctx.input_shape = x.shape
-        return unplanes(out, x.shape), indices
+        pool = kernel_module("max_pool2d", ctx.device).max_pool2d_forward
+        return _window_max(ctx, x, pool, kernel, stride, padding, dilation, ceil_mode)
 
     @staticmethod
     def backward(ctx, grad, _grad_indices):
-        (indices,) = ctx.saved_tensors
-        grad_x = kernel_module("max_pool2d", ctx.device).max_pool2d_backward(
-            planes(grad), planes(indices), ctx.input_shape[-2:])
-        return grad_x.reshape(ctx.input_shape), None, None, None, None, None
+        scatter = kernel_module("max_pool2d", ctx.device).max_pool2d_backward
+        return _route_to_maxima(ctx, grad, scatter), None, None, None, None, None
 
 
 class AdaptiveMaxPool2D(ArrayFunction):
@@ -44,19 +55,12 @@ class AdaptiveMaxPool2D(ArrayFunction):
 
     @staticmethod
     def forward(ctx, x, output_hw):
-        out, indices = kernel_module("adaptive_pool2d", ctx.device).adaptive_max_pool2d_forward(
-            planes(x), output_hw)
-        indices = unplanes(indices, x.shape)
-        ctx.save_for_backward(indices)
-        ctx.input_shape = x.shape
-        return unplanes(out, x.shape), indices
+        return _window_max(ctx, x, kernel_module("adaptive_pool2d", ctx.device).adaptive_max_pool2d_forward, output_hw)
 
     @staticmethod
     def backward(ctx, grad, _grad_indices):
-        (indices,) = ctx.saved_tensors
-        grad_x = kernel_module("adaptive_pool2d", ctx.device).adaptive_max_pool2d_backward(
-            planes(grad), planes(indices), ctx.input_shape[-2:])
-        return grad_x.reshape(ctx.input_shape), None
+        scatter = kernel_module("adaptive_pool2d", ctx.device).adaptive_max_pool2d_backward
+        return _route_to_maxima(ctx, grad, scatter), None
 
 
 class MaxUnpool2D(ArrayFunction):

@@ -136,6 +136,17 @@ class AdaptiveMaxPool2d(_AdaptiveMaxPoolNd):
 
 
 class _MaxUnpoolNd(Module):
+    """Holds the unpooling geometry as tuples (``_expand`` is ``_single`` or ``_pair``); ``stride``
+    defaults to ``kernel_size``."""
+
+    _expand = staticmethod(_pair)
+
+    def __init__(self, kernel_size, stride=None, padding=0):
+        super().__init__()
+        self.kernel_size = self._expand(kernel_size)
+        self.stride = self._expand(stride if stride is not None else kernel_size)
+        self.padding = self._expand(padding)
+
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
@@ -144,11 +155,7 @@ class MaxUnpool1d(_MaxUnpoolNd):
     """Partial inverse of ``MaxPool1d``: (N, C, L) values and indices -> (N, C, L_out), zeros where
     no index points, ``L_out = (L - 1) stride - 2 padding + kernel_size`` unless ``output_size`` is given."""
 
-    def __init__(self, kernel_size, stride=None, padding=0):
-        super().__init__()
-        self.kernel_size = _single(kernel_size)
-        self.stride = _single(stride if stride is not None else kernel_size)
-        self.padding = _single(padding)
+    _expand = staticmethod(_single)
 
     def forward(self, input: Tensor, indices: Tensor, output_size=None) -> Tensor:
         return F.max_unpool1d(input, indices, self.kernel_size, self.stride, self.padding, output_size)
@@ -158,12 +165,6 @@ class MaxUnpool2d(_MaxUnpoolNd):
     """Partial inverse of ``MaxPool2d``: (N, C, H, W) values and indices -> (N, C, H_out, W_out),
     zeros where no index points, ``H_out = (H - 1) stride - 2 padding + kernel_size`` (likewise W)
     unless ``output_size`` is given."""
-
-    def __init__(self, kernel_size, stride=None, padding=0):
-        super().__init__()
-        self.kernel_size = _pair(kernel_size)
-        self.stride = _pair(stride if stride is not None else kernel_size)
-        self.padding = _pair(padding)
 
     def forward(self, input: Tensor, indices: Tensor, output_size=None) -> Tensor:
         return F.max_unpool2d(input, indices, self.kernel_size, self.stride, self.padding, output_size)
