@@ -139,3 +139,7 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
                       "batch dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise dropout behavior, "
                       "please switch to using dropout1d instead.", stacklevel=2)
     return _run_dropout(_dropout.feature_dropout, input, p, training, inplace)
+
+# ---- convolution and padding (functions/conv.py, functions/padding.py) ------------------------------
+from ..functions.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d  # noqa: E402
+from ..functions.padding import pad  # noqa: E402

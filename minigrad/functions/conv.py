@@ -1,0 +1,108 @@
+"""Convolutions over the kernels in ``kernels/conv2d.py`` and ``kernels/conv_transpose2d.py``.
+
+    conv             out[n, co, o] = bias[co] + sum_{ci, k} weight[co, ci, k] * x[n, g*C_in/G + ci, o*s - p + k*d]
+    transposed conv  the adjoint of conv: every x[n, ci, i] adds x * weight[ci, co, k] at output
+                     position i*s - p + k*d (weight (C_in, C_out/G, *kernel))
+
+over 1 or 2 spatial dims (``o``, ``k`` above are index tuples), ``g`` the group of ``co``.
+Output sizes per spatial dim:
+
+    conv             O = floor((I + p_before + p_after - d (k - 1) - 1) / s) + 1
+    transposed conv  O = (I - 1) s - 2 p + d (k - 1) + output_padding + 1
+
+One autograd Function covers all four: 1-D runs as 2-D over (.., 1, L) views inside it (one
+``ConvolutionBackward0`` node, as in PyTorch), an unbatched input is unsqueezed to a batch of one
+around it (PyTorch's ``SqueezeBackward1`` on the output). Argument checks: ``_conv_args.py``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .._device import kernel_module
+from .._tensor import Tensor
+from ..autograd.function import ArrayFunction
+from ._conv_args import ConvGeometry, conv_geometry
+
+
+def _lift(array: np.ndarray, geometry: ConvGeometry) -> np.ndarray:
+    """(A, B, L) -> (A, B, 1, L) for a 1-D convolution (input, weight and gradients alike)."""
+    return array.reshape(array.shape[:2] + (1,) + array.shape[2:]) if geometry.lifted else array
+
+
+def _unlift(array: np.ndarray | None, geometry: ConvGeometry) -> np.ndarray | None:
+    if array is None or not geometry.lifted:
+        return array
+    return array.reshape(array.shape[:2] + array.shape[3:])
+
+
+class Convolution(ArrayFunction):
+    """(Transposed) convolution of a batched x with weight and optional bias; ``geometry`` holds
+    stride, padding, dilation, groups and output_padding in the kernels' conventions."""
+
+    backward_name = "ConvolutionBackward0"
+
+    @staticmethod
+    def forward(ctx, x, weight, bias, geometry: ConvGeometry):
+        kernels = kernel_module(geometry.kernel_name, ctx.device)
+        forward = getattr(kernels, f"{geometry.kernel_name}_forward")
+        out = forward(_lift(x, geometry), _lift(weight, geometry), bias, *geometry.kernel_args())
+        ctx.save_for_backward(x, weight)
+        ctx.geometry = geometry
+        return _unlift(out, geometry)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, weight = ctx.saved_tensors
+        geometry = ctx.geometry
+        kernels = kernel_module(geometry.kernel_name, ctx.device)
+        backward = getattr(kernels, f"{geometry.kernel_name}_backward")
+        grad_x, grad_w, grad_b = backward(_lift(grad, geometry), _lift(x, geometry), _lift(weight, geometry),
+                                          *geometry.kernel_args(), *ctx.needs_input_grad[:3])
+        return _unlift(grad_x, geometry), _unlift(grad_w, geometry), grad_b, None
+
+
+def _convolution(geometry: ConvGeometry, input: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:
+    """Run the Function; an unbatched input (one dim short) as a batch of one."""
+    batched = input.dim() == weight.dim()
+    out = Convolution.apply(input if batched else input.unsqueeze(0), weight, bias, geometry)
+    return out if batched else out.squeeze(0)
+
+
+def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0, dilation=1,
+           groups: int = 1) -> Tensor:
+    """1-D convolution: input (N, C_in, L) or (C_in, L), weight (C_out, C_in/groups, k), bias (C_out,)
+    -> (N, C_out, L_out). ``padding``: an int, a 1-tuple, 'valid' (none) or 'same' (output length L;
+    stride 1 only; an odd total d (k - 1) puts the extra element at the end)."""
+    geometry = conv_geometry("conv1d", 1, input, weight, bias, stride, padding, dilation, groups)
+    return _convolution(geometry, input, weight, bias)
+
+
+def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0, dilation=1,
+           groups: int = 1) -> Tensor:
+    """2-D convolution: input (N, C_in, H, W) or (C_in, H, W), weight (C_out, C_in/groups, kH, kW),
+    bias (C_out,) -> (N, C_out, H_out, W_out). ``stride``, ``padding``, ``dilation``: an int or an
+    (H, W) pair; ``padding`` may also be 'valid' (none) or 'same' (output size H x W; stride 1 only;
+    an odd total d (k - 1) puts the extra row/column at the bottom/right)."""
+    geometry = conv_geometry("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
+    return _convolution(geometry, input, weight, bias)
+
+
+def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,
+                     output_padding=0, groups: int = 1, dilation=1) -> Tensor:
+    """1-D transposed convolution: input (N, C_in, L) or (C_in, L), weight (C_in, C_out/groups, k),
+    bias (C_out,) -> (N, C_out, (L - 1) s - 2 p + d (k - 1) + output_padding + 1)."""
+    geometry = conv_geometry("conv_transpose1d", 1, input, weight, bias, stride, padding, dilation, groups,
+                             output_padding)
+    return _convolution(geometry, input, weight, bias)
+
+
+def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,
+                     output_padding=0, groups: int = 1, dilation=1) -> Tensor:
+    """2-D transposed convolution ("deconvolution"): input (N, C_in, H, W) or (C_in, H, W), weight
+    (C_in, C_out/groups, kH, kW), bias (C_out,) -> (N, C_out, H_out, W_out) with
+    ``H_out = (H - 1) sH - 2 pH + dH (kH - 1) + output_padding_H + 1`` (likewise W).
+    ``output_padding`` (< stride or < dilation per axis) picks among the input sizes a strided
+    convolution maps to the same output size."""
+    geometry = conv_geometry("conv_transpose2d", 2, input, weight, bias, stride, padding, dilation, groups,
+                             output_padding)
+    return _convolution(geometry, input, weight, bias)
