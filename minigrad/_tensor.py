@@ -22,6 +22,11 @@ class Size(tuple):
     def __repr__(self) -> str:
         return f"minigrad.Size({list(self)})"
 
+    def __getitem__(self, index):
+        """An element, or for a slice a Size again (``x.size()[2:]``), as ``torch.Size``."""
+        item = super().__getitem__(index)
+        return Size(item) if isinstance(index, slice) else item
+
     def numel(self) -> int:
         return int(np.prod(self, dtype=np.int64))
 
