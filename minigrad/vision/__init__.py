@@ -1,9 +1,9 @@
-"""``minigrad.vision``: image datasets and transforms, as ``torchvision``.
+"""``minigrad.vision``: image datasets, transforms and models, as ``torchvision``.
 
-``from minigrad.vision import datasets, transforms`` replaces ``from torchvision import datasets,
-transforms``. Images are numpy arrays (H x W or H x W x C, PIL's layout) or tensors (..., C, H, W);
-no PIL needed.
+``from minigrad.vision import datasets, models, transforms`` replaces ``from torchvision import
+datasets, models, transforms``. Images are numpy arrays (H x W or H x W x C, PIL's layout) or
+tensors (..., C, H, W); no PIL needed.
 """
-from . import datasets, transforms
+from . import datasets, models, transforms
 
-__all__ = ["datasets", "transforms"]
+__all__ = ["datasets", "models", "transforms"]
