@@ -81,12 +81,24 @@ def _fill(tensor, values: np.ndarray):
     return tensor
 
 
+def _draw_dtype(tensor) -> np.dtype:
+    """Draw float32 tensors' samples in float32: half the memory and time of float64 draws
+    (a VGG-16 classifier weight has 100 million elements)."""
+    return tensor._data.dtype if tensor._data.dtype in (np.float32, np.float64) else np.float64
+
+
 def uniform_(tensor, a: float = 0.0, b: float = 1.0, *, generator=None):
-    return _fill(tensor, numpy_generator(generator).uniform(a, b, tensor.shape))
+    values = numpy_generator(generator).random(tensor.shape, dtype=_draw_dtype(tensor))
+    values *= b - a
+    values += a
+    return _fill(tensor, values)
 
 
 def normal_(tensor, mean: float = 0.0, std: float = 1.0, *, generator=None):
-    return _fill(tensor, numpy_generator(generator).normal(mean, std, tensor.shape))
+    values = numpy_generator(generator).standard_normal(tensor.shape, dtype=_draw_dtype(tensor))
+    values *= std
+    values += mean
+    return _fill(tensor, values)
 
 
 def bernoulli_(tensor, p: float = 0.5, *, generator=None):
