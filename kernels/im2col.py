@@ -36,7 +36,9 @@ def valid_output_range(offset: int, pad: int, stride: int, size: int, out_size: 
     """
     lo = -((offset - pad) // stride)  # ceil division via floor division of the negation
     hi = (size - 1 + pad - offset) // stride + 1
-    lo = max(lo, 0)
+    # Clip both ends into [0, out_size]: a tap that reads only padding gives lo > out_size, and an
+    # unclipped lo would make callers that zero [0, lo) write past the end of the row.
+    lo = min(max(lo, 0), out_size)
     hi = min(hi, out_size)
     return lo, max(hi, lo)
 

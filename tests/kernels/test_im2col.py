@@ -72,3 +72,11 @@ def test_im2col_col2im_identical_across_thread_counts(thread_counts):
         results.append((im2col(x, kernel_hw, out_hw, stride, pad, dilation), folded))
     for cols, folded in results[1:]:
         assert np.array_equal(cols, results[0][0]) and np.array_equal(folded, results[0][1])
+
+
+def test_valid_output_range_stays_inside_the_output_when_a_tap_reads_only_padding():
+    from minigrad.kernels.im2col import valid_output_range
+
+    # offset 0, pad 5, stride 1, input size 2, output size 1: every output reads padding.
+    lo, hi = valid_output_range(0, 5, 1, 2, 1)
+    assert 0 <= lo <= hi <= 1
