@@ -1,6 +1,9 @@
 """The examples run and print what they promise."""
+import os
 import runpy
 from pathlib import Path
+
+import pytest
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -11,3 +14,28 @@ def test_custom_function_example(capsys):
     assert "gradcheck passed: True" in out
     learned = float(out.split("learned w = ")[1].split()[0])
     assert abs(learned - 2.0) < 1e-3
+
+
+@pytest.fixture
+def mnist_root():
+    data = os.environ.get("MINIGRAD_DATA")
+    if not data or not os.path.isdir(os.path.join(data, "mnist")):
+        pytest.skip("MINIGRAD_DATA does not point at a folder holding mnist/")
+    return os.path.join(data, "mnist")
+
+
+def _run_example(name: str, argv: list, monkeypatch) -> dict:
+    monkeypatch.syspath_prepend(str(EXAMPLES))
+    module = runpy.run_path(str(EXAMPLES / name))
+    return module["main"](argv)
+
+
+def test_mnist_mlp_smoke_run(mnist_root, tmp_path, monkeypatch, capsys):
+    history = _run_example("mnist_mlp.py", ["--epochs", "1", "--train-limit", "3000", "--data-root", mnist_root,
+                                            "--out", str(tmp_path)], monkeypatch)
+    out = capsys.readouterr().out
+    assert "Linear(in_features=784, out_features=300, bias=True)" in out
+    assert "img/s" in out and "test accuracy" in out
+    assert history["test_accuracy"][0] > 80.0  # 3000 images, one epoch
+    assert (tmp_path / "mnist_mlp.pt").stat().st_size > 0
+    assert (tmp_path / "mnist_mlp_curves.png").read_bytes()[:4] == b"\x89PNG"
