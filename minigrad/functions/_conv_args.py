@@ -122,7 +122,8 @@ def _check_shapes(input_shape: tuple, weight: Tensor, bias: Tensor | None, group
 
 
 def _check_dtypes(input: Tensor, weight: Tensor, bias: Tensor | None, transposed: bool) -> None:
-    if bias is not None and bias.dtype != input.dtype:
+    # PyTorch's transposed path takes a bias of another dtype (the sum casts it to the input's).
+    if bias is not None and bias.dtype != input.dtype and not transposed:
         raise RuntimeError(f"Input type ({_CPP_TYPE_NAMES[input.dtype.name]}) and bias type "
                            f"({_CPP_TYPE_NAMES[bias.dtype.name]}) should be the same")
     if weight.dtype != input.dtype:
@@ -208,7 +209,6 @@ def conv_geometry(fn: str, dims: int, input, weight, bias, stride, padding, dila
             raise RuntimeError(f"Calculated padded input size per channel: ({' x '.join(map(str, padded))}). Kernel "
                                f"size: ({' x '.join(map(str, dilated))}). Kernel size can't be greater than actual "
                                "input size")
-    _check_dtypes(input, weight, bias, transposed)
 
     lifted = dims == 1
     if lifted:
@@ -217,4 +217,5 @@ def conv_geometry(fn: str, dims: int, input, weight, bias, stride, padding, dila
     padding = tuple(before for before, _ in pairs) if transposed else (*pairs[0], *pairs[1])
     geometry = ConvGeometry(transposed, stride, padding, dilation, int(groups), output_padding, lifted)
     _check_lifted(shape, kernel, geometry)
+    _check_dtypes(input, weight, bias, transposed)
     return geometry

@@ -16,6 +16,7 @@ copy back onto its source element (kernels/padding.py).
 """
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
@@ -96,16 +97,19 @@ class IndexPad(ArrayFunction):
 
     @staticmethod
     def forward(ctx, x, pad, mode, out_shape, node_name):
+        ctx.steps, ctx.mode, ctx.input_shape, ctx.backward_name = _kernel_steps(x.shape, pad), mode, x.shape, node_name
+        if math.prod(out_shape) == 0:  # nothing to copy (and no plane count to infer in the kernel)
+            return np.empty(out_shape, x.dtype)
         kernels = kernel_module("padding", ctx.device)
-        steps = _kernel_steps(x.shape, pad)
         out = x
-        for view, pad4 in steps:
+        for view, pad4 in ctx.steps:
             out = kernels.pad2d(out.reshape(view), pad4, mode)
-        ctx.steps, ctx.mode, ctx.input_shape, ctx.backward_name = steps, mode, x.shape, node_name
         return out.reshape(out_shape)
 
     @staticmethod
     def backward(ctx, grad):
+        if grad.size == 0:
+            return np.zeros(ctx.input_shape, grad.dtype), None, None, None, None
         kernels = kernel_module("padding", ctx.device)
         for view, pad4 in reversed(ctx.steps):
             grad = kernels.pad2d_backward(grad.reshape(_padded(view, pad4)), pad4, ctx.mode, view[-2:])
