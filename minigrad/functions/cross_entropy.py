@@ -127,8 +127,6 @@ def _class_indices(input: Tensor, target: Tensor, weight: Tensor | None, ignore_
             raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
         if ndim == 1 and target.ndim == 1 and target.shape[0] != 1:
             raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {target.shape[0]}")
-        weight_message = (f"weight tensor should be defined either for all {num_classes} classes or no "
-                          f"classes but got weight tensor of shape: {list(weight.shape) if weight is not None else []}")
     else:
         if ndim == 4 and target.ndim != 3:
             raise RuntimeError("only batches of spatial targets supported (3D tensors) but got targets of "
@@ -136,9 +134,10 @@ def _class_indices(input: Tensor, target: Tensor, weight: Tensor | None, ignore_
         if target.shape[1:] != shape[2:]:
             raise RuntimeError(f"size mismatch (got input: {list(shape)} , target: {list(target.shape)}" if ndim == 4
                                else f"Expected target size {[shape[0], *shape[2:]]}, got {list(target.shape)}")
-        weight_message = "weight tensor should be defined either for all or no classes"
     if weight is not None and (weight.ndim != 1 or weight.shape[0] != num_classes):
-        raise RuntimeError(weight_message)
+        raise RuntimeError("weight tensor should be defined either for all or no classes" if ndim > 2 else
+                           f"weight tensor should be defined either for all {num_classes} classes or no classes "
+                           f"but got weight tensor of shape: {list(weight.shape)}")
     if target.dtype is not _dtype.int64 and target.dtype is not _dtype.uint8:
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got {type_name(target)}")
     if weight is not None and weight.dtype is not input.dtype:
