@@ -29,6 +29,10 @@ _MODES = ("constant", "reflect", "replicate", "circular")
 # PyTorch's backward node per (mode, number of padded dims).
 _NODE_NAMES = {"reflect": "ReflectionPad{}DBackward0", "replicate": "ReplicationPad{}DBackward0"}
 _KERNEL_NAMES = {"reflect": "reflection_pad{}d", "replicate": "replication_pad{}d"}
+_SUPPORTED_SIZES = ("Supported combinations for non-constant padding:\n"
+                    "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
+                    "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
+                    "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)")
 
 
 def _pairs(pad: tuple) -> list[tuple[int, int]]:
@@ -143,8 +147,9 @@ def _constant_pad(input: Tensor, pad: tuple, value) -> Tensor:
 def _check_index_pad(input: Tensor, pad: tuple, mode: str) -> tuple:
     """PyTorch's checks for reflect/replicate/circular padding; returns the output shape."""
     dims, shape = len(pad) // 2, tuple(input.shape)
-    if input.dim() not in (dims + 1, dims + 2):
-        raise NotImplementedError(f"Padding size {len(pad)} is not supported for {input.dim()}D input tensor.")
+    if not 1 <= dims <= 3 or input.dim() not in (dims + 1, dims + 2):
+        raise NotImplementedError(f"Padding size {len(pad)} is not supported for {input.dim()}D input tensor.\n"
+                                  + _SUPPORTED_SIZES)
     if mode != "circular":
         if input.dtype.name == "bool":
             raise NotImplementedError(f"\"{_KERNEL_NAMES[mode].format(dims)}\" not implemented for 'Bool'")
@@ -201,8 +206,6 @@ def pad(input: Tensor, pad: tuple, mode: str = "constant", value: float | None =
         return _constant_pad(input, pad, value)
     if value:
         raise RuntimeError(f"Padding mode \"{mode}\" doesn't take in value argument")
-    if not pad:
-        raise NotImplementedError(f"Padding size 0 is not supported for {input.dim()}D input tensor.")
     out_shape = _check_index_pad(input, pad, mode)
     if input.dtype.name == "float16":
         raise NotImplementedError(f"\"{mode} pad\" not implemented for 'Half'")
