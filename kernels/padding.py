@@ -12,7 +12,10 @@ element at ``(src(i - top, H), src(j - left, W))``, where for an index ``t`` alo
 * ``circular``:  wrap around, ``t mod n`` (``b c [a b c] a b``).
 
 Preconditions (PyTorch's): reflect needs every pad < the size of its axis (one reflection must be
-enough), circular needs every pad <= that size; pads are non-negative.
+enough), circular needs every pad <= that size. A negative pad removes that many elements from its
+side: the formulas above still hold (``t`` runs from ``-top`` > 0), which is PyTorch's reflect and
+replicate cropping; PyTorch's circular crops first and wraps the rest, so its caller passes
+non-negative pads.
 
 The backward pass is the adjoint: each padded position adds its gradient onto its source element,
 so one input element can collect several contributions (the edge rows of reflect/replicate, the
