@@ -145,7 +145,8 @@ def _check_lifted(input_shape: tuple, kernel: tuple, geometry: ConvGeometry) -> 
     if dh <= 0 or dw <= 0:
         raise RuntimeError(f"dilation should be greater than zero, but got {[dh, dw]}")
     if 0 in input_shape[2:]:
-        raise RuntimeError(f"Only zero batch or zero channel inputs are supported, but got input shape: {list(input_shape)}")
+        raise RuntimeError("Only zero batch or zero channel inputs are supported, but got input shape: "
+                           f"{list(input_shape)}")
     if input_shape[1] == 0:  # PyTorch returns an empty tensor of a meaningless shape here
         raise RuntimeError(f"Expected an input with at least one channel, but got input of size: {list(input_shape)}")
     if geometry.transposed:
@@ -186,7 +187,8 @@ def conv_geometry(fn: str, dims: int, input, weight, bias, stride, padding, dila
         raise RuntimeError("weight should have at least three dimensions")
     if weight.dim() != len(shape):
         raise RuntimeError(f"Expected {weight.dim()}-dimensional input for {weight.dim()}-dimensional weight "
-                           f"{list(weight.shape)}, but got {len(shape)}-dimensional input of size {list(shape)} instead")
+                           f"{list(weight.shape)}, but got {len(shape)}-dimensional input of size {list(shape)} "
+                           "instead")
     if groups <= 0:
         raise RuntimeError("non-positive groups is not supported")
     kernel = tuple(weight.shape[2:])

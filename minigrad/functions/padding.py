@@ -162,7 +162,8 @@ def _check_index_pad(input: Tensor, pad: tuple, mode: str) -> tuple:
         dim, size = input.dim() - 1 - axis, shape[-1 - axis]
         if mode == "reflect" and not (before < size and after < size):
             raise RuntimeError(f"Argument #{4 + 2 * axis}: Padding size should be less than the corresponding input "
-                               f"dimension, but got: padding ({before}, {after}) at dimension {dim} of input {list(shape)}")
+                               f"dimension, but got: padding ({before}, {after}) at dimension {dim} of input "
+                               f"{list(shape)}")
         if mode == "circular" and not (before <= size and after <= size):
             raise RuntimeError("Padding value causes wrapping around more than once.")
     out_shape = shape[:-dims] + tuple(n + b + a for n, (b, a) in zip(shape[-dims:], _pairs(pad)))

@@ -377,8 +377,8 @@ def _conv_case(rng, dims):
     padding_mode = str(rng.choice(["zeros", "zeros", "reflect", "replicate", "circular"]))
     size = tuple(d * (k - 1) + 1 + int(rng.integers(0, 5)) for k, d in zip(kernel, dilation))
     choice = rng.integers(0, 4)
-    if choice == 0 and stride == (1,) * dims:
-        padding = "same"
+    if choice == 0:  # 'same' needs stride 1
+        padding, stride = "same", (1,) * dims
     elif choice == 1:
         padding = "valid"
     else:
@@ -409,7 +409,7 @@ def _conv_transpose_case(rng, dims):
     return (in_channels, out_channels, kernel), kwargs, shape
 
 
-def _compare_with_torch(torch, ours, theirs, x, rng, seed):
+def _compare_with_torch(torch, ours, theirs, x, rng, label):
     """Same parameters in both layers, same input and output gradient: outputs and gradients agree."""
     dtype = ours.weight.dtype
     tolerance = dict(rtol=1e-10, atol=1e-12) if dtype == mg.float64 else dict(rtol=1e-4, atol=1e-4)
@@ -419,15 +419,15 @@ def _compare_with_torch(torch, ours, theirs, x, rng, seed):
     x_ours = mg.tensor(x, dtype=dtype, requires_grad=True)
     x_theirs = torch.tensor(x, dtype=getattr(torch, dtype.name), requires_grad=True)
     out_ours, out_theirs = ours(x_ours), theirs(x_theirs)
-    assert out_ours.shape == tuple(out_theirs.shape), seed
-    np.testing.assert_allclose(out_ours.detach().numpy(), out_theirs.detach().numpy(), **tolerance, err_msg=seed)
+    assert out_ours.shape == tuple(out_theirs.shape), label
+    np.testing.assert_allclose(out_ours.detach().numpy(), out_theirs.detach().numpy(), **tolerance, err_msg=label)
     grad = rng.standard_normal(out_ours.shape)
     out_ours.backward(mg.tensor(grad, dtype=dtype))
     out_theirs.backward(torch.tensor(grad, dtype=out_theirs.dtype))
-    np.testing.assert_allclose(x_ours.grad.numpy(), x_theirs.grad.numpy(), **tolerance, err_msg=seed)
+    np.testing.assert_allclose(x_ours.grad.numpy(), x_theirs.grad.numpy(), **tolerance, err_msg=label)
     for name, p in ours.named_parameters():
         np.testing.assert_allclose(p.grad.numpy(), getattr(theirs, name).grad.numpy(), **tolerance,
-                                   err_msg=f"{seed} {name}")
+                                   err_msg=f"{label} {name}")
 
 
 PARITY_LAYERS = {  # name: (our class, torch's name, config maker, spatial dims, number of configurations)
@@ -447,7 +447,8 @@ def test_randomized_parity_with_torch(torch, name):
         dtype = mg.float64 if seed % 2 else mg.float32
         ours = cls(*args, **kwargs, dtype=dtype)
         theirs = getattr(torch.nn, torch_name)(*args, **kwargs, dtype=getattr(torch, dtype.name))
-        _compare_with_torch(torch, ours, theirs, rng.standard_normal(shape), rng, f"{name} seed {seed}: {args} {kwargs}")
+        label = f"{name} seed {seed}: {args} {kwargs}"
+        _compare_with_torch(torch, ours, theirs, rng.standard_normal(shape), rng, label)
 
 
 def test_functional_forms_match_torch_including_integer_inputs(torch):

@@ -11,13 +11,11 @@ with ``F.pad`` and then convolves without padding, as PyTorch's ``_conv_forward`
 """
 from __future__ import annotations
 
-import math
-
 from ... import _creation
 from ..._tensor import Tensor
 from .. import functional as F
-from .. import init
 from ..parameter import Parameter
+from .linear import Linear
 from .module import Module
 from .utils import _pair, _single
 
@@ -91,12 +89,9 @@ class _ConvNd(Module):
             self.register_parameter("bias", None)
         self.reset_parameters()
 
-    def reset_parameters(self) -> None:
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
-            init.uniform_(self.bias, -bound, bound)
+    # PyTorch initialises convolutions exactly as Linear: kaiming_uniform_(a=sqrt(5)) and a bias
+    # uniform on 1/sqrt(fan_in), fan_in taken from the weight's dims 1.. (see the module docstring).
+    reset_parameters = Linear.reset_parameters
 
     def extra_repr(self) -> str:
         s = "{in_channels}, {out_channels}, kernel_size={kernel_size}, stride={stride}"
