@@ -33,6 +33,12 @@ def floating_dtype(*operands) -> np.dtype:
     return (d if d.is_floating_point else _dtype.get_default_dtype()).numpy
 
 
+def widened(array: np.ndarray | None) -> np.ndarray | None:
+    """float16 as float32 for a Numba kernel (Numba has no half type; PyTorch's CPU kernels also
+    accumulate half in float32). Cast the result back; the engine casts gradients to each input's dtype."""
+    return array.astype(np.float32) if array is not None and array.dtype == np.float16 else array
+
+
 def check_broadcast(a, b) -> None:
     """PyTorch's error for operands whose shapes do not broadcast."""
     shape_a, shape_b = getattr(a, "shape", ()), getattr(b, "shape", ())
