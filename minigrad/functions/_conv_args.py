@@ -129,8 +129,7 @@ def _check_dtypes(input: Tensor, weight: Tensor, bias: Tensor | None, transposed
     if weight.dtype != input.dtype:
         raise RuntimeError(f"expected scalar type {_LEGACY_NAMES[input.dtype.name][:-6]} but found "
                            f"{_LEGACY_NAMES[weight.dtype.name][:-6]}")
-    # bool as in PyTorch; float16 because the Numba kernels have no half type (PyTorch has one).
-    if input.dtype.name in ("bool", "float16"):
+    if input.dtype.name == "bool":
         kernel = "slow_conv_transpose2d_out_cpu" if transposed else "slow_conv2d_cpu"
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{_LEGACY_NAMES[input.dtype.name][:-6]}'")
 

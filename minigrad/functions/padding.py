@@ -24,6 +24,7 @@ import numpy as np
 from .._device import kernel_module
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
+from ._operands import widened
 
 _MODES = ("constant", "reflect", "replicate", "circular")
 # PyTorch's backward node per (mode, number of padded dims).
@@ -105,16 +106,17 @@ class IndexPad(ArrayFunction):
         if math.prod(out_shape) == 0:  # nothing to copy (and no plane count to infer in the kernel)
             return np.empty(out_shape, x.dtype)
         kernels = kernel_module("padding", ctx.device)
-        out = x
+        out = widened(x)
         for view, pad4 in ctx.steps:
             out = kernels.pad2d(out.reshape(view), pad4, mode)
-        return out.reshape(out_shape)
+        return out.reshape(out_shape).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
         if grad.size == 0:
             return np.zeros(ctx.input_shape, grad.dtype), None, None, None, None
         kernels = kernel_module("padding", ctx.device)
+        grad = widened(grad)
         for view, pad4 in reversed(ctx.steps):
             grad = kernels.pad2d_backward(grad.reshape(_padded(view, pad4)), pad4, ctx.mode, view[-2:])
         return grad.reshape(ctx.input_shape), None, None, None, None
@@ -208,8 +210,6 @@ def pad(input: Tensor, pad: tuple, mode: str = "constant", value: float | None =
     if value:
         raise RuntimeError(f"Padding mode \"{mode}\" doesn't take in value argument")
     out_shape = _check_index_pad(input, pad, mode)
-    if input.dtype.name == "float16":
-        raise NotImplementedError(f"\"{mode} pad\" not implemented for 'Half'")
     if mode == "circular":
         return _circular_pad(input, pad, out_shape)
     return IndexPad.apply(input, pad, mode, out_shape, _NODE_NAMES[mode].format(len(pad) // 2))

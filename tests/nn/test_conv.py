@@ -463,6 +463,21 @@ def test_functional_forms_match_torch_including_integer_inputs(torch):
                                                                   2).tolist()
 
 
+def test_half_precision_computes_in_float32_and_returns_half():
+    rng = np.random.default_rng(0)
+    x, w, b = rng.standard_normal((2, 4, 5, 5)), rng.standard_normal((6, 2, 3, 3)), rng.standard_normal(6)
+    half = [mg.tensor(a, dtype=mg.float16, requires_grad=True) for a in (x, w, b)]
+    out = F.conv2d(*half, padding=1, groups=2)
+    assert out.dtype == mg.float16
+    exact = reference_conv2d(*(h.detach().numpy().astype(np.float64) for h in half), (1, 1), (1, 1, 1, 1),
+                             (1, 1), 2)
+    np.testing.assert_allclose(out.detach().numpy(), exact, rtol=2e-3, atol=2e-2)
+    out.sum().backward()
+    assert [h.grad.dtype for h in half] == [mg.float16] * 3
+    layer = nn.ConvTranspose1d(4, 2, 3, stride=2, dtype=mg.float16)
+    assert layer(mg.ones(4, 5, dtype=mg.float16)).dtype == mg.float16
+
+
 # ---- module state, reprs, init, signatures -------------------------------------------------------
 
 REPRS = [

@@ -110,6 +110,17 @@ def test_negative_pads_in_the_copying_modes():
     assert F.pad(x, (-4, 0), "circular").shape == (1, 1, 0)
 
 
+def test_half_precision_pads_and_keeps_its_dtype():
+    x = np.random.default_rng(2).standard_normal((1, 2, 3, 4)).astype(np.float16)
+    for mode in MODES:
+        t = mg.tensor(x, requires_grad=True)
+        out = F.pad(t, (1, 2, 2, 1), mode)
+        assert out.dtype == mg.float16
+        np.testing.assert_array_equal(out.detach().numpy(), numpy_pad(x, (1, 2, 2, 1), mode))
+        out.sum().backward()
+        assert t.grad.dtype == mg.float16
+
+
 def test_grad_fn_names_are_pytorchs():
     inputs = {2: leaf(2, 3, 3), 4: leaf(1, 2, 3, 3), 6: leaf(1, 2, 3, 3, 3)}  # batched 1-D, 2-D, 3-D
     names = {
