@@ -2,13 +2,6 @@
 
 ``import minigrad as torch`` and PyTorch tensor code runs unchanged. See README.md for the map.
 """
-import os as _os
-
-# Numba's parallel loops run on OpenMP, whose idle workers spin for milliseconds after each loop
-# by default; the BLAS call that usually follows then fights them for the cores (measured: 15x
-# slower on 2 cores). Passive waiting hands the cores over at once. It must be set before numba
-# starts its thread pool; a value the user chose is kept.
-_os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 from . import _tensor_methods
 from ._creation import (arange, as_tensor, bernoulli, empty, empty_like, eye, from_numpy, full, full_like,
                         linspace, normal, ones, ones_like, rand, rand_like, randint, randint_like, randn,

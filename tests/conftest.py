@@ -7,7 +7,7 @@ catch data races in ``prange`` loops.
 import os
 
 os.environ.setdefault("NUMBA_NUM_THREADS", "4")
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # as minigrad/__init__.py; numba is imported first here
+os.environ.setdefault("NUMBA_THREADING_LAYER", "workqueue")  # as kernels/__init__.py; numba loads first here
 
 import numba  # noqa: E402  (must come after the environment variable above)
 import pytest  # noqa: E402
