@@ -293,10 +293,13 @@ class Tensor:
         node._retained[self._output_nr] = weakref.ref(self)
         self._retains_grad = True
 
-    def _accumulate_grad(self, grad: np.ndarray) -> None:
+    def _accumulate_grad(self, grad: np.ndarray, owned: bool = False) -> None:
+        """Add ``grad`` into ``.grad``. ``owned`` says no one else holds ``grad``, so the first
+        gradient can be kept as it is; otherwise it is copied (the same array may also flow to
+        other tensors, e.g. both sides of ``+``, and ``.grad`` is later updated in place)."""
         if self._grad is None:
-            # Copy: the same gradient array may also flow to other tensors (e.g. both sides of +).
-            self._grad = Tensor._from_storage(np.array(grad, dtype=self._data.dtype), self._device)
+            kept = grad if owned and grad.dtype == self._data.dtype else np.array(grad, dtype=self._data.dtype)
+            self._grad = Tensor._from_storage(kept, self._device)
         else:
             self._grad._data += grad
 

@@ -31,7 +31,7 @@ def _root_gradients(outputs: list, grad_outputs: list) -> list:
                     f"Mismatch in shape: grad_output[0] has a shape of {list(grad.shape)} and output[0] "
                     f"has a shape of {list(out.shape)}."
                 )
-            grads.append(grad.astype(out._data.dtype, copy=False))
+            grads.append(np.array(grad, dtype=out._data.dtype))  # a copy: the caller keeps theirs
     return grads
 
 

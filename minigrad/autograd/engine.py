@@ -76,6 +76,7 @@ def run_backward(roots: list, root_grads: list, retain_graph: bool, capture: dic
         buffer = buffers.setdefault(id(node), [None] * _num_outputs(node))
         _accumulate(buffer, nr, grad)
     ready = list({id(n): n for n in nodes if dependencies[id(n)] == 0}.values())
+    given_to_leaves: set = set()
     while ready:
         node = ready.pop()
         grads = buffers.pop(id(node), None) or [None] * _num_outputs(node)
@@ -85,7 +86,7 @@ def run_backward(roots: list, root_grads: list, retain_graph: bool, capture: dic
                     capture[(id(node), nr)] = grad
         if isinstance(node, AccumulateGrad):
             if capture is None and grads[0] is not None:
-                node.variable._accumulate_grad(grads[0])
+                node.variable._accumulate_grad(grads[0], owned=_unshared(grads[0], given_to_leaves))
             continue
         input_grads = _run_node(node, grads, retain_graph) if any(g is not None for g in grads) else ()
         for index, edge in enumerate(node._edges):
@@ -99,6 +100,19 @@ def run_backward(roots: list, root_grads: list, retain_graph: bool, capture: dic
             dependencies[id(parent)] -= 1
             if dependencies[id(parent)] == 0:
                 ready.append(parent)
+
+
+def _unshared(grad: np.ndarray, given_to_leaves: set) -> bool:
+    """Whether a leaf may keep ``grad`` itself as its ``.grad`` instead of a copy.
+
+    Backward functions never modify gradient arrays, so an array that owns its memory (not a view
+    or a broadcast) and has not been handed to another leaf in this pass belongs to no one else.
+    Saves copying every parameter's gradient on every step, as PyTorch's AccumulateGrad does.
+    """
+    if not (grad.flags.owndata and grad.flags.writeable) or id(grad) in given_to_leaves:
+        return False
+    given_to_leaves.add(id(grad))
+    return True
 
 
 def _num_outputs(node) -> int:

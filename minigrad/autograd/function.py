@@ -17,6 +17,7 @@ import weakref
 
 import numpy as np
 
+from .. import _tensor  # the module, not the class: the two modules import each other
 from .grad_mode import is_grad_enabled, no_grad
 
 
@@ -99,10 +100,8 @@ class Function:
     # ---- running ------------------------------------------------------------------------------
     @classmethod
     def apply(cls, *args, **kwargs):
-        from .._tensor import Tensor
-
         ctx = object.__new__(cls)
-        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
+        ctx.needs_input_grad = tuple(isinstance(a, _tensor.Tensor) and a.requires_grad for a in args)
         ctx._saved, ctx._retained, ctx._freed = (), None, False
         with no_grad():
             raw = cls._call_forward(ctx, args, kwargs)
@@ -110,11 +109,11 @@ class Function:
         outputs = tuple(cls._as_output(r, args) for r in (raw if is_tuple else (raw,)))
         if is_grad_enabled() and any(ctx.needs_input_grad):
             ctx._num_outputs = len(outputs)
-            ctx._output_meta = tuple((o.shape, o.dtype.numpy) if isinstance(o, Tensor) else ((), np.float32)
+            ctx._output_meta = tuple((o.shape, o.dtype.numpy) if isinstance(o, _tensor.Tensor) else ((), np.float32)
                                      for o in outputs)
             ctx._edges = tuple(_edge_to(a) if needs else None for a, needs in zip(args, ctx.needs_input_grad))
             for index, out in enumerate(outputs):
-                if isinstance(out, Tensor) and out.dtype.is_floating_point:
+                if isinstance(out, _tensor.Tensor) and out.dtype.is_floating_point:
                     out.grad_fn, out._output_nr, out.requires_grad = ctx, index, True
             ctx._saved_versions = _versions_of_saved(ctx._saved, args, outputs)
         else:
@@ -127,9 +126,7 @@ class Function:
 
     @staticmethod
     def _as_output(value, args):
-        from .._tensor import Tensor
-
-        if not isinstance(value, Tensor):
+        if not isinstance(value, _tensor.Tensor):
             return value
         if any(value is a for a in args):  # an input returned as is: give the output its own identity
             return value.detach()
@@ -137,12 +134,10 @@ class Function:
 
     def _call_backward(self, grads: tuple) -> tuple:
         """Engine entry: storage arrays in, storage arrays (or None) out, one per forward argument."""
-        from .._tensor import Tensor
-
         with no_grad():
-            result = type(self).backward(self, *(Tensor._from_storage(g) for g in grads))
+            result = type(self).backward(self, *(_tensor.Tensor._from_storage(g) for g in grads))
         result = result if isinstance(result, tuple) else (result,)
-        return tuple(r._data if isinstance(r, Tensor) else r for r in result)
+        return tuple(r._data if isinstance(r, _tensor.Tensor) else r for r in result)
 
 
 class ArrayFunction(Function):
@@ -167,15 +162,13 @@ class ArrayFunction(Function):
 
     @classmethod
     def _call_forward(cls, ctx, args, kwargs):
-        from .._tensor import Tensor
-
-        device = next((a.device for a in args if isinstance(a, Tensor)), None)
+        device = next((a.device for a in args if isinstance(a, _tensor.Tensor)), None)
         ctx.device = device
-        arrays = tuple(a._data if isinstance(a, Tensor) else a for a in args)
+        arrays = tuple(a._data if isinstance(a, _tensor.Tensor) else a for a in args)
         raw = cls.forward(ctx, *arrays, **kwargs)
         if isinstance(raw, tuple):
-            return tuple(Tensor._from_storage(r, device) for r in raw)
-        out = Tensor._from_storage(raw, device)
+            return tuple(_tensor.Tensor._from_storage(r, device) for r in raw)
+        out = _tensor.Tensor._from_storage(raw, device)
         if cls.is_view and np.may_share_memory(raw, arrays[0]):
             out._become_view_of(args[0])
         return out
@@ -205,11 +198,9 @@ def _versions_of_saved(saved: tuple, args: tuple, outputs: tuple) -> tuple:
     Backward compares them again: an in-place change in between would make the gradient silently
     wrong, so the engine raises instead, as PyTorch does.
     """
-    from .._tensor import Tensor
-
     if not saved:
         return ()
-    tensors = [t for t in (*args, *outputs) if isinstance(t, Tensor)]
+    tensors = [t for t in (*args, *outputs) if isinstance(t, _tensor.Tensor)]
     versions = []
     for value in saved:
         for t in tensors:

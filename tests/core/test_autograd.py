@@ -286,3 +286,20 @@ def test_mixed_dtype_gradients_come_back_in_each_inputs_dtype():
     assert out.dtype == mg.float64
     out.sum().backward()
     assert a.grad.dtype == mg.float32 and b.grad.dtype == mg.float64
+
+
+def test_leaf_gradients_never_alias_each_other_or_the_callers_gradient():
+    a = mg.ones(3, requires_grad=True)
+    b = mg.ones(3, requires_grad=True)
+    c = mg.ones(6, requires_grad=True)
+    (a + b + c.reshape(2, 3)[0]).sum().backward()  # one gradient array flows to a, b and (a view) c
+    with mg.no_grad():
+        a.grad.mul_(10)
+    np.testing.assert_allclose(b.grad.numpy(), [1, 1, 1])
+    np.testing.assert_allclose(c.grad.numpy(), [1, 1, 1, 0, 0, 0])
+    seed = mg.tensor([1.0, 2.0, 3.0])
+    x = mg.zeros(3, requires_grad=True)
+    x.backward(seed)
+    with mg.no_grad():
+        x.grad.zero_()
+    np.testing.assert_allclose(seed.numpy(), [1.0, 2.0, 3.0])
