@@ -9,9 +9,13 @@ from ._operands import wrap_dim
 
 
 class Softmax(ArrayFunction):
+    """softmax along ``dim``; the backward needs only the output: dx = y * (dy - sum(dy * y))."""
+
+    forward_kernel, backward_kernel = "softmax_forward", "softmax_backward"
+
     @staticmethod
     def forward(ctx, x, dim):
-        out = kernel_module("softmax", ctx.device).softmax_forward(x, dim)
+        out = getattr(kernel_module("softmax", ctx.device), ctx.forward_kernel)(x, dim)
         ctx.save_for_backward(out)
         ctx.dim = dim
         return out
@@ -19,21 +23,13 @@ class Softmax(ArrayFunction):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        return kernel_module("softmax", ctx.device).softmax_backward(grad, out, ctx.dim), None
+        return getattr(kernel_module("softmax", ctx.device), ctx.backward_kernel)(grad, out, ctx.dim), None
 
 
-class LogSoftmax(ArrayFunction):
-    @staticmethod
-    def forward(ctx, x, dim):
-        out = kernel_module("softmax", ctx.device).log_softmax_forward(x, dim)
-        ctx.save_for_backward(out)
-        ctx.dim = dim
-        return out
+class LogSoftmax(Softmax):
+    """log_softmax along ``dim``; from the output y: dx = dy - exp(y) * sum(dy)."""
 
-    @staticmethod
-    def backward(ctx, grad):
-        (out,) = ctx.saved_tensors
-        return kernel_module("softmax", ctx.device).log_softmax_backward(grad, out, ctx.dim), None
+    forward_kernel, backward_kernel = "log_softmax_forward", "log_softmax_backward"
 
 
 def _prepare(input: Tensor, dim, dtype) -> tuple:
