@@ -1,0 +1,32 @@
+"""Devices: minigrad.device, Tensor/Module.to(device), and the accelerator / cuda queries."""
+import pytest
+
+import minigrad as mg
+
+
+def test_device_construction_and_repr():
+    assert repr(mg.device("cpu")) == "device(type='cpu')"
+    assert repr(mg.device("cuda:1")) == "device(type='cuda', index=1)"
+    assert mg.device("cuda", 0) == mg.device("cuda:0")
+    assert str(mg.device("cuda:0")) == "cuda:0" and mg.device("cpu") == "cpu"
+    with pytest.raises(RuntimeError, match="Expected one of cpu, cuda device type"):
+        mg.device("tpu")
+
+
+def test_tensor_and_module_to_cpu_are_no_ops():
+    t = mg.ones(2)
+    assert t.to("cpu") is t and t.to(mg.device("cpu")) is t and t.cpu() is t
+    assert mg.zeros(2, device="cpu").device == mg.device("cpu")
+    layer = mg.nn.Linear(2, 3)
+    weight = layer.weight
+    assert layer.to(mg.device("cpu")) is layer and layer.weight is weight
+
+
+def test_no_gpu_is_reported_and_cuda_requests_fail_clearly():
+    assert mg.cuda.is_available() is False and mg.cuda.device_count() == 0
+    assert mg.accelerator.is_available() is False
+    assert mg.accelerator.current_accelerator() is None
+    with pytest.raises(RuntimeError, match="CUDA"):
+        mg.ones(2).to("cuda")
+    with pytest.raises(RuntimeError, match="CUDA"):
+        mg.ones(2).cuda()
