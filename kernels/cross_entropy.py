@@ -23,28 +23,34 @@ denominator is
 An empty batch (or all rows ignored) gives 0 / 0 = NaN for 'mean', like PyTorch.
 ``cross_entropy_backward`` takes the gradient of the per-row losses: pass ``g`` for 'sum' and
 ``g / denominator`` for 'mean' (a scalar is broadcast to every row).
+
+Each kernel is a serial function over a row range (``*_rows``) and a parallel driver over all rows
+(``*_kernel``); the entry points run the range function directly below
+``_parallel.SERIAL_WORK_LIMIT`` elements, where a thread launch costs more than the rows (a training
+batch's (64, 10) logits).
 """
 import math
 
 import numpy as np
 from numba import njit, prange
 
+from ._parallel import run_range
 from .nll_loss import target_weights
 from .softmax import logsumexp
 
 
-@njit(parallel=True, cache=True)
-def cross_entropy_index_kernel(logits, target, weight, ignore_index, smoothing, losses, lse):
-    """Per-row loss for class-index targets.
+@njit(cache=True)
+def cross_entropy_index_rows(logits, target, weight, ignore_index, smoothing, losses, lse, start, stop):
+    """Per-row loss for class-index targets, rows ``start <= i < stop``; serial.
 
     logits: (M, C), C >= 1; target: (M,) int64; weight: (C,) float64; losses: (M,) logits' dtype;
     lse: (M,) float64 output, ``lse[i] = logsumexp(logits[i])``.
     ``losses[i] = (1 - s) * w[t] * (lse_i - x_it) + s / C * sum_c w[c] * (lse_i - x_ic)`` with
     t = target[i] and s = smoothing (the sum is skipped when s == 0); 0 when t == ignore_index.
-    Parallel over rows i; race-free: iteration i writes only ``losses[i]`` and ``lse[i]``.
+    Writes only ``losses[start:stop]`` and ``lse[start:stop]``.
     """
-    M, C = logits.shape
-    for i in prange(M):
+    C = logits.shape[1]
+    for i in range(start, stop):
         row = logits[i]
         row_lse = logsumexp(row)
         lse[i] = row_lse
@@ -61,21 +67,31 @@ def cross_entropy_index_kernel(logits, target, weight, ignore_index, smoothing, 
 
 
 @njit(parallel=True, cache=True)
-def cross_entropy_index_backward_kernel(grad_losses, logits, lse, target, weight, ignore_index, smoothing,
-                                        grad_logits):
-    """Gradient wrt logits of the per-row losses of ``cross_entropy_index_kernel``.
+def cross_entropy_index_kernel(logits, target, weight, ignore_index, smoothing, losses, lse):
+    """``cross_entropy_index_rows`` over all M rows (same arguments, no range).
+
+    Parallel over rows i; race-free: iteration i runs row i alone, which writes only ``losses[i]``
+    and ``lse[i]``.
+    """
+    for i in prange(logits.shape[0]):
+        cross_entropy_index_rows(logits, target, weight, ignore_index, smoothing, losses, lse, i, i + 1)
+
+
+@njit(cache=True)
+def cross_entropy_index_backward_rows(grad_losses, logits, lse, target, weight, weight_sum, ignore_index,
+                                      smoothing, grad_logits, start, stop):
+    """Gradient wrt logits of the per-row losses of ``cross_entropy_index_rows``, rows
+    ``start <= i < stop``; serial.
 
     grad_losses: (M,); logits, grad_logits: (M, C); lse: (M,) float64; target: (M,) int64;
-    weight: (C,) float64. For a kept row i with t = target[i], s = smoothing, p = softmax(logits[i]):
+    weight: (C,) float64, weight_sum = sum(weight). For a kept row i with t = target[i],
+    s = smoothing, p = softmax(logits[i]):
     ``grad[i, c] = g_i * (p_c * Q_i - s / C * w[c] - [c == t] * (1 - s) * w[t])`` with
-    ``Q_i = (1 - s) * w[t] + s / C * sum(w)``; ignored rows get 0.
-    Parallel over rows i; race-free: iteration i writes only ``grad_logits[i]``.
+    ``Q_i = (1 - s) * w[t] + s / C * weight_sum``; ignored rows get 0.
+    Writes only ``grad_logits[start:stop]``.
     """
-    M, C = logits.shape
-    weight_sum = 0.0
-    for c in range(C):
-        weight_sum += weight[c]
-    for i in prange(M):
+    C = logits.shape[1]
+    for i in range(start, stop):
         t = target[i]
         if t == ignore_index:
             grad_logits[i, :] = 0
@@ -89,16 +105,29 @@ def cross_entropy_index_backward_kernel(grad_losses, logits, lse, target, weight
 
 
 @njit(parallel=True, cache=True)
-def cross_entropy_prob_kernel(logits, probs, weight, smoothing, losses, lse):
-    """Per-row loss for probability targets.
+def cross_entropy_index_backward_kernel(grad_losses, logits, lse, target, weight, weight_sum, ignore_index,
+                                        smoothing, grad_logits):
+    """``cross_entropy_index_backward_rows`` over all M rows (same arguments, no range).
+
+    Parallel over rows i; race-free: iteration i runs row i alone, which writes only
+    ``grad_logits[i]``.
+    """
+    for i in prange(logits.shape[0]):
+        cross_entropy_index_backward_rows(grad_losses, logits, lse, target, weight, weight_sum, ignore_index,
+                                          smoothing, grad_logits, i, i + 1)
+
+
+@njit(cache=True)
+def cross_entropy_prob_rows(logits, probs, weight, smoothing, losses, lse, start, stop):
+    """Per-row loss for probability targets, rows ``start <= i < stop``; serial.
 
     logits, probs: (M, C), C >= 1, same dtype; weight: (C,) float64; losses: (M,) logits' dtype;
     lse: (M,) float64 output. ``losses[i] = sum_c q_ic * (lse_i - x_ic)`` with
     ``q_ic = ((1 - s) * probs[i, c] + s / C) * w[c]``, s = smoothing.
-    Parallel over rows i; race-free: iteration i writes only ``losses[i]`` and ``lse[i]``.
+    Writes only ``losses[start:stop]`` and ``lse[start:stop]``.
     """
-    M, C = logits.shape
-    for i in prange(M):
+    C = logits.shape[1]
+    for i in range(start, stop):
         row_lse = logsumexp(logits[i])
         lse[i] = row_lse
         loss = 0.0
@@ -109,16 +138,27 @@ def cross_entropy_prob_kernel(logits, probs, weight, smoothing, losses, lse):
 
 
 @njit(parallel=True, cache=True)
-def cross_entropy_prob_backward_kernel(grad_losses, logits, lse, probs, weight, smoothing, grad_logits):
-    """Gradient wrt logits of the per-row losses of ``cross_entropy_prob_kernel``.
+def cross_entropy_prob_kernel(logits, probs, weight, smoothing, losses, lse):
+    """``cross_entropy_prob_rows`` over all M rows (same arguments, no range).
+
+    Parallel over rows i; race-free: iteration i runs row i alone, which writes only ``losses[i]``
+    and ``lse[i]``.
+    """
+    for i in prange(logits.shape[0]):
+        cross_entropy_prob_rows(logits, probs, weight, smoothing, losses, lse, i, i + 1)
+
+
+@njit(cache=True)
+def cross_entropy_prob_backward_rows(grad_losses, logits, lse, probs, weight, smoothing, grad_logits, start, stop):
+    """Gradient wrt logits of the per-row losses of ``cross_entropy_prob_rows``, rows
+    ``start <= i < stop``; serial.
 
     grad_losses: (M,); logits, probs, grad_logits: (M, C); lse: (M,) float64; weight: (C,) float64.
     ``grad[i, c] = g_i * (softmax(logits[i])_c * Q_i - q_ic)``, ``Q_i = sum_c q_ic``, q as in the
-    forward kernel.
-    Parallel over rows i; race-free: iteration i writes only ``grad_logits[i]``.
+    forward. Writes only ``grad_logits[start:stop]`` (q is staged there before the final value).
     """
-    M, C = logits.shape
-    for i in prange(M):
+    C = logits.shape[1]
+    for i in range(start, stop):
         total = 0.0
         for c in range(C):
             q = ((1.0 - smoothing) * probs[i, c] + smoothing / C) * weight[c]
@@ -128,6 +168,17 @@ def cross_entropy_prob_backward_kernel(grad_losses, logits, lse, probs, weight, 
         for c in range(C):
             p = math.exp(logits[i, c] - lse[i])
             grad_logits[i, c] = g * (p * total - grad_logits[i, c])
+
+
+@njit(parallel=True, cache=True)
+def cross_entropy_prob_backward_kernel(grad_losses, logits, lse, probs, weight, smoothing, grad_logits):
+    """``cross_entropy_prob_backward_rows`` over all M rows (same arguments, no range).
+
+    Parallel over rows i; race-free: iteration i runs row i alone, which writes only
+    ``grad_logits[i]``.
+    """
+    for i in prange(logits.shape[0]):
+        cross_entropy_prob_backward_rows(grad_losses, logits, lse, probs, weight, smoothing, grad_logits, i, i + 1)
 
 
 def _weights64(weight: np.ndarray | None, num_classes: int) -> np.ndarray:
@@ -155,13 +206,14 @@ def cross_entropy_forward(
     weight64 = _weights64(weight, C)
     if target.ndim == 1:
         if logits.size:
-            cross_entropy_index_kernel(logits, np.ascontiguousarray(target, np.int64), weight64,
-                                       int(ignore_index), float(label_smoothing), losses, lse)
+            run_range(cross_entropy_index_rows, cross_entropy_index_kernel, M, logits.size,
+                     logits, np.ascontiguousarray(target, np.int64), weight64, int(ignore_index),
+                     float(label_smoothing), losses, lse)
         denominator = target_weights(target, weight, ignore_index, np.float64).sum()
     else:
         if logits.size:
-            cross_entropy_prob_kernel(logits, np.ascontiguousarray(target, logits.dtype), weight64,
-                                      float(label_smoothing), losses, lse)
+            run_range(cross_entropy_prob_rows, cross_entropy_prob_kernel, M, logits.size, logits,
+                     np.ascontiguousarray(target, logits.dtype), weight64, float(label_smoothing), losses, lse)
         denominator = M if logits.size else 0  # PyTorch: numel / C rows, NaN mean when empty
     return losses, np.asarray(denominator, logits.dtype), lse
 
@@ -185,9 +237,11 @@ def cross_entropy_backward(
     grad_rows = np.ascontiguousarray(np.broadcast_to(np.asarray(grad_losses, logits.dtype), (M,)))
     weight64 = _weights64(weight, C)
     if target.ndim == 1:
-        cross_entropy_index_backward_kernel(grad_rows, logits, lse, np.ascontiguousarray(target, np.int64),
-                                            weight64, int(ignore_index), float(label_smoothing), grad_logits)
+        run_range(cross_entropy_index_backward_rows, cross_entropy_index_backward_kernel, M, logits.size,
+                 grad_rows, logits, lse, np.ascontiguousarray(target, np.int64), weight64, float(weight64.sum()),
+                 int(ignore_index), float(label_smoothing), grad_logits)
     else:
-        cross_entropy_prob_backward_kernel(grad_rows, logits, lse, np.ascontiguousarray(target, logits.dtype),
-                                           weight64, float(label_smoothing), grad_logits)
+        run_range(cross_entropy_prob_backward_rows, cross_entropy_prob_backward_kernel, M, logits.size,
+                 grad_rows, logits, lse, np.ascontiguousarray(target, logits.dtype), weight64,
+                 float(label_smoothing), grad_logits)
     return grad_logits

@@ -2,7 +2,8 @@
 
 The array is viewed as (outer, n, inner) around the softmax axis, so every "row" is the n values
 ``x[o, :, k]``: contiguous when the axis is the last one (inner == 1), strided by ``inner``
-otherwise. Rows are independent, so the kernels run in parallel over the outer * inner rows.
+otherwise. Rows are independent, so the kernels run in parallel over the outer * inner rows
+(serially below ``_parallel.SERIAL_WORK_LIMIT`` elements, where a thread launch costs more).
 
 Numerical stability: every row goes through its log-sum-exp
 
@@ -23,6 +24,8 @@ import math
 
 import numpy as np
 from numba import njit, prange
+
+from ._parallel import run_range
 
 
 @njit(cache=True)
@@ -48,18 +51,18 @@ def logsumexp(row):
     return m + math.log(total)
 
 
-@njit(parallel=True, cache=True)
-def softmax_rows_kernel(x, out, log):
-    """Softmax (log=False) or log-softmax (log=True) of every row of x.
+@njit(cache=True)
+def softmax_rows(x, out, log, start, stop):
+    """Softmax (log=False) or log-softmax (log=True) of rows ``start <= r < stop`` of x; serial.
 
-    x, out: (outer, n, inner), same dtype, n >= 1. Row (o, k) is ``x[o, :, k]``:
+    x, out: (outer, n, inner), same dtype, n >= 1. Row r = o * inner + k is ``x[o, :, k]``:
     log-softmax ``out[o, j, k] = x[o, j, k] - logsumexp(row)``; softmax
     ``out[o, j, k] = exp(x[o, j, k] - m) / sum_i exp(x[o, i, k] - m)`` with m the row max (the
     exps are stored in ``out`` on the way, so each costs one ``exp``; the sum is float64).
-    Parallel over the outer * inner rows; race-free: iteration (o, k) writes only ``out[o, :, k]``.
+    Writes only the rows ``out[o, :, k]`` of its range.
     """
-    outer, n, inner = x.shape
-    for r in prange(outer * inner):
+    n, inner = x.shape[1], x.shape[2]
+    for r in range(start, stop):
         o = r // inner
         k = r - o * inner
         row = x[o, :, k]
@@ -80,16 +83,27 @@ def softmax_rows_kernel(x, out, log):
 
 
 @njit(parallel=True, cache=True)
-def softmax_backward_rows_kernel(grad_out, out, grad_x, log):
-    """Gradient of softmax (log=False) or log-softmax (log=True) for every row.
+def softmax_rows_kernel(x, out, log):
+    """``softmax_rows`` over all outer * inner rows (same arguments, no range).
 
-    grad_out, out (the forward result), grad_x: (outer, n, inner), same dtype. Per row:
-    softmax ``dx_j = y_j * (g_j - sum_k g_k y_k)``; log-softmax ``dx_j = g_j - exp(y_j) * sum_k g_k``
-    (row sums in float64).
-    Parallel over the outer * inner rows; race-free: iteration (o, k) writes only ``grad_x[o, :, k]``.
+    Parallel over rows r; race-free: iteration r runs row r = (o, k) alone, which writes only
+    ``out[o, :, k]``.
     """
-    outer, n, inner = out.shape
-    for r in prange(outer * inner):
+    for r in prange(x.shape[0] * x.shape[2]):
+        softmax_rows(x, out, log, r, r + 1)
+
+
+@njit(cache=True)
+def softmax_backward_rows(grad_out, out, grad_x, log, start, stop):
+    """Gradient of softmax (log=False) or log-softmax (log=True) for rows ``start <= r < stop``; serial.
+
+    grad_out, out (the forward result), grad_x: (outer, n, inner), same dtype; row r = o * inner + k
+    is ``[o, :, k]``. Per row: softmax ``dx_j = y_j * (g_j - sum_k g_k y_k)``; log-softmax
+    ``dx_j = g_j - exp(y_j) * sum_k g_k`` (row sums in float64).
+    Writes only the rows ``grad_x[o, :, k]`` of its range.
+    """
+    n, inner = out.shape[1], out.shape[2]
+    for r in range(start, stop):
         o = r // inner
         k = r - o * inner
         total = 0.0
@@ -100,6 +114,17 @@ def softmax_backward_rows_kernel(grad_out, out, grad_x, log):
                 grad_x[o, j, k] = grad_out[o, j, k] - math.exp(out[o, j, k]) * total
             else:
                 grad_x[o, j, k] = out[o, j, k] * (grad_out[o, j, k] - total)
+
+
+@njit(parallel=True, cache=True)
+def softmax_backward_rows_kernel(grad_out, out, grad_x, log):
+    """``softmax_backward_rows`` over all outer * inner rows (same arguments, no range).
+
+    Parallel over rows r; race-free: iteration r runs row r = (o, k) alone, which writes only
+    ``grad_x[o, :, k]``.
+    """
+    for r in prange(out.shape[0] * out.shape[2]):
+        softmax_backward_rows(grad_out, out, grad_x, log, r, r + 1)
 
 
 def _rows_view(x: np.ndarray, dim: int) -> np.ndarray:
@@ -115,7 +140,8 @@ def _forward(x: np.ndarray, dim: int, log: bool) -> np.ndarray:
     rows = _rows_view(x, dim)
     out = np.empty(rows.shape, x.dtype)
     if x.size:
-        softmax_rows_kernel(rows, out, log)
+        outer, _, inner = rows.shape
+        run_range(softmax_rows, softmax_rows_kernel, outer * inner, x.size, rows, out, log)
     return out.reshape(x.shape)
 
 
@@ -124,7 +150,9 @@ def _backward(grad_out: np.ndarray, out: np.ndarray, dim: int, log: bool) -> np.
     grad_x = np.empty(rows.shape, out.dtype)
     if out.size:
         grad_rows = _rows_view(grad_out.astype(out.dtype, copy=False), dim)
-        softmax_backward_rows_kernel(grad_rows, rows, grad_x, log)
+        outer, _, inner = rows.shape
+        run_range(softmax_backward_rows, softmax_backward_rows_kernel, outer * inner, out.size,
+                 grad_rows, rows, grad_x, log)
     return grad_x.reshape(out.shape)
 
 

@@ -6,6 +6,7 @@ import numba
 import numpy as np
 import pytest
 
+from minigrad.kernels import _parallel
 from minigrad.kernels.cross_entropy import cross_entropy_backward, cross_entropy_forward
 
 DTYPES = [np.float32, np.float64]
@@ -188,19 +189,38 @@ def test_float32_long_rows_stay_within_float64_tolerance():
     np.testing.assert_allclose(grad, expected, rtol=1e-4, atol=1e-5)
 
 
-def test_identical_across_thread_counts(thread_counts):
-    rng = np.random.default_rng(4)
-    x, target = make_case(rng, 301, 17, np.float32, False)
-    _, probs = make_case(rng, 301, 17, np.float32, True)
-    weight = rng.uniform(0.5, 1.5, 17).astype(np.float32)
-    grad_rows = rng.standard_normal(301).astype(np.float32)
+def run_both_targets(x, target, probs, weight, grad_rows):
+    """Forward and backward results for class-index and probability targets, smoothing and weights on."""
+    results = []
+    for t in (target, probs):
+        losses, denominator, lse = cross_entropy_forward(x, t, weight, -100, 0.2)
+        results += [losses, denominator, lse, cross_entropy_backward(grad_rows, x, lse, t, weight, -100, 0.2)]
+    return results
+
+
+def random_inputs(M, C, seed):
+    rng = np.random.default_rng(seed)
+    x, target = make_case(rng, M, C, np.float32, False)
+    _, probs = make_case(rng, M, C, np.float32, True)
+    return x, target, probs, rng.uniform(0.5, 1.5, C).astype(np.float32), rng.standard_normal(M).astype(np.float32)
+
+
+def test_identical_across_thread_counts(thread_counts, monkeypatch):
+    monkeypatch.setattr(_parallel, "SERIAL_WORK_LIMIT", 0)  # every size through the parallel drivers
+    inputs = random_inputs(301, 17, seed=4)
     results = []
     for n in thread_counts:
         numba.set_num_threads(n)
-        run = []
-        for t in (target, probs):
-            losses, denominator, lse = cross_entropy_forward(x, t, weight, -100, 0.2)
-            run += [losses, denominator, lse, cross_entropy_backward(grad_rows, x, lse, t, weight, -100, 0.2)]
-        results.append(run)
+        results.append(run_both_targets(*inputs))
     for run in results[1:]:
         assert all(np.array_equal(a, b) for a, b in zip(results[0], run))
+
+
+@pytest.mark.parametrize("M, C", [(64, 10), (301, 17)])
+def test_serial_and_parallel_paths_agree(M, C, monkeypatch):
+    inputs = random_inputs(M, C, seed=5)
+    results = []
+    for limit in (0, math.inf):  # all parallel drivers, then all serial range functions
+        monkeypatch.setattr(_parallel, "SERIAL_WORK_LIMIT", limit)
+        results.append(run_both_targets(*inputs))
+    assert all(np.array_equal(a, b) for a, b in zip(*results))

@@ -6,6 +6,7 @@ import numba
 import numpy as np
 import pytest
 
+from minigrad.kernels import _parallel
 from minigrad.kernels.gelu import gelu_backward, gelu_forward
 
 DTYPES = [np.float32, np.float64]
@@ -74,7 +75,8 @@ def test_matches_torch(dtype, approximate):
 
 
 @pytest.mark.parametrize("approximate", FORMS)
-def test_identical_across_thread_counts(approximate, thread_counts):
+def test_identical_across_thread_counts(approximate, thread_counts, monkeypatch):
+    monkeypatch.setattr(_parallel, "SERIAL_WORK_LIMIT", 0)  # every size through the parallel drivers
     x, grad_out = sample((1000,), np.float32), sample((1000,), np.float32, seed=4)
     results = []
     for n in thread_counts:
@@ -82,3 +84,13 @@ def test_identical_across_thread_counts(approximate, thread_counts):
         results.append((gelu_forward(x, approximate), gelu_backward(grad_out, x, approximate)))
     for forward, backward in results[1:]:
         assert np.array_equal(forward, results[0][0]) and np.array_equal(backward, results[0][1])
+
+
+@pytest.mark.parametrize("approximate", FORMS)
+def test_serial_and_parallel_paths_agree(approximate, monkeypatch):
+    x, grad_out = sample((1000,), np.float32), sample((1000,), np.float32, seed=5)
+    results = []
+    for limit in (0, math.inf):  # the parallel drivers, then the serial range functions
+        monkeypatch.setattr(_parallel, "SERIAL_WORK_LIMIT", limit)
+        results.append((gelu_forward(x, approximate), gelu_backward(grad_out, x, approximate)))
+    assert np.array_equal(results[0][0], results[1][0]) and np.array_equal(results[0][1], results[1][1])

@@ -5,6 +5,7 @@ import numba
 import numpy as np
 import pytest
 
+from minigrad.kernels import _parallel
 from minigrad.kernels.softmax import (
     log_softmax_backward, log_softmax_forward, softmax_backward, softmax_forward,
 )
@@ -141,19 +142,40 @@ def test_torch_parity(dtype):
     assert log_softmax_forward(scalar.numpy(), -1) == torch.log_softmax(scalar, -1).item()
 
 
-def test_identical_across_thread_counts(thread_counts):
-    rng = np.random.default_rng(4)
-    cases = [((257, 33), 1), ((5, 33, 7), 1), ((64, 10), 0)]
-    arrays = [(rng.standard_normal(shape).astype(np.float32), rng.standard_normal(shape).astype(np.float32))
-              for shape, _ in cases]
+RACE_CASES = [((257, 33), 1), ((5, 33, 7), 1), ((64, 10), 0)]
+
+
+def run_all(arrays, cases):
+    """Forward and backward of softmax and log_softmax for each (x, grad_out) and dim."""
+    results = []
+    for (x, grad_out), (_, dim) in zip(arrays, cases):
+        for log in (False, True):
+            out = FORWARD[log](x, dim)
+            results += [out, BACKWARD[log](grad_out, out, dim)]
+    return results
+
+
+def random_pairs(cases, seed):
+    rng = np.random.default_rng(seed)
+    return [(rng.standard_normal(shape).astype(np.float32), rng.standard_normal(shape).astype(np.float32))
+            for shape, _ in cases]
+
+
+def test_identical_across_thread_counts(thread_counts, monkeypatch):
+    monkeypatch.setattr(_parallel, "SERIAL_WORK_LIMIT", 0)  # every size through the parallel drivers
+    arrays = random_pairs(RACE_CASES, seed=4)
     results = []
     for n in thread_counts:
         numba.set_num_threads(n)
-        run = []
-        for (x, grad_out), (_, dim) in zip(arrays, cases):
-            for log in (False, True):
-                out = FORWARD[log](x, dim)
-                run += [out, BACKWARD[log](grad_out, out, dim)]
-        results.append(run)
+        results.append(run_all(arrays, RACE_CASES))
     for run in results[1:]:
         assert all(np.array_equal(a, b) for a, b in zip(results[0], run))
+
+
+def test_serial_and_parallel_paths_agree(monkeypatch):
+    arrays = random_pairs(RACE_CASES, seed=5)
+    results = []
+    for limit in (0, math.inf):  # all parallel drivers, then all serial range functions
+        monkeypatch.setattr(_parallel, "SERIAL_WORK_LIMIT", limit)
+        results.append(run_all(arrays, RACE_CASES))
+    assert all(np.array_equal(a, b) for a, b in zip(*results))
