@@ -35,7 +35,9 @@ class CNN(nn.Module):
 
 
 def main(argv=None) -> dict:
-    args = parse_args(__doc__.splitlines()[0], epochs=3, lr=0.05, argv=argv, extra=_extra_flags)
+    args = parse_args(__doc__.splitlines()[0], epochs=3, lr=None, argv=argv, extra=_extra_flags)
+    if args.lr is None:  # BatchNorm rescales the activations the head sees: 0.05 diverges with it
+        args.lr = 0.01 if args.batch_norm else 0.05
     torch.manual_seed(args.seed)
     model = CNN(batch_norm=args.batch_norm, dropout=args.dropout)
     print(model)

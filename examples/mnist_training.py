@@ -16,12 +16,12 @@ from minigrad.utils.data import DataLoader, Subset
 from minigrad.vision import datasets, transforms
 
 
-def parse_args(description: str, epochs: int, lr: float, argv=None, extra=None) -> argparse.Namespace:
+def parse_args(description: str, epochs: int, lr: float | None, argv=None, extra=None) -> argparse.Namespace:
     """The examples' common flags; ``extra(parser)`` may add a script's own."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--epochs", type=int, default=epochs)
     parser.add_argument("--batch-size", type=int, default=64)
-    parser.add_argument("--lr", type=float, default=lr, help="learning rate")
+    parser.add_argument("--lr", type=float, default=lr, help=f"learning rate (default: {lr or 'per model'})")
     parser.add_argument("--momentum", type=float, default=0.9)
     parser.add_argument("--data-root", default=os.environ.get("MINIGRAD_MNIST", "./data"),
                         help="folder with the MNIST files (torchvision's layout or the four files directly); "

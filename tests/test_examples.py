@@ -39,3 +39,14 @@ def test_mnist_mlp_smoke_run(mnist_root, tmp_path, monkeypatch, capsys):
     assert history["test_accuracy"][0] > 80.0  # 3000 images, one epoch
     assert (tmp_path / "mnist_mlp.pt").stat().st_size > 0
     assert (tmp_path / "mnist_mlp_curves.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_mnist_cnn_smoke_run_with_batch_norm_and_dropout(mnist_root, tmp_path, monkeypatch, capsys):
+    history = _run_example("mnist_cnn.py", ["--epochs", "1", "--train-limit", "1280", "--batch-norm",
+                                            "--dropout", "0.25", "--data-root", mnist_root, "--out", str(tmp_path)],
+                           monkeypatch)
+    out = capsys.readouterr().out
+    assert "BatchNorm2d(32, eps=1e-05" in out and "Dropout(p=0.25, inplace=False)" in out
+    assert history["test_accuracy"][0] > 50.0  # 20 steps
+    assert (tmp_path / "mnist_cnn.pt").stat().st_size > 0
+    assert (tmp_path / "mnist_cnn_curves.png").read_bytes()[:4] == b"\x89PNG"
