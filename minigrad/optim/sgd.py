@@ -64,7 +64,7 @@ class SGD(Optimizer):
                     else:
                         b = buffer._data
                         b *= momentum  # b_t <- μ b_{t-1} + (1 - τ) g_t
-                        b += (1 - dampening) * g
+                        b += g if dampening == 0 else (1 - dampening) * g  # no temporary when τ = 0
                     g = g + momentum * buffer._data if nesterov else buffer._data  # g_t <- g_t + μ b_t | b_t
                 theta -= lr * g  # θ_t <- θ_{t-1} - γ g_t
         return loss
