@@ -101,28 +101,34 @@ class Function:
     @classmethod
     def apply(cls, *args, **kwargs):
         ctx = object.__new__(cls)
-        ctx.needs_input_grad = tuple(isinstance(a, _tensor.Tensor) and a.requires_grad for a in args)
+        tensor_type = _tensor.Tensor
+        needs = tuple(isinstance(a, tensor_type) and a.requires_grad_flag for a in args)
+        ctx.needs_input_grad = needs
         ctx._saved, ctx._retained, ctx._freed = (), None, False
-        with no_grad():
-            raw = cls._call_forward(ctx, args, kwargs)
+        raw = cls._call_forward(ctx, args, kwargs)
         is_tuple = isinstance(raw, tuple)
-        outputs = tuple(cls._as_output(r, args) for r in (raw if is_tuple else (raw,)))
-        if is_grad_enabled() and any(ctx.needs_input_grad):
+        outputs = raw if is_tuple else (raw,)
+        if True in needs and is_grad_enabled():
             ctx._num_outputs = len(outputs)
-            ctx._output_meta = tuple((o.shape, o.dtype.numpy) if isinstance(o, _tensor.Tensor) else ((), np.float32)
+            ctx._output_meta = tuple((o.shape, o.dtype.numpy) if isinstance(o, tensor_type) else ((), np.float32)
                                      for o in outputs)
-            ctx._edges = tuple(_edge_to(a) if needs else None for a, needs in zip(args, ctx.needs_input_grad))
+            ctx._edges = tuple(_edge_to(a) if need else None for a, need in zip(args, needs))
             for index, out in enumerate(outputs):
-                if isinstance(out, _tensor.Tensor) and out.dtype.is_floating_point:
-                    out.grad_fn, out._output_nr, out.requires_grad = ctx, index, True
+                if isinstance(out, tensor_type) and out._data.dtype.kind == "f":
+                    out.grad_fn, out._output_nr, out.requires_grad_flag = ctx, index, True
             ctx._saved_versions = _versions_of_saved(ctx._saved, args, outputs)
         else:
             ctx._saved = ()  # nothing will run backward: drop what forward saved at once
-        return outputs if is_tuple else outputs[0]
+        return raw
 
     @classmethod
     def _call_forward(cls, ctx, args, kwargs):
-        return cls.forward(ctx, *args, **kwargs)
+        """Run the user's forward with recording off; an input returned as is gets a new identity."""
+        with no_grad():
+            raw = cls.forward(ctx, *args, **kwargs)
+        if isinstance(raw, tuple):
+            return tuple(cls._as_output(r, args) for r in raw)
+        return cls._as_output(raw, args)
 
     @staticmethod
     def _as_output(value, args):
