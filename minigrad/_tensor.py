@@ -167,10 +167,6 @@ class Tensor:
     def _version(self) -> int:
         return self._version_counter.value
 
-    @property
-    def is_floating_point_dtype(self) -> bool:
-        return self.dtype.is_floating_point
-
     def is_floating_point(self) -> bool:
         return self.dtype.is_floating_point
 
