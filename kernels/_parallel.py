@@ -34,11 +34,12 @@ cross-entropy forward + backward entry points on (64, 10) went from ~240 µs to 
 SERIAL_WORK_LIMIT = 65_536
 
 
-def run_range(range_kernel, parallel_kernel, count: int, work: int, *args) -> None:
+def run_range(range_kernel, parallel_kernel, count: int, work: int, *args, limit: int = SERIAL_WORK_LIMIT) -> None:
     """Run a kernel over ``count`` rows (or elements): ``range_kernel(*args, 0, count)`` serially
-    when ``work < SERIAL_WORK_LIMIT``, else ``parallel_kernel(*args)``, the ``prange`` driver that
-    calls the same range function for one row at a time."""
-    if work < SERIAL_WORK_LIMIT:
+    when ``work < limit`` (``SERIAL_WORK_LIMIT`` unless a kernel measured its own), else
+    ``parallel_kernel(*args)``, the ``prange`` driver that calls the same range function on
+    disjoint rows."""
+    if work < limit:
         range_kernel(*args, 0, count)
     else:
         parallel_kernel(*args)

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+import numpy as np
+
+from .._device import kernel_module
 from .._tensor import Tensor
 from .optimizer import Optimizer, ParamsT, _check_lr, _check_non_negative, _check_supported, _to_scalar
 
@@ -30,6 +33,8 @@ class SGD(Optimizer):
         foreach, fused: PyTorch's implementation choices; minigrad has one implementation, so
             they are recorded (for ``state_dict`` and ``repr``) and change nothing.
         differentiable: must be False (steps are not recorded by autograd).
+
+    Each parameter's update runs as one fused pass over its elements (``kernels/sgd.py``).
     """
 
     def __init__(self, params: ParamsT, lr: float | Tensor = 1e-3, momentum: float = 0, dampening: float = 0,
@@ -54,17 +59,12 @@ class SGD(Optimizer):
             momentum, dampening = group["momentum"], group["dampening"]
             weight_decay, nesterov = group["weight_decay"], group["nesterov"]
             for param, theta, g in self._params_with_grad(group):
-                if weight_decay != 0:
-                    g = g + weight_decay * theta  # g_t <- g_t + λ θ_{t-1}
+                buffer, first_step = None, False
                 if momentum != 0:
                     state = self.state[param]
-                    buffer = state.get("momentum_buffer")
-                    if buffer is None:
-                        state["momentum_buffer"] = buffer = Tensor._from_storage(g.copy())  # b_1 <- g_1
-                    else:
-                        b = buffer._data
-                        b *= momentum  # b_t <- μ b_{t-1} + (1 - τ) g_t
-                        b += g if dampening == 0 else (1 - dampening) * g  # no temporary when τ = 0
-                    g = g + momentum * buffer._data if nesterov else buffer._data  # g_t <- g_t + μ b_t | b_t
-                theta -= lr * g  # θ_t <- θ_{t-1} - γ g_t
+                    if "momentum_buffer" not in state:
+                        state["momentum_buffer"] = Tensor._from_storage(np.empty(theta.shape, theta.dtype), param.device)
+                        first_step = True
+                    buffer = state["momentum_buffer"]._data
+                kernel_module("sgd", param.device).sgd_step(theta, g, buffer, lr, momentum, dampening, weight_decay, nesterov, first_step)
         return loss

@@ -1,0 +1,90 @@
+"""One SGD step for one parameter, fused into a single pass over its elements (PyTorch's update rule).
+
+With gradient g, learning rate γ, weight decay λ, momentum μ, dampening τ and momentum buffer b:
+
+    g <- g + λ θ                         (λ != 0)
+    b <- g                               (μ != 0, first step)
+    b <- μ b + (1 - τ) g                 (μ != 0, later steps)
+    g <- g + μ b  (nesterov)  or  b      (μ != 0)
+    θ <- θ - γ g
+
+numpy needs a pass (and often a temporary) per line; this loop reads θ, g, b once and writes θ, b
+once, which roughly halves an MNIST MLP's optimizer step. The scalars arrive in the parameter's
+dtype, so float32 parameters are updated in float32 arithmetic, as PyTorch does.
+
+The update costs about a nanosecond per element, so a thread launch (100-250 µs on the 2-core
+target, see ``_parallel.py``) pays off only from about a million elements: ``SERIAL_UPDATE_LIMIT``.
+"""
+import numpy as np
+from numba import njit, prange
+
+from ._parallel import run_range
+
+# Elements below which the update runs serially. Measured on the 2-core target (float32, µs):
+# 2^16 elements: serial 24, parallel 180; 2^18: 107 vs 370; 2^20: 490 vs 550; 2^22: 4600 vs 2200.
+SERIAL_UPDATE_LIMIT = 1 << 20
+
+
+@njit(cache=True)
+def sgd_step_range(param, grad, buffer, lr, momentum, dampening, weight_decay, nesterov, first_step, start, stop):
+    """The SGD update (module docstring) of elements ``start <= i < stop``, in place; serial.
+
+    param, grad: flat (n,) arrays of one dtype; buffer: the flat (n,) momentum buffer, read and
+    written only when momentum != 0 (pass an empty array otherwise); its old values are ignored on
+    the first step. Scalars in the arrays' dtype. Writes only ``param[start:stop]`` and
+    ``buffer[start:stop]``.
+    """
+    # Slicing first keeps the loop index provably non-negative, so numba emits no wraparound
+    # check and LLVM vectorizes the loop.
+    param, grad = param[start:stop], grad[start:stop]
+    if momentum != 0:
+        buffer = buffer[start:stop]
+    for i in range(param.shape[0]):
+        g = grad[i]
+        if weight_decay != 0:
+            g += weight_decay * param[i]
+        if momentum != 0:
+            b = g if first_step else momentum * buffer[i] + (1 - dampening) * g
+            buffer[i] = b
+            g = g + momentum * b if nesterov else b
+        param[i] -= lr * g
+
+
+@njit(parallel=True, cache=True)
+def sgd_step_kernel(param, grad, buffer, lr, momentum, dampening, weight_decay, nesterov, first_step):
+    """``sgd_step_range`` over all n elements, in blocks. Parallel over blocks; race-free: block k
+    runs elements [k B, (k + 1) B) alone, which are the only ones it writes."""
+    block = 4096
+    for k in prange((param.shape[0] + block - 1) // block):
+        sgd_step_range(param, grad, buffer, lr, momentum, dampening, weight_decay, nesterov, first_step,
+                       k * block, min((k + 1) * block, param.shape[0]))
+
+
+def sgd_step(param: np.ndarray, grad: np.ndarray, momentum_buffer: np.ndarray | None, lr: float,
+             momentum: float, dampening: float, weight_decay: float, nesterov: bool, first_step: bool) -> None:
+    """Apply one SGD step to ``param`` (and ``momentum_buffer``) in place; returns nothing.
+
+    param, grad and momentum_buffer share one shape and dtype (float32/float64); momentum_buffer
+    may be None when momentum is 0. On the first step the buffer's old values are overwritten
+    with the (weight-decayed) gradient. Formulas in the module docstring.
+    """
+    dtype = param.dtype
+    buffer = momentum_buffer if momentum != 0 else np.empty(0, dtype)
+    flat_param, flat_buffer = _contiguous(param), _contiguous(buffer)
+    flat_grad = np.ascontiguousarray(grad, dtype).reshape(-1)
+    run_range(sgd_step_range, sgd_step_kernel, flat_param.size, flat_param.size, flat_param, flat_grad,
+              flat_buffer, dtype.type(lr), dtype.type(momentum), dtype.type(dampening), dtype.type(weight_decay),
+              bool(nesterov), bool(first_step), limit=SERIAL_UPDATE_LIMIT)
+    _write_back(param, flat_param)
+    _write_back(buffer, flat_buffer)
+
+
+def _contiguous(array: np.ndarray) -> np.ndarray:
+    """A flat view of a C-contiguous array, else a flat copy (see ``_write_back``)."""
+    return np.ascontiguousarray(array).reshape(-1)
+
+
+def _write_back(array: np.ndarray, flat: np.ndarray) -> None:
+    """Copy an updated flat copy back into a non-contiguous original (a flat view needs nothing)."""
+    if not array.flags.c_contiguous:
+        array[...] = flat.reshape(array.shape)
