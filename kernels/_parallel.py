@@ -34,12 +34,12 @@ cross-entropy forward + backward entry points on (64, 10) went from ~240 µs to 
 SERIAL_WORK_LIMIT = 65_536
 
 
-def run_range(range_kernel, parallel_kernel, count: int, work: int, *args, limit: int = SERIAL_WORK_LIMIT) -> None:
+def run_range(range_kernel, parallel_kernel, count: int, work: int, *args, limit: int | None = None) -> None:
     """Run a kernel over ``count`` rows (or elements): ``range_kernel(*args, 0, count)`` serially
     when ``work < limit`` (``SERIAL_WORK_LIMIT`` unless a kernel measured its own), else
     ``parallel_kernel(*args)``, the ``prange`` driver that calls the same range function on
-    disjoint rows."""
-    if work < limit:
+    disjoint rows. The limit is read at call time, so tests can force either path by patching it."""
+    if work < (SERIAL_WORK_LIMIT if limit is None else limit):
         range_kernel(*args, 0, count)
     else:
         parallel_kernel(*args)

@@ -35,46 +35,49 @@ import numpy as np
 from numba import njit, prange
 
 from ._parallel import run_range
-from .nll_loss import target_weights
 from .softmax import logsumexp
 
 
 @njit(cache=True)
-def cross_entropy_index_rows(logits, target, weight, ignore_index, smoothing, losses, lse, start, stop):
+def cross_entropy_index_rows(logits, target, weight, ignore_index, smoothing, losses, lse, row_weight, start, stop):
     """Per-row loss for class-index targets, rows ``start <= i < stop``; serial.
 
-    logits: (M, C), C >= 1; target: (M,) int64; weight: (C,) float64; losses: (M,) logits' dtype;
-    lse: (M,) float64 output, ``lse[i] = logsumexp(logits[i])``.
+    logits: (M, C); target: (M,) int64; weight: (C,) float64; losses: (M,) logits' dtype;
+    lse: (M,) float64 output, ``lse[i] = logsumexp(logits[i])`` (-inf when C == 0);
+    row_weight: (M,) float64 output, ``w[t]`` (0 for ignored rows), whose sum is the 'mean'
+    denominator.
     ``losses[i] = (1 - s) * w[t] * (lse_i - x_it) + s / C * sum_c w[c] * (lse_i - x_ic)`` with
     t = target[i] and s = smoothing (the sum is skipped when s == 0); 0 when t == ignore_index.
-    Writes only ``losses[start:stop]`` and ``lse[start:stop]``.
+    Writes only ``losses``, ``lse`` and ``row_weight`` in ``[start, stop)``.
     """
     C = logits.shape[1]
     for i in range(start, stop):
         row = logits[i]
-        row_lse = logsumexp(row)
+        row_lse = logsumexp(row) if C else -math.inf  # the log of an empty sum
         lse[i] = row_lse
         t = target[i]
-        loss = 0.0
+        loss = kept_weight = 0.0
         if t != ignore_index:
-            loss = (1.0 - smoothing) * weight[t] * (row_lse - row[t])
+            kept_weight = weight[t]
+            loss = (1.0 - smoothing) * kept_weight * (row_lse - row[t])
             if smoothing > 0.0:
                 smooth = 0.0
                 for c in range(C):
                     smooth += weight[c] * (row_lse - row[c])
                 loss += smoothing / C * smooth
         losses[i] = loss
+        row_weight[i] = kept_weight
 
 
 @njit(parallel=True, cache=True)
-def cross_entropy_index_kernel(logits, target, weight, ignore_index, smoothing, losses, lse):
+def cross_entropy_index_kernel(logits, target, weight, ignore_index, smoothing, losses, lse, row_weight):
     """``cross_entropy_index_rows`` over all M rows (same arguments, no range).
 
-    Parallel over rows i; race-free: iteration i runs row i alone, which writes only ``losses[i]``
-    and ``lse[i]``.
+    Parallel over rows i; race-free: iteration i runs row i alone, which writes only ``losses[i]``,
+    ``lse[i]`` and ``row_weight[i]``.
     """
     for i in prange(logits.shape[0]):
-        cross_entropy_index_rows(logits, target, weight, ignore_index, smoothing, losses, lse, i, i + 1)
+        cross_entropy_index_rows(logits, target, weight, ignore_index, smoothing, losses, lse, row_weight, i, i + 1)
 
 
 @njit(cache=True)
@@ -122,13 +125,13 @@ def cross_entropy_prob_rows(logits, probs, weight, smoothing, losses, lse, start
     """Per-row loss for probability targets, rows ``start <= i < stop``; serial.
 
     logits, probs: (M, C), C >= 1, same dtype; weight: (C,) float64; losses: (M,) logits' dtype;
-    lse: (M,) float64 output. ``losses[i] = sum_c q_ic * (lse_i - x_ic)`` with
+    lse: (M,) float64 output (-inf when C == 0). ``losses[i] = sum_c q_ic * (lse_i - x_ic)`` with
     ``q_ic = ((1 - s) * probs[i, c] + s / C) * w[c]``, s = smoothing.
     Writes only ``losses[start:stop]`` and ``lse[start:stop]``.
     """
     C = logits.shape[1]
     for i in range(start, stop):
-        row_lse = logsumexp(logits[i])
+        row_lse = logsumexp(logits[i]) if C else -math.inf  # the log of an empty sum
         lse[i] = row_lse
         loss = 0.0
         for c in range(C):
@@ -201,20 +204,18 @@ def cross_entropy_forward(
     """
     M, C = logits.shape
     logits = np.ascontiguousarray(logits)
-    losses = np.zeros(M, logits.dtype)
-    lse = np.full(M, -np.inf)  # log of an empty sum, kept when C == 0
+    losses, lse = np.empty(M, logits.dtype), np.empty(M)
     weight64 = _weights64(weight, C)
     if target.ndim == 1:
-        if logits.size:
-            run_range(cross_entropy_index_rows, cross_entropy_index_kernel, M, logits.size,
-                     logits, np.ascontiguousarray(target, np.int64), weight64, int(ignore_index),
-                     float(label_smoothing), losses, lse)
-        denominator = target_weights(target, weight, ignore_index, np.float64).sum()
+        row_weight = np.empty(M)
+        run_range(cross_entropy_index_rows, cross_entropy_index_kernel, M, logits.size, logits,
+                  np.ascontiguousarray(target, np.int64), weight64, int(ignore_index), float(label_smoothing),
+                  losses, lse, row_weight)
+        denominator = row_weight.sum()
     else:
-        if logits.size:
-            run_range(cross_entropy_prob_rows, cross_entropy_prob_kernel, M, logits.size, logits,
-                     np.ascontiguousarray(target, logits.dtype), weight64, float(label_smoothing), losses, lse)
-        denominator = M if logits.size else 0  # PyTorch: numel / C rows, NaN mean when empty
+        run_range(cross_entropy_prob_rows, cross_entropy_prob_kernel, M, logits.size, logits,
+                  np.ascontiguousarray(target, logits.dtype), weight64, float(label_smoothing), losses, lse)
+        denominator = M if C else 0  # PyTorch: numel / C rows, NaN mean when empty
     return losses, np.asarray(denominator, logits.dtype), lse
 
 
@@ -231,10 +232,9 @@ def cross_entropy_backward(
     """
     M, C = logits.shape
     logits = np.ascontiguousarray(logits)
-    grad_logits = np.zeros(logits.shape, logits.dtype)
-    if not logits.size:
-        return grad_logits
-    grad_rows = np.ascontiguousarray(np.broadcast_to(np.asarray(grad_losses, logits.dtype), (M,)))
+    grad_logits = np.empty(logits.shape, logits.dtype)  # the kernels write every row
+    grad_rows = np.empty(M, logits.dtype)
+    grad_rows[...] = grad_losses  # a scalar ('sum', 'mean') or one value per row ('none')
     weight64 = _weights64(weight, C)
     if target.ndim == 1:
         run_range(cross_entropy_index_backward_rows, cross_entropy_index_backward_kernel, M, logits.size,

@@ -60,6 +60,9 @@ def _by_name(name: str) -> dtype:
 
 def from_numpy_dtype(numpy_dtype) -> dtype:
     """The minigrad dtype for a numpy dtype; TypeError for kinds minigrad has no tensor type for."""
+    found = _FROM_NUMPY.get(numpy_dtype) if isinstance(numpy_dtype, np.dtype) else None
+    if found is not None:  # the hot path (every ``Tensor.dtype``): skip the np.dtype() call
+        return found
     try:
         return _FROM_NUMPY[np.dtype(numpy_dtype)]
     except (KeyError, TypeError):

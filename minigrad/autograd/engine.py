@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _dtype
 from .function import _FREED_MESSAGE, AccumulateGrad, Function
 
 
@@ -29,6 +30,8 @@ def sum_to(grad: np.ndarray, shape: tuple) -> np.ndarray:
 
 
 def _checked(grad, node, index: int, edge) -> np.ndarray:
+    """``grad`` summed to its input's shape (broadcast operands) and cast to its dtype, or an
+    error when the shapes are incompatible."""
     _, _, dtype, shape = edge
     if grad.shape != shape:
         try:
@@ -92,13 +95,17 @@ def run_backward(roots: list, root_grads: list, retain_graph: bool, capture: dic
         for index, edge in enumerate(node._edges):
             if edge is None:
                 continue
-            parent = edge[0]
+            parent, key = edge[0], id(edge[0])
             grad = input_grads[index] if index < len(input_grads) else None
             if grad is not None:
-                buffer = buffers.setdefault(id(parent), [None] * _num_outputs(parent))
-                _accumulate(buffer, edge[1], _checked(grad, node, index, edge))
-            dependencies[id(parent)] -= 1
-            if dependencies[id(parent)] == 0:
+                if grad.shape != edge[3] or grad.dtype != edge[2]:
+                    grad = _checked(grad, node, index, edge)
+                buffer = buffers.get(key)
+                if buffer is None:
+                    buffers[key] = buffer = [None] * _num_outputs(parent)
+                _accumulate(buffer, edge[1], grad)
+            dependencies[key] -= 1
+            if dependencies[key] == 0:
                 ready.append(parent)
 
 
@@ -126,10 +133,11 @@ def _run_node(node: Function, grads: list, retain_graph: bool) -> tuple:
         if counter.value != version:
             raise RuntimeError(
                 "one of the variables needed for gradient computation has been modified by an "
-                f"inplace operation: [{dtype} {list(shape)}], which is used by {node.name()}; is at "
-                f"version {counter.value}; expected version {version} instead."
+                f"inplace operation: [{_dtype.from_numpy_dtype(dtype)} {list(shape)}], which is used by "
+                f"{node.name()}; is at version {counter.value}; expected version {version} instead."
             )
-    _deliver_retained(node, grads)
+    if node._retained:
+        _deliver_retained(node, grads)
     # A node with several outputs may get gradients for only some: the rest are zeros.
     if any(g is None for g in grads):
         grads = [np.zeros(out_shape, out_dtype) if g is None else g
@@ -142,8 +150,7 @@ def _run_node(node: Function, grads: list, retain_graph: bool) -> tuple:
 
 def _deliver_retained(node: Function, grads: list) -> None:
     """Set ``.grad`` on non-leaf outputs that asked for it with ``retain_grad()``."""
-    if node._retained:
-        for nr, ref in node._retained.items():
-            tensor = ref()
-            if tensor is not None and grads[nr] is not None:
-                tensor._accumulate_grad(grads[nr])
+    for nr, ref in node._retained.items():
+        tensor = ref()
+        if tensor is not None and grads[nr] is not None:
+            tensor._accumulate_grad(grads[nr])

@@ -102,7 +102,7 @@ class Function:
     def apply(cls, *args, **kwargs):
         ctx = object.__new__(cls)
         tensor_type = _tensor.Tensor
-        needs = tuple(isinstance(a, tensor_type) and a.requires_grad_flag for a in args)
+        needs = tuple([isinstance(a, tensor_type) and a.requires_grad_flag for a in args])
         ctx.needs_input_grad = needs
         ctx._saved, ctx._retained, ctx._freed = (), None, False
         raw = cls._call_forward(ctx, args, kwargs)
@@ -110,9 +110,9 @@ class Function:
         outputs = raw if is_tuple else (raw,)
         if True in needs and is_grad_enabled():
             ctx._num_outputs = len(outputs)
-            ctx._output_meta = tuple((o.shape, o.dtype.numpy) if isinstance(o, tensor_type) else ((), np.float32)
-                                     for o in outputs)
-            ctx._edges = tuple(_edge_to(a) if need else None for a, need in zip(args, needs))
+            ctx._output_meta = tuple([(o._data.shape, o._data.dtype) if isinstance(o, tensor_type)
+                                      else ((), np.float32) for o in outputs])
+            ctx._edges = tuple([_edge_to(a) if need else None for a, need in zip(args, needs)])
             for index, out in enumerate(outputs):
                 if isinstance(out, tensor_type) and out._data.dtype.kind == "f":
                     out.grad_fn, out._output_nr, out.requires_grad_flag = ctx, index, True
@@ -168,9 +168,13 @@ class ArrayFunction(Function):
 
     @classmethod
     def _call_forward(cls, ctx, args, kwargs):
-        device = next((a.device for a in args if isinstance(a, _tensor.Tensor)), None)
+        tensor_type, device, arrays = _tensor.Tensor, None, []
+        for a in args:
+            if isinstance(a, tensor_type):
+                device = device or a._device
+                a = a._data
+            arrays.append(a)
         ctx.device = device
-        arrays = tuple(a._data if isinstance(a, _tensor.Tensor) else a for a in args)
         raw = cls.forward(ctx, *arrays, **kwargs)
         if isinstance(raw, tuple):
             return tuple(_tensor.Tensor._from_storage(r, device) for r in raw)
@@ -193,25 +197,27 @@ _FREED_MESSAGE = (
 
 
 def _edge_to(tensor) -> tuple:
-    """(node, output_nr, dtype, shape): where the gradient for ``tensor`` goes, and its expected form."""
+    """(node, output_nr, dtype, shape): where the gradient for ``tensor`` goes, and its expected
+    numpy dtype and shape."""
     node = tensor.grad_fn if tensor.grad_fn is not None else AccumulateGrad.for_leaf(tensor)
-    return (node, tensor._output_nr, tensor.dtype.numpy, tensor.shape)
+    return (node, tensor._output_nr, tensor._data.dtype, tensor._data.shape)
 
 
 def _versions_of_saved(saved: tuple, args: tuple, outputs: tuple) -> tuple:
-    """Version counters of the input/output tensors whose storage was saved, with their values now.
+    """(version counter, its value now, (shape, numpy dtype)) of each input/output tensor whose
+    storage was saved.
 
-    Backward compares them again: an in-place change in between would make the gradient silently
-    wrong, so the engine raises instead, as PyTorch does.
+    Backward compares the counters again: an in-place change in between would make the gradient
+    silently wrong, so the engine raises instead, as PyTorch does. Only what the error message
+    needs is kept, not the tensors themselves.
     """
     if not saved:
         return ()
-    tensors = [t for t in (*args, *outputs) if isinstance(t, _tensor.Tensor)]
     versions = []
     for value in saved:
-        for t in tensors:
-            if value is t or (isinstance(value, np.ndarray) and value is t._data):
-                versions.append((t._version_counter, t._version_counter.value, t))
+        for t in (*args, *outputs):
+            if isinstance(t, _tensor.Tensor) and (value is t or value is t._data):
+                counter = t._version_counter
+                versions.append((counter, counter.value, (t._data.shape, t._data.dtype)))
                 break
-    # Keep only what the error message needs (shape, dtype), not the tensors themselves.
-    return tuple((counter, value, (tuple(t.shape), t.dtype)) for counter, value, t in versions)
+    return tuple(versions)

@@ -115,25 +115,26 @@ class NllLoss(ArrayFunction):
 
 def _class_indices(input: Tensor, target: Tensor, weight: Tensor | None, ignore_index: int) -> np.ndarray:
     """Check class-index targets (and the class weights) as PyTorch's nll_loss_nd; int64 targets."""
-    shape, ndim = input.shape, input.ndim
+    shape, target_shape = input._data.shape, target._data.shape
+    ndim, target_ndim = len(shape), len(target_shape)
     if ndim < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {ndim})")
-    if ndim != 1 and shape[0] != (target.shape[0] if target.ndim else 0):
+    if ndim != 1 and shape[0] != (target_shape[0] if target_ndim else 0):
         raise ValueError(f"Expected input batch_size ({shape[0]}) to match target batch_size "
-                         f"({target.shape[0] if target.ndim else 0}).")
+                         f"({target_shape[0] if target_ndim else 0}).")
     num_classes = shape[1] if ndim > 1 else shape[0]
     if ndim <= 2:
-        if target.ndim > 1:
+        if target_ndim > 1:
             raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
-        if ndim == 1 and target.ndim == 1 and target.shape[0] != 1:
-            raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {target.shape[0]}")
+        if ndim == 1 and target_ndim == 1 and target_shape[0] != 1:
+            raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {target_shape[0]}")
     else:
-        if ndim == 4 and target.ndim != 3:
+        if ndim == 4 and target_ndim != 3:
             raise RuntimeError("only batches of spatial targets supported (3D tensors) but got targets of "
-                               f"dimension: {target.ndim}")
-        if target.shape[1:] != shape[2:]:
-            raise RuntimeError(f"size mismatch (got input: {list(shape)} , target: {list(target.shape)}" if ndim == 4
-                               else f"Expected target size {[shape[0], *shape[2:]]}, got {list(target.shape)}")
+                               f"dimension: {target_ndim}")
+        if target_shape[1:] != shape[2:]:
+            raise RuntimeError(f"size mismatch (got input: {list(shape)} , target: {list(target_shape)}" if ndim == 4
+                               else f"Expected target size {[shape[0], *shape[2:]]}, got {list(target_shape)}")
     if weight is not None and (weight.ndim != 1 or weight.shape[0] != num_classes):
         raise RuntimeError("weight tensor should be defined either for all or no classes" if ndim > 2 else
                            f"weight tensor should be defined either for all {num_classes} classes or no classes "
@@ -190,7 +191,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
     check_tensor("cross_entropy_loss", "target", 2, target)
     _floating(input, "log_softmax_lastdim_kernel_impl")
     smoothing = _label_smoothing(label_smoothing)
-    if input.shape == target.shape:
+    if input._data.shape == target._data.shape:
         input, target, weight = _probability_target(input, target, weight, ignore_index)
         return CrossEntropy.apply(input, target, weight, reduction, ignore_index, smoothing)
     no_weight_grad("nll_loss_forward", "weight", weight)

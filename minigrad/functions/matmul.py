@@ -137,16 +137,17 @@ class Linear(ArrayFunction):
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """``input @ weight.T + bias`` for input (*, in_features), weight (out_features, in_features)."""
-    if input.ndim == 0 or input.shape[-1] != (weight.shape[-1] if weight.ndim else 1):
-        rows = int(np.prod(input.shape[:-1])) if input.ndim else 1
+    shape, weight_shape = input._data.shape, weight._data.shape
+    if not shape or shape[-1] != (weight_shape[-1] if weight_shape else 1):
+        rows = int(np.prod(shape[:-1])) if shape else 1
         raise RuntimeError(
-            f"mat1 and mat2 shapes cannot be multiplied ({rows}x{input.shape[-1] if input.ndim else 1} and "
-            f"{_shape_text(weight.shape[::-1])})"
+            f"mat1 and mat2 shapes cannot be multiplied ({rows}x{shape[-1] if shape else 1} and "
+            f"{_shape_text(weight_shape[::-1])})"
         )
-    if input.dtype != weight.dtype:
+    if input._data.dtype != weight._data.dtype:
         raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {input.dtype.name.capitalize()} and "
                            f"{weight.dtype.name.capitalize()}")
-    if weight.ndim == 1:
+    if len(weight_shape) == 1:
         out = matmul(input, weight)
         return out if bias is None else out + bias
     return Linear.apply(input, weight, bias)

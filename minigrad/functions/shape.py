@@ -203,11 +203,11 @@ def unsqueeze(input: Tensor, dim: int) -> Tensor:
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     if input.ndim == 0:
         return Reshape.apply(input, (1,), False)
-    start, end = wrap_dim(start_dim, input.ndim), wrap_dim(end_dim, input.ndim)
+    shape = input._data.shape
+    start, end = wrap_dim(start_dim, len(shape)), wrap_dim(end_dim, len(shape))
     if start > end:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
-    shape = input.shape[:start] + (math.prod(input.shape[start:end + 1]),) + input.shape[end + 1:]
-    return Reshape.apply(input, tuple(shape), False)
+    return Reshape.apply(input, shape[:start] + (math.prod(shape[start:end + 1]),) + shape[end + 1:], False)
 
 
 def unflatten(input: Tensor, dim: int, sizes) -> Tensor:

@@ -27,3 +27,10 @@ def test_limit_is_read_at_call_time(monkeypatch):
 
 def test_a_training_batch_of_logits_runs_serially():
     assert 64 * 10 < SERIAL_WORK_LIMIT  # MNIST step: cross-entropy over (64, 10) logits
+
+
+def test_a_kernel_may_pass_its_own_limit():
+    calls = []
+    run_range(lambda *a: calls.append("serial"), lambda *a: calls.append("parallel"), 1, 100, limit=101)
+    run_range(lambda *a: calls.append("serial"), lambda *a: calls.append("parallel"), 1, 100, limit=100)
+    assert calls == ["serial", "parallel"]
