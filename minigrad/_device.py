@@ -10,6 +10,7 @@ row to the table below (kernels with the same names and signatures) and a storag
 from __future__ import annotations
 
 import importlib
+import sys
 from types import ModuleType
 
 import numpy as np
@@ -81,4 +82,5 @@ def to_storage(array: np.ndarray, target: device) -> np.ndarray:
 
 def kernel_module(name: str, dev: device) -> ModuleType:
     """The kernel module ``name`` (e.g. ``'softmax'``) for a device: the device table's lookup."""
-    return importlib.import_module(f"{_KERNEL_PACKAGES[dev.type]}.{name}")
+    qualified = f"{_KERNEL_PACKAGES[dev.type]}.{name}"
+    return sys.modules.get(qualified) or importlib.import_module(qualified)  # the lookup is the hot path

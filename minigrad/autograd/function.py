@@ -213,11 +213,15 @@ def _versions_of_saved(saved: tuple, args: tuple, outputs: tuple) -> tuple:
     """
     if not saved:
         return ()
+    owners = {}  # id of a tensor or of its storage -> the first such input/output tensor
+    for t in (*args, *outputs):
+        if isinstance(t, _tensor.Tensor):
+            owners.setdefault(id(t), t)
+            owners.setdefault(id(t._data), t)
     versions = []
     for value in saved:
-        for t in (*args, *outputs):
-            if isinstance(t, _tensor.Tensor) and (value is t or value is t._data):
-                counter = t._version_counter
-                versions.append((counter, counter.value, (t._data.shape, t._data.dtype)))
-                break
+        t = owners.get(id(value))
+        if t is not None:
+            counter = t._version_counter
+            versions.append((counter, counter.value, (t._data.shape, t._data.dtype)))
     return tuple(versions)
