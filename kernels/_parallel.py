@@ -33,6 +33,16 @@ cross-entropy forward + backward entry points on (64, 10) went from ~240 µs to 
 # serial range function instead of the parallel driver (measurements above; tuned for 2 cores).
 SERIAL_WORK_LIMIT = 65_536
 
+# The same for the optimizers' fused updates (kernels/sgd.py, kernels/adam.py), which cost about
+# half a nanosecond per element and so need far more elements to repay a launch. Measured on the
+# 2-core target (float32, µs, serial vs parallel):
+#     elements    SGD-momentum        Adam
+#     2^16          24 / 180         42 / 177
+#     2^18         107 / 370        163 / 382
+#     2^20         490 / 550        620 / 590
+#     2^22        4600 / 2200
+SERIAL_UPDATE_LIMIT = 1 << 20
+
 
 def run_range(range_kernel, parallel_kernel, count: int, work: int, *args, limit: int | None = None) -> None:
     """Run a kernel over ``count`` rows (or elements): ``range_kernel(*args, 0, count)`` serially

@@ -12,17 +12,17 @@ numpy needs a pass (and often a temporary) per line; this loop reads θ, g, b on
 once, which roughly halves an MNIST MLP's optimizer step. The scalars arrive in the parameter's
 dtype, so float32 parameters are updated in float32 arithmetic, as PyTorch does.
 
-The update costs about a nanosecond per element, so a thread launch (100-250 µs on the 2-core
-target, see ``_parallel.py``) pays off only from about a million elements: ``SERIAL_UPDATE_LIMIT``.
+The update costs about half a nanosecond per element, so a thread launch (100-250 µs on the 2-core
+target, see ``_parallel.py``) pays off only from about a million elements
+(``_parallel.SERIAL_UPDATE_LIMIT``).
 """
 import numpy as np
 from numba import njit, prange
 
+from ._inplace import flat, write_back
+from . import _parallel
 from ._parallel import run_range
 
-# Elements below which the update runs serially. Measured on the 2-core target (float32, µs):
-# 2^16 elements: serial 24, parallel 180; 2^18: 107 vs 370; 2^20: 490 vs 550; 2^22: 4600 vs 2200.
-SERIAL_UPDATE_LIMIT = 1 << 20
 
 
 @njit(cache=True)
@@ -70,21 +70,10 @@ def sgd_step(param: np.ndarray, grad: np.ndarray, momentum_buffer: np.ndarray | 
     """
     dtype = param.dtype
     buffer = momentum_buffer if momentum != 0 else np.empty(0, dtype)
-    flat_param, flat_buffer = _contiguous(param), _contiguous(buffer)
+    flat_param, flat_buffer = flat(param), flat(buffer)
     flat_grad = np.ascontiguousarray(grad, dtype).reshape(-1)
     run_range(sgd_step_range, sgd_step_kernel, flat_param.size, flat_param.size, flat_param, flat_grad,
               flat_buffer, dtype.type(lr), dtype.type(momentum), dtype.type(dampening), dtype.type(weight_decay),
-              bool(nesterov), bool(first_step), limit=SERIAL_UPDATE_LIMIT)
-    _write_back(param, flat_param)
-    _write_back(buffer, flat_buffer)
-
-
-def _contiguous(array: np.ndarray) -> np.ndarray:
-    """A flat view of a C-contiguous array, else a flat copy (see ``_write_back``)."""
-    return np.ascontiguousarray(array).reshape(-1)
-
-
-def _write_back(array: np.ndarray, flat: np.ndarray) -> None:
-    """Copy an updated flat copy back into a non-contiguous original (a flat view needs nothing)."""
-    if not array.flags.c_contiguous:
-        array[...] = flat.reshape(array.shape)
+              bool(nesterov), bool(first_step), limit=_parallel.SERIAL_UPDATE_LIMIT)
+    write_back(param, flat_param)
+    write_back(buffer, flat_buffer)

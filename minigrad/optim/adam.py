@@ -1,11 +1,9 @@
 """Adam (and, with decoupled weight decay, AdamW): ``torch.optim.Adam``."""
 from __future__ import annotations
 
-import math
 from typing import Any, Callable
 
-import numpy as np
-
+from .._device import kernel_module
 from .._tensor import Tensor
 from .optimizer import (Optimizer, ParamsT, _advance_state, _check_lr, _check_non_negative, _check_supported,
                         _to_scalar)
@@ -41,7 +39,8 @@ class Adam(Optimizer):
         capturable, differentiable: must be False (no CUDA graphs; steps are not recorded).
 
     State per parameter: ``step`` (0-d tensor t), ``exp_avg`` (m), ``exp_avg_sq`` (v) and, with
-    amsgrad, ``max_exp_avg_sq`` (v^max).
+    amsgrad, ``max_exp_avg_sq`` (v^max). Each parameter's update runs as one fused pass over its
+    elements (``kernels/adam.py``).
     """
 
     def __init__(self, params: ParamsT, lr: float | Tensor = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
@@ -74,24 +73,8 @@ class Adam(Optimizer):
             for param, theta, g in self._params_with_grad(group):
                 state = self.state[param]
                 t = _advance_state(state, theta, buffers)
-                if weight_decay != 0:
-                    if group["decoupled_weight_decay"]:
-                        theta *= 1 - lr * weight_decay  # θ_{t-1} <- θ_{t-1} - γ λ θ_{t-1}
-                    else:
-                        g = g + weight_decay * theta  # g_t <- g_t + λ θ_{t-1}
                 m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
-                m *= beta1  # m_t <- β1 m_{t-1} + (1 - β1) g_t
-                m += (1 - beta1) * g
-                v *= beta2  # v_t <- β2 v_{t-1} + (1 - β2) g_t²
-                v += (1 - beta2) * (g * g)
-                bias_correction1 = 1 - beta1**t
-                bias_correction2 = 1 - beta2**t
-                if amsgrad:
-                    v_max = state["max_exp_avg_sq"]._data
-                    np.maximum(v_max, v, out=v_max)  # v_t^max <- max(v_{t-1}^max, v_t)
-                    v = v_max
-                denominator = np.sqrt(v)  # √v̂_t + ε, with v̂_t = v_t / (1 - β2^t)
-                denominator /= math.sqrt(bias_correction2)
-                denominator += eps
-                theta -= (lr / bias_correction1) * m / denominator  # θ_t <- θ_{t-1} - γ m̂_t / (√v̂_t + ε)
+                v_max = state["max_exp_avg_sq"]._data if amsgrad else None
+                kernel_module("adam", param.device).adam_step(theta, g, m, v, v_max, t, lr, beta1, beta2, eps,
+                                                              weight_decay, group["decoupled_weight_decay"])
         return loss

@@ -257,7 +257,7 @@ def _advance_state(state: dict[str, Any], theta: np.ndarray, buffer_names: tuple
     if not state:
         state["step"] = Tensor._from_storage(np.zeros((), dtype=_dtype.get_default_dtype().numpy))
         for name in buffer_names:
-            state[name] = Tensor._from_storage(np.zeros_like(theta))
+            state[name] = Tensor._from_storage(np.zeros(theta.shape, theta.dtype))  # C order for the kernels
     counter = state["step"]._data
     counter += 1
     return float(counter)

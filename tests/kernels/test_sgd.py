@@ -6,7 +6,7 @@ import numba
 import numpy as np
 import pytest
 
-from minigrad.kernels import sgd
+from minigrad.kernels import _parallel
 from minigrad.kernels.sgd import sgd_step
 
 DTYPES = [np.float32, np.float64]
@@ -37,7 +37,7 @@ def arrays(shape, dtype, seed=0):
 @pytest.mark.parametrize("first_step", [True, False])
 @pytest.mark.parametrize("limit", [0, np.inf], ids=["parallel", "serial"])
 def test_matches_naive(dtype, options, first_step, limit, monkeypatch):
-    monkeypatch.setattr(sgd, "SERIAL_UPDATE_LIMIT", limit)
+    monkeypatch.setattr(_parallel, "SERIAL_UPDATE_LIMIT", limit)
     momentum, dampening, weight_decay, nesterov = options
     param, grad, buffer = arrays((7, 5), dtype)
     if first_step:
@@ -65,7 +65,7 @@ def test_float32_arithmetic_matches_pytorch():
 
 
 def test_identical_across_thread_counts(thread_counts, monkeypatch):
-    monkeypatch.setattr(sgd, "SERIAL_UPDATE_LIMIT", 0)
+    monkeypatch.setattr(_parallel, "SERIAL_UPDATE_LIMIT", 0)
     results = []
     for n in thread_counts:
         numba.set_num_threads(n)
