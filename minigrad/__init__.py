@@ -13,26 +13,41 @@ from ._random import (Generator, default_generator, get_rng_state, initial_seed,
                       set_rng_state)
 from ._tensor import Size, Tensor
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd.grad_mode import inference_mode, is_inference_mode_enabled
+from .functions.addmm import addmm, baddbmm
 from .functions.arithmetic import (add, div, divide, multiply, mul, neg, negative, pow, square, sub,
                                    subtract, true_divide)
 from .functions.comparison import (allclose, bitwise_not, eq, equal, floor_divide, fmod, ge, greater,
                                    greater_equal, gt, isclose, isfinite, isinf, isnan, le, less, less_equal,
                                    logical_and, logical_not, logical_or, logical_xor, lt, ne, not_equal,
                                    remainder, sign)
+from .functions.contraction import einsum, ger, outer, tensordot
 from .functions.conversion import clone
+from .functions.counting import bincount, unique
+from .functions.cumulative import cumprod, cumsum
+from .functions.diagonal import diag, diagonal, trace
 from .functions.indexing import gather, index_select, masked_fill
+from .functions.lerp import lerp
 from .functions.matmul import bmm, dot, matmul, mm, mv
-from .functions.reduction import (all, any, argmax, argmin, count_nonzero, logsumexp, max, mean, min,
-                                  prod, std, sum, var)
+from .functions.norms import cdist, norm
+from .functions.reduction import (all, amax, amin, any, argmax, argmin, count_nonzero, logsumexp, max, mean,
+                                  min, prod, std, sum, var)
+from .functions.replication import meshgrid, repeat_interleave
+from .functions.roll import roll
+from .functions.sampling import multinomial
+from .functions.searching import nonzero, searchsorted
 from .functions.selection import clamp, clip, maximum, minimum, where
 from .functions.shape import (broadcast_to, cat, chunk, concat, concatenate, expand, flatten, flip, movedim,
                               narrow, permute, repeat, reshape, select, split, squeeze, stack, t,
                               transpose, unbind, unflatten, unsqueeze)
 from .functions.softmax import log_softmax, softmax
+from .functions.sorting import argsort, sort, topk
+from .functions.special import erf, erfc
+from .functions.triangular import tril, triu
 from .functions.unary import (abs, absolute, ceil, cos, exp, floor, log, reciprocal, relu, round, rsqrt,
                               sigmoid, sin, sqrt, tanh, trunc)
 
-from . import accelerator, autograd, cuda  # noqa: E402  (submodules, as torch.cuda)
+from . import accelerator, autograd, cuda, linalg, return_types  # noqa: E402  (submodules, as torch.cuda)
 
 _tensor_methods.bind()
 

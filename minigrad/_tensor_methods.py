@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from . import _random
 from ._tensor import Tensor
-from .functions import (arithmetic, comparison, conversion, indexing, matmul, reduction, selection,
-                        shape, softmax, unary)
+from .functions import (addmm, arithmetic, comparison, contraction, conversion, counting, cumulative, diagonal,
+                        indexing, lerp, matmul, norms, reduction, replication, roll, sampling, searching,
+                        selection, shape, softmax, sorting, special, triangular, unary)
 
 _SAME_NAME = {
     arithmetic: "add sub mul div pow neg true_divide square subtract multiply divide negative",
@@ -17,13 +18,27 @@ _SAME_NAME = {
     comparison: ("eq ne lt le gt ge greater greater_equal less less_equal not_equal logical_and "
                  "logical_or logical_xor logical_not isnan isinf isfinite sign equal allclose isclose "
                  "floor_divide remainder fmod bitwise_not"),
-    reduction: "sum mean prod var std max min logsumexp argmax argmin all any count_nonzero",
+    reduction: "sum mean prod var std max min amax amin logsumexp argmax argmin all any count_nonzero",
     matmul: "matmul mm bmm dot mv",
     shape: ("reshape view permute transpose t movedim expand expand_as broadcast_to repeat squeeze "
             "unsqueeze flatten unflatten flip split chunk unbind narrow select"),
     indexing: "gather index_select masked_fill",
     softmax: "softmax log_softmax",
     conversion: "clone",
+    sorting: "sort argsort topk",
+    cumulative: "cumsum cumprod",
+    triangular: "tril triu",
+    searching: "nonzero",
+    counting: "bincount unique",
+    contraction: "outer ger",
+    diagonal: "diag diagonal trace",
+    addmm: "addmm baddbmm",
+    norms: "norm",
+    special: "erf erfc",
+    lerp: "lerp",
+    roll: "roll",
+    replication: "repeat_interleave",
+    sampling: "multinomial",
 }
 
 
@@ -69,7 +84,9 @@ def bind() -> None:
         setattr(Tensor, name, _reflected(fn))
     for fn in (arithmetic.add, arithmetic.sub, arithmetic.mul, arithmetic.div, arithmetic.pow,
                arithmetic.neg, unary.exp, unary.log, unary.sqrt, unary.abs, unary.tanh, unary.sigmoid,
-               unary.relu, unary.floor, unary.ceil, unary.round, selection.clamp, indexing.masked_fill):
+               unary.relu, unary.floor, unary.ceil, unary.round, selection.clamp, indexing.masked_fill,
+               triangular.tril, triangular.triu, cumulative.cumsum, cumulative.cumprod, special.erf, special.erfc,
+               lerp.lerp, addmm.addmm, addmm.baddbmm):
         setattr(Tensor, fn.__name__ + "_", _inplace(fn))
     Tensor.clip_ = Tensor.clamp_
     for name, fn in {"__iadd__": arithmetic.add, "__isub__": arithmetic.sub, "__imul__": arithmetic.mul,

@@ -1,4 +1,5 @@
-"""Whether operations record the graph: ``no_grad``, ``enable_grad``, ``set_grad_enabled``.
+"""Whether operations record the graph: ``no_grad``, ``enable_grad``, ``set_grad_enabled``,
+``inference_mode``.
 
 Each is a context manager and a decorator, as in PyTorch. The flag is thread-local, so a
 DataLoader thread does not switch recording off for the training loop.
@@ -74,3 +75,46 @@ class set_grad_enabled(_GradMode):  # noqa: N801
     def __call__(self, fn):
         _set_enabled(self._previous)  # used as a decorator: construction must not leak
         return super().__call__(fn)
+
+
+def is_inference_mode_enabled() -> bool:
+    """True inside ``inference_mode()``."""
+    return getattr(_state, "inference", False)
+
+
+class inference_mode(_GradMode):  # noqa: N801
+    """``no_grad`` for code that will never need gradients: ``with minigrad.inference_mode(): ...``,
+    ``@minigrad.inference_mode()`` or bare ``@minigrad.inference_mode``.
+
+    ``inference_mode(False)`` switches it off again, with recording on (as PyTorch). Unlike
+    PyTorch, tensors made inside are ordinary tensors (no ``is_inference()`` flag, no error when
+    they are later saved for backward): here the mode only turns recording off.
+    """
+
+    def __new__(cls, mode: bool = True):
+        if callable(mode):  # used as a bare decorator: ``@inference_mode``
+            return cls()(mode)
+        return super().__new__(cls)
+
+    def __init__(self, mode: bool = True):
+        self.inference = bool(mode)
+        self.mode = not self.inference
+
+    def __enter__(self) -> None:
+        self._previous_inference = is_inference_mode_enabled()
+        _state.inference = self.inference
+        super().__enter__()
+
+    def __exit__(self, *exc) -> None:
+        super().__exit__(*exc)
+        _state.inference = self._previous_inference
+
+    def __call__(self, fn):
+        inference = self.inference
+
+        @functools.wraps(fn)
+        def run_in_mode(*args, **kwargs):
+            with inference_mode(inference):
+                return fn(*args, **kwargs)
+
+        return run_in_mode

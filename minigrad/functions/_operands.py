@@ -6,7 +6,7 @@ import numbers
 import numpy as np
 
 from .. import _dtype
-from .._tensor import Tensor, _wrap_dim
+from .._tensor import _LEGACY_NAMES, Tensor, _wrap_dim
 
 
 def as_operand(value):
@@ -31,6 +31,11 @@ def floating_dtype(*operands) -> np.dtype:
         check_broadcast(*operands)
     d = _dtype.result_type(*operands)
     return (d if d.is_floating_point else _dtype.get_default_dtype()).numpy
+
+
+def type_name(dtype: _dtype.dtype) -> str:
+    """PyTorch's name of a dtype in error messages: 'Float', 'Double', 'Long', 'Bool'."""
+    return _LEGACY_NAMES[dtype.name][:-len("Tensor")]
 
 
 def widened(array: np.ndarray | None) -> np.ndarray | None:

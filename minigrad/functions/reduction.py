@@ -5,14 +5,12 @@ Backward "un-reduces": the output gradient is reshaped to keep the reduced dims 
 """
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import numpy as np
 
-from .. import _dtype
-from .._tensor import _LEGACY_NAMES, Tensor
+from .. import _dtype, return_types
+from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import wrap_dim, wrap_dims
+from ._operands import type_name, wrap_dim, wrap_dims
 
 
 def _keep(grad: np.ndarray, axes: tuple, keepdim: bool) -> np.ndarray:
@@ -82,26 +80,38 @@ class Var(ArrayFunction):
             return _keep(grad, ctx.axes, ctx.keepdim) * (2 / ctx.divisor) * centered, None, None, None
 
 
-class MaxAll(ArrayFunction):
-    """max/min over every element; ties share the gradient evenly, as in PyTorch."""
+class Amax(ArrayFunction):
+    """The largest element over ``axes``; elements tied for it share its gradient evenly, as PyTorch:
+    d out / d x_i = [x_i == out] / #{j : x_j == out}."""
 
-    backward_name = "MaxBackward1"
+    reduce = staticmethod(np.max)
 
     @staticmethod
-    def forward(ctx, x, reduce):
-        if x.size == 0:
-            raise RuntimeError(
-                f"{reduce.__name__}(): Expected reduction dim to be specified for input.numel() == 0. "
-                "Specify the reduction dim with the 'dim' argument."
-            )
-        out = np.asarray(reduce(x))
+    def forward(ctx, x, axes, keepdim):
+        out = ctx.reduce(x, axis=axes, keepdims=True)
         ctx.save_for_backward(x == out)
-        return out
+        ctx.axes, ctx.keepdim = axes, keepdim
+        return out if keepdim else np.squeeze(out, axes)
 
     @staticmethod
     def backward(ctx, grad):
         (winners,) = ctx.saved_tensors
-        return grad * winners / np.count_nonzero(winners), None
+        share = winners / np.count_nonzero(winners, axis=ctx.axes, keepdims=True)
+        return _keep(grad, ctx.axes, ctx.keepdim) * share, None, None
+
+
+class Amin(Amax):
+    reduce = staticmethod(np.min)
+
+
+class MaxAll(Amax):
+    """``max(input)``: amax over every dim, under PyTorch's grad_fn name."""
+
+    backward_name = "MaxBackward1"
+
+
+class MinAll(Amin):
+    backward_name = "MinBackward1"
 
 
 class MaxDim(ArrayFunction):
@@ -111,8 +121,6 @@ class MaxDim(ArrayFunction):
 
     @staticmethod
     def forward(ctx, x, axis, keepdim, arg):
-        if x.shape[axis] == 0 if x.ndim else False:
-            raise IndexError(f"{arg.__name__[3:]}(): Expected reduction dim {axis} to have non-zero size.")
         indices = np.expand_dims(arg(x, axis=axis), axis) if x.ndim else np.zeros((), np.int64)
         values = np.take_along_axis(x, indices, axis) if x.ndim else x.copy()
         ctx.shape, ctx.axis, ctx.keepdim = x.shape, axis, keepdim
@@ -129,6 +137,10 @@ class MaxDim(ArrayFunction):
         grad_x = np.zeros(ctx.shape, grad.dtype)
         np.put_along_axis(grad_x, indices, _keep(grad, (ctx.axis,), ctx.keepdim), ctx.axis)
         return grad_x, None, None, None
+
+
+class MinDim(MaxDim):
+    backward_name = "MinBackward0"
 
 
 class LogSumExp(ArrayFunction):
@@ -149,11 +161,6 @@ class LogSumExp(ArrayFunction):
         return _keep(grad, ctx.axes, ctx.keepdim) * np.exp(x - out), None, None
 
 
-class ReturnTypes(NamedTuple):
-    values: Tensor
-    indices: Tensor
-
-
 def _reduction_dtype(input: Tensor, dtype) -> np.dtype | None:
     if dtype is not None:
         return _dtype.to_dtype(dtype).numpy
@@ -168,7 +175,7 @@ def mean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tenso
     if dtype is None and not input.dtype.is_floating_point:
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating point or "
-            f"complex dtype. Got: {_LEGACY_NAMES[input.dtype.name][:-len('Tensor')]}"
+            f"complex dtype. Got: {type_name(input.dtype)}"
         )
     return Mean.apply(input, wrap_dims(dim, input.ndim), keepdim, _reduction_dtype(input, dtype))
 
@@ -200,28 +207,55 @@ def std(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correc
     return sqrt(var(input, dim, unbiased, keepdim, correction=correction))
 
 
-def _max_or_min(input: Tensor, dim, keepdim: bool, other, reduce, arg, binary):
+def _check_extreme(input: Tensor, dim, axes: tuple, op: str) -> None:
+    """PyTorch's errors for max/min/amax/amin over nothing: the extreme of no elements is undefined."""
+    if input.numel() == 0 and (dim is None or dim == ()):
+        raise RuntimeError(f"{op}(): Expected reduction dim to be specified for input.numel() == 0. "
+                           "Specify the reduction dim with the 'dim' argument.")
+    for axis in axes:
+        if input.ndim and input.shape[axis] == 0:
+            raise IndexError(f"{op}(): Expected reduction dim {axis} to have non-zero size.")
+
+
+def _max_or_min(input: Tensor, dim, keepdim: bool, other, op: str):
     if isinstance(dim, Tensor):
         other, dim = dim, None
     if other is not None:
-        return binary(input, other)
+        from .selection import maximum, minimum
+
+        return (maximum if op == "max" else minimum)(input, other)
     if dim is None:
-        return MaxAll.apply(input, reduce)
-    values, indices = MaxDim.apply(input, wrap_dim(dim, input.ndim), keepdim, arg)
-    return ReturnTypes(values, indices)
+        _check_extreme(input, dim, (), op)
+        return (MaxAll if op == "max" else MinAll).apply(input, tuple(range(input.ndim)), False)
+    axis = wrap_dim(dim, input.ndim)
+    _check_extreme(input, dim, (axis,), op)
+    function, result = (MaxDim, return_types.max) if op == "max" else (MinDim, return_types.min)
+    return result(*function.apply(input, axis, keepdim, np.argmax if op == "max" else np.argmin))
 
 
 def max(input: Tensor, dim=None, keepdim: bool = False, *, other=None):  # noqa: A001
     """``max(input)``: the largest element; ``max(input, dim)``: (values, indices); ``max(a, b)``: maximum."""
-    from .selection import maximum
-
-    return _max_or_min(input, dim, keepdim, other, np.max, np.argmax, maximum)
+    return _max_or_min(input, dim, keepdim, other, "max")
 
 
 def min(input: Tensor, dim=None, keepdim: bool = False, *, other=None):  # noqa: A001
-    from .selection import minimum
+    return _max_or_min(input, dim, keepdim, other, "min")
 
-    return _max_or_min(input, dim, keepdim, other, np.min, np.argmin, minimum)
+
+def _amax_or_amin(input: Tensor, dim, keepdim: bool, function: type, op: str) -> Tensor:
+    axes = wrap_dims(dim, input.ndim) if input.ndim else ()  # a 0-d tensor accepts dim 0 and -1
+    _check_extreme(input, dim, axes, op)
+    return function.apply(input, axes, keepdim)
+
+
+def amax(input: Tensor, dim=(), keepdim: bool = False) -> Tensor:
+    """The largest element over ``dim`` (every dim when empty); unlike ``max(dim)``, no indices,
+    several dims at once, and a gradient split evenly between tied elements."""
+    return _amax_or_amin(input, dim, keepdim, Amax, "amax")
+
+
+def amin(input: Tensor, dim=(), keepdim: bool = False) -> Tensor:
+    return _amax_or_amin(input, dim, keepdim, Amin, "amin")
 
 
 def logsumexp(input: Tensor, dim, keepdim: bool = False) -> Tensor:

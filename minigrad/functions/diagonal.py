@@ -1,0 +1,104 @@
+"""Diagonals: ``diagonal`` (a view), ``diag`` (vector <-> diagonal matrix) and ``trace``.
+
+The k-th diagonal of a matrix holds x[i, i + k] (k > 0 above the main diagonal, k < 0 below).
+Reading a diagonal and building a matrix from one are each other's gradient: the gradient of a
+read diagonal is a zero matrix with the gradient written on that diagonal, and the gradient of
+``diag(v, k)`` is the k-th diagonal of the output gradient. trace(X) = sum_i X[i, i], so
+d trace / dX = the identity (m, n).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .._tensor import Tensor
+from ..autograd.function import ArrayFunction
+from ._operands import _as_int, wrap_dim
+
+
+def diagonal_view(x: np.ndarray, offset: int, axis1: int, axis2: int) -> np.ndarray:
+    """A writable view of the ``offset`` diagonal of ``x`` over (axis1, axis2), shape: the other
+    dims, then the diagonal's length (numpy's own ``np.diagonal`` view is read-only)."""
+    moved = np.moveaxis(x, (axis1, axis2), (-2, -1))
+    corner = moved[..., max(-offset, 0):, max(offset, 0):]  # the diagonal now starts at [0, 0]
+    length = min(corner.shape[-2], corner.shape[-1])
+    return np.lib.stride_tricks.as_strided(
+        corner, corner.shape[:-2] + (length,), corner.strides[:-2] + (corner.strides[-2] + corner.strides[-1],))
+
+
+class Diagonal(ArrayFunction):
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, x, offset, axis1, axis2):
+        ctx.shape, ctx.where = x.shape, (offset, axis1, axis2)
+        return diagonal_view(x, offset, axis1, axis2)
+
+    @staticmethod
+    def backward(ctx, grad):
+        grad_x = np.zeros(ctx.shape, grad.dtype)
+        diagonal_view(grad_x, *ctx.where)[...] = grad
+        return grad_x, None, None, None
+
+
+class DiagonalCopy(Diagonal):
+    """``diag`` of a matrix: the diagonal as a new tensor (PyTorch's DiagonalBackward0_copy)."""
+
+    backward_name = "DiagonalBackward0_copy"
+    is_view = False
+
+    @staticmethod
+    def forward(ctx, x, offset, axis1, axis2):
+        return Diagonal.forward(ctx, x, offset, axis1, axis2).copy()
+
+
+class DiagEmbed(ArrayFunction):
+    """``diag`` of a vector v of length n: the (n + |k|, n + |k|) matrix with v on diagonal k."""
+
+    @staticmethod
+    def forward(ctx, v, offset):
+        ctx.offset = offset
+        return np.diag(v, offset)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return np.diagonal(grad, ctx.offset).copy(), None
+
+
+class Trace(ArrayFunction):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.shape = x.shape
+        return np.asarray(np.trace(x, dtype=None if x.dtype.kind == "f" else np.int64))
+
+    @staticmethod
+    def backward(ctx, grad):
+        grad_x = np.zeros(ctx.shape, grad.dtype)
+        diagonal_view(grad_x, 0, 0, 1)[...] = grad
+        return grad_x
+
+
+def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+    """A view of the ``offset`` diagonal over dims (dim1, dim2): those dims are removed and the
+    diagonal becomes the last dim."""
+    axis1, axis2 = wrap_dim(dim1, input.ndim), wrap_dim(dim2, input.ndim)
+    if axis1 == axis2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return Diagonal.apply(input, _as_int(offset, "offset"), axis1, axis2)
+
+
+def diag(input: Tensor, diagonal: int = 0) -> Tensor:
+    """1-D input (n,): the square matrix (n + |k|, n + |k|) with input on diagonal k, zeros
+    elsewhere. 2-D input: its k-th diagonal as a new 1-D tensor."""
+    offset = _as_int(diagonal, "diagonal")
+    if input.ndim == 1:
+        return DiagEmbed.apply(input, offset)
+    if input.ndim == 2:
+        return DiagonalCopy.apply(input, offset, 0, 1)
+    raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.ndim}D")
+
+
+def trace(input: Tensor) -> Tensor:
+    """The sum of the main diagonal of a matrix (int64 for integer and bool inputs)."""
+    if input.ndim != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
+    return Trace.apply(input)

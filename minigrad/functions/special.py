@@ -1,0 +1,49 @@
+"""The error function: ``erf`` and ``erfc`` (in PyTorch also ``torch.special.erf``/``erfc``).
+
+    erf(x)  = 2 / sqrt(pi) * integral_0^x exp(-t^2) dt     erf'(x)  =  2 / sqrt(pi) * exp(-x^2)
+    erfc(x) = 1 - erf(x)                                    erfc'(x) = -2 / sqrt(pi) * exp(-x^2)
+
+Values come from the ``erf`` kernels (numpy has no erf). Integer and bool inputs are computed in
+the default float dtype, as in PyTorch.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .._device import kernel_module
+from .._tensor import Tensor
+from ..autograd.function import ArrayFunction
+from ._operands import widened
+from .unary import _float
+
+_TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
+
+
+class Erf(ArrayFunction):
+    kernel, slope_sign = "erf", 1.0
+
+    @staticmethod
+    def forward(ctx, x):
+        x = _float(x)
+        ctx.save_for_backward(x)
+        values = getattr(kernel_module("erf", ctx.device), ctx.kernel)(widened(x))
+        return np.asarray(values).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * (ctx.slope_sign * _TWO_OVER_SQRT_PI) * np.exp(-np.square(x))
+
+
+class Erfc(Erf):
+    kernel, slope_sign = "erfc", -1.0
+
+
+def erf(input: Tensor) -> Tensor:
+    return Erf.apply(input)
+
+
+def erfc(input: Tensor) -> Tensor:
+    return Erfc.apply(input)
