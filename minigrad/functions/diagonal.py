@@ -12,7 +12,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import _as_int, wrap_dim
+from ._operands import _as_int, type_name, wrap_dim
 
 
 def diagonal_view(x: np.ndarray, offset: int, axis1: int, axis2: int) -> np.ndarray:
@@ -98,7 +98,10 @@ def diag(input: Tensor, diagonal: int = 0) -> Tensor:
 
 
 def trace(input: Tensor) -> Tensor:
-    """The sum of the main diagonal of a matrix (int64 for integer and bool inputs)."""
+    """The sum of the main diagonal of a matrix (int64 for integer inputs; bool is refused, as in
+    PyTorch)."""
     if input.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
+    if input.dtype.name == "bool":
+        raise NotImplementedError(f"\"trace\" not implemented for '{type_name(input.dtype)}'")
     return Trace.apply(input)

@@ -56,13 +56,20 @@ class Sort(ArrayFunction):
         return grad_x, None, None, None
 
 
+class StableSort(Sort):
+    """Sort called with ``stable=`` (PyTorch's sort.stable overload: SortBackward1)."""
+
+    backward_name = "SortBackward1"
+
+
 class Topk(Sort):
     """Sort under PyTorch's grad_fn name for topk (TopkBackward0)."""
 
 
-def sort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False):
+def sort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool | None = None):
     """(values, indices) with values sorted along ``dim``; input.gather(dim, indices) == values."""
-    values, indices = Sort.apply(input, wrap_dim(dim, input.ndim), descending, None)
+    function = Sort if stable is None else StableSort
+    values, indices = function.apply(input, wrap_dim(dim, input.ndim), descending, None)
     return return_types.sort(values, indices)
 
 

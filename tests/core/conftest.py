@@ -1,0 +1,92 @@
+"""Helpers shared by the op tests: random float64 leaves, and a PyTorch parity check.
+
+``torch_parity(fn, inputs)`` runs ``fn(module, *inputs)`` with minigrad and with torch on copies of
+the same values, then compares every output (shape, dtype, values, grad_fn name) and, after a
+backward pass with the same random output gradients, every input's gradient.
+"""
+import numpy as np
+import pytest
+
+import minigrad as mg
+
+
+def make_leaves(shapes, seed=0, transpose=False, positive=False, requires_grad=True):
+    """float64 leaves of random values; ``transpose`` stores matrices transposed (non-contiguous)."""
+    rng = np.random.default_rng(seed)
+    tensors = []
+    for shape in shapes:
+        data = rng.uniform(0.5, 2.0, shape) if positive else rng.standard_normal(shape)
+        if transpose and data.ndim >= 2:
+            data = np.ascontiguousarray(data.swapaxes(-1, -2)).swapaxes(-1, -2)
+        tensors.append(mg.from_numpy(data).requires_grad_(requires_grad))
+    return tensors
+
+
+@pytest.fixture
+def leaves():
+    return make_leaves
+
+
+def _as_list(out) -> list:
+    return list(out) if isinstance(out, (tuple, list)) else [out]
+
+
+def _torch_copy(torch, t):
+    if not isinstance(t, mg.Tensor):
+        return t
+    return torch.tensor(t.detach().numpy().copy(), requires_grad=t.requires_grad)
+
+
+@pytest.fixture
+def torch_parity():
+    torch = pytest.importorskip("torch")
+
+    def compare(fn, inputs, rtol=1e-10, atol=1e-12, seed=7, grad_fn_names=True):
+        theirs_in = [_torch_copy(torch, t) for t in inputs]
+        ours, theirs = _as_list(fn(mg, *inputs)), _as_list(fn(torch, *theirs_in))
+        assert len(ours) == len(theirs)
+        rng = np.random.default_rng(seed)
+        our_loss = their_loss = None
+        for a, b in zip(ours, theirs):
+            assert tuple(a.shape) == tuple(b.shape)
+            assert a.dtype.name == str(b.dtype).removeprefix("torch.")
+            np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=rtol, atol=atol)
+            if b.requires_grad:
+                assert a.requires_grad
+                if grad_fn_names:
+                    assert a.grad_fn.name() == b.grad_fn.name()
+                weights = rng.standard_normal(tuple(b.shape))
+                our_term = (a * mg.tensor(weights)).sum()
+                their_term = (b * torch.tensor(weights)).sum()
+                our_loss = our_term if our_loss is None else our_loss + our_term
+                their_loss = their_term if their_loss is None else their_loss + their_term
+        if their_loss is None:
+            return ours
+        our_loss.backward()
+        their_loss.backward()
+        for a, b in zip(inputs, theirs_in):
+            if isinstance(b, torch.Tensor) and b.requires_grad:
+                if b.grad is None:
+                    assert a.grad is None or not a.grad.numpy().any()
+                else:
+                    np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=rtol, atol=atol)
+        return ours
+
+    return compare
+
+
+@pytest.fixture
+def same_error():
+    """``same_error(call, exact=True)``: ``call(torch)`` and ``call(minigrad)`` raise the same exception
+    type and (with ``exact``) the same message, up to the module name."""
+    torch = pytest.importorskip("torch")
+
+    def check(call, exact=True):
+        with pytest.raises(Exception) as theirs:
+            call(torch)
+        with pytest.raises(type(theirs.value)) as ours:
+            call(mg)
+        if exact:
+            assert str(ours.value) == str(theirs.value).replace("torch.", "minigrad.")
+
+    return check
