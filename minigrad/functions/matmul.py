@@ -10,6 +10,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
+from .shape import expanded_shape
 
 
 def _shape_text(shape) -> str:
@@ -150,5 +151,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     if len(weight_shape) == 1:
         out = matmul(input, weight)
         return out if bias is None else out + bias
+    if bias is not None and bias._data.shape != weight_shape[:1]:  # PyTorch expands any other bias to the output
+        expanded_shape(bias._data.shape, shape[:-1] + weight_shape[:1])
     return Linear.apply(input, weight, bias)
 

@@ -128,18 +128,18 @@ class Expand(ArrayFunction):
         return grad, None  # the engine sums the broadcast gradient back to x's shape
 
 
-def expand(input: Tensor, *sizes) -> Tensor:
-    """A broadcast view with ``sizes``; -1 keeps a dim, new dims may be added on the left."""
-    sizes = tuple(sizes[0]) if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes
-    if len(sizes) < input.ndim:
+def expanded_shape(shape: tuple, sizes: tuple) -> tuple:
+    """The shape that ``expand(*sizes)`` gives a tensor of ``shape`` (-1 keeps a dim, new dims
+    may be added on the left), or PyTorch's RuntimeError when it cannot."""
+    if len(sizes) < len(shape):
         raise RuntimeError(
             f"expand(size={list(sizes)}): the number of sizes provided ({len(sizes)}) must be greater "
-            f"or equal to the number of dimensions in the tensor ({input.ndim})"
+            f"or equal to the number of dimensions in the tensor ({len(shape)})"
         )
-    lead = len(sizes) - input.ndim
-    shape = []
+    lead = len(sizes) - len(shape)
+    expanded = []
     for i, s in enumerate(sizes):
-        current = input.shape[i - lead] if i >= lead else None
+        current = shape[i - lead] if i >= lead else None
         if s == -1:
             if current is None:
                 raise RuntimeError(f"expand: -1 is not allowed in a leading, non-existing dimension {i}")
@@ -147,10 +147,16 @@ def expand(input: Tensor, *sizes) -> Tensor:
         if current is not None and current != 1 and current != s:
             raise RuntimeError(
                 f"The expanded size of the tensor ({s}) must match the existing size ({current}) at non-singleton "
-                f"dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(input.shape)}"
+                f"dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(shape)}"
             )
-        shape.append(s)
-    return Expand.apply(input, tuple(shape))
+        expanded.append(s)
+    return tuple(expanded)
+
+
+def expand(input: Tensor, *sizes) -> Tensor:
+    """A broadcast view with ``sizes``; -1 keeps a dim, new dims may be added on the left."""
+    sizes = tuple(sizes[0]) if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes
+    return Expand.apply(input, expanded_shape(input._data.shape, sizes))
 
 
 def expand_as(input: Tensor, other: Tensor) -> Tensor:

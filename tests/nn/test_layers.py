@@ -106,6 +106,17 @@ def test_linear_wrong_in_features():
         nn.Linear(3, 2)(minigrad.randn(4, 5))
 
 
+def test_linear_bias_of_a_wrong_shape_raises_as_pytorch():
+    with pytest.raises(RuntimeError, match=r"The expanded size of the tensor \(4\) must match the existing size \(5\)"):
+        F.linear(minigrad.randn(2, 3), minigrad.randn(4, 3), minigrad.randn(5))
+
+
+def test_linear_expands_a_broadcastable_bias_like_pytorch():
+    x, weight, bias = minigrad.randn(2, 3), minigrad.randn(4, 3), minigrad.randn(2, 4)
+    np.testing.assert_allclose(F.linear(x, weight, bias).numpy(), x.numpy() @ weight.numpy().T + bias.numpy(),
+                               rtol=1e-6)
+
+
 def test_linear_init_bounds_and_spread():
     minigrad.manual_seed(0)
     layer = nn.Linear(400, 300)
