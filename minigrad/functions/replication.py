@@ -43,9 +43,11 @@ def repeat_interleave(input: Tensor, repeats=None, dim: int | None = None, *, ou
     if repeats is None:
         return _repeat_indices(input)
     axis = 0 if dim is None else wrap_dim(dim, input.ndim)
-    if dim is None or input.ndim == 0:
+    if dim is None:
         input = flatten(input)
     if isinstance(repeats, Tensor):
+        if input.ndim == 0:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
         length = input.shape[axis]
         if repeats.ndim == 1 and repeats.shape[0] not in (1, length):
             raise RuntimeError(
