@@ -100,10 +100,10 @@ def _parse_term(term: str, start: int, owner: str) -> list:
     labels, i = [], 0
     while i < len(term):
         if term[i] == ".":
-            if term[i:i + 3] != "...":
-                raise _einsum_error(f"found '.' for {owner} that is not part of any ellipsis")
             if None in labels:
                 raise _einsum_error(f"found '.' for {owner} for which an ellipsis was already found")
+            if term[i:i + 3] != "...":
+                raise _einsum_error(f"found '.' for {owner} that is not part of any ellipsis")
             labels.append(None)
             i += 3
             continue
@@ -143,7 +143,7 @@ def _check_sizes(terms: list, arrays: list) -> None:
         for label, size in zip(term, array.shape):
             if label in own and own[label] != size:
                 raise _einsum_error(f"subscript {label} is repeated for operand {k} but the sizes don't match, "
-                                    f"{own[label]} != {size}")
+                                    f"{size} != {own[label]}")
             own[label] = size
             seen = sizes.setdefault(label, size)
             if size != seen and 1 not in (size, seen):
