@@ -8,12 +8,18 @@ in-place updates and ``backward``.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from . import _dtype
 from ._device import CPU, as_device, device, to_storage
-from .autograd import engine
+from .autograd import engine, hooks
 from .autograd.grad_mode import is_grad_enabled, no_grad
+
+if TYPE_CHECKING:
+    from .utils.hooks import RemovableHandle
 
 
 class Size(tuple):
@@ -277,17 +283,23 @@ class Tensor:
         return self._retains_grad
 
     def retain_grad(self) -> None:
-        """Ask backward to fill ``.grad`` of this non-leaf tensor too."""
+        """Ask backward to fill ``.grad`` of this non-leaf tensor too (after its hooks ran)."""
         if not self.requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self.grad_fn is None or self._retains_grad:
             return
-        import weakref
-
-        node = self.grad_fn
-        node._retained = node._retained or {}
-        node._retained[self._output_nr] = weakref.ref(self)
+        hooks.retain_grad(self)
         self._retains_grad = True
+
+    def register_hook(self, hook: Callable[["Tensor"], "Tensor | None"]) -> "RemovableHandle":
+        """Run ``hook(grad)`` on each gradient computed for this tensor; a returned Tensor replaces
+        it (in ``.grad`` for a leaf, in what flows on for a non-leaf). Returns a handle whose
+        ``remove()`` unregisters the hook. See ``autograd/hooks.py``."""
+        return hooks.register_hook(self, hook)
+
+    def register_post_accumulate_grad_hook(self, hook: Callable[["Tensor"], None]) -> "RemovableHandle":
+        """Run ``hook(self)`` after each update of this leaf's ``.grad`` by backward."""
+        return hooks.register_post_accumulate_grad_hook(self, hook)
 
     def _accumulate_grad(self, grad: np.ndarray, owned: bool = False) -> None:
         """Add ``grad`` into ``.grad``. ``owned`` says no one else holds ``grad``, so the first
@@ -389,7 +401,10 @@ class Tensor:
                 result = fn(self, *args, **kwargs)
         self._write(result)
         if recording:
+            old_node, old_output_nr = self.grad_fn, self._output_nr
             self.grad_fn, self._output_nr, self.requires_grad_flag = result.grad_fn, result._output_nr, True
+            if self._retains_grad:
+                hooks.move_retained(self, old_node, old_output_nr)
         return self
 
     def _write(self, result: "Tensor") -> None:

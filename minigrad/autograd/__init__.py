@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import hooks
 from .engine import run_backward
-from .function import Function
+from .function import AccumulateGrad, Function
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import gradcheck
 
@@ -36,8 +37,6 @@ def _root_gradients(outputs: list, grad_outputs: list) -> list:
 
 
 def _node_of(tensor):
-    from .function import AccumulateGrad
-
     return (tensor.grad_fn, tensor._output_nr) if tensor.grad_fn is not None else (AccumulateGrad.for_leaf(tensor), 0)
 
 
@@ -53,10 +52,13 @@ def backward(tensors, grad_tensors=None, retain_graph: bool | None = None, creat
         run_backward(roots, grads, bool(retain_graph))
         return
     targets = _as_list(inputs)
+    for tensor in targets:
+        if tensor.grad_fn is not None:
+            tensor.retain_grad()  # as PyTorch: a non-leaf input's .grad comes from its retains_grad hook
     captured = run_backward_capture(roots, grads, bool(retain_graph), targets)
     for tensor, grad in zip(targets, captured):
-        if grad is not None:
-            tensor._accumulate_grad(grad)
+        if tensor.grad_fn is None and grad is not None:
+            hooks.accumulate_into_leaf(AccumulateGrad.for_leaf(tensor), grad)
 
 
 def run_backward_capture(roots, grads, retain_graph: bool, targets: list) -> list:

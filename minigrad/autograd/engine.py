@@ -8,12 +8,17 @@
    is summed back to the operand's shape here (``sum_to``), so no Function has to do it, and its
    dtype is cast to the input's.
 4. Unless ``retain_graph``, each node's saved values are freed right after it runs.
+5. A node's gradient hooks (``node._hooks``, see ``hooks.py``) run on its summed output gradients
+   before anything else uses them.
+6. ``autograd.grad`` (``capture``) runs, as PyTorch, only the nodes through which a gradient flows
+   to a captured slot; a captured node's hooks run, then its gradient is taken.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from .. import _dtype
+from . import hooks
 from .function import _FREED_MESSAGE, AccumulateGrad, Function
 
 
@@ -62,6 +67,25 @@ def _dependencies(roots) -> dict:
     return counts
 
 
+def _needed(roots, captured: set) -> set:
+    """ids of the nodes from which an edge path leads to a node in ``captured`` (ids): the nodes
+    whose backward must run for ``autograd.grad``. An iterative post-order walk (the graph is a
+    DAG, so a node's parents are finished before the node itself is decided)."""
+    needed, visited = set(), set()
+    stack = [(node, False) for node in roots]
+    while stack:
+        node, parents_done = stack.pop()
+        edges = [e for e in getattr(node, "_edges", ()) if e is not None]
+        if parents_done:
+            if any(id(e[0]) in captured or id(e[0]) in needed for e in edges):
+                needed.add(id(node))
+        elif id(node) not in visited:
+            visited.add(id(node))
+            stack.append((node, True))
+            stack.extend((e[0], False) for e in edges if id(e[0]) not in visited)
+    return needed
+
+
 def _accumulate(buffer: list, index: int, grad) -> None:
     buffer[index] = grad if buffer[index] is None else buffer[index] + grad
 
@@ -80,18 +104,28 @@ def run_backward(roots: list, root_grads: list, retain_graph: bool, capture: dic
         _accumulate(buffer, nr, grad)
     ready = list({id(n): n for n in nodes if dependencies[id(n)] == 0}.values())
     given_to_leaves: set = set()
+    if capture is not None:
+        captured = {key[0] for key in capture}
+        needed = _needed(nodes, captured)
     while ready:
         node = ready.pop()
         grads = buffers.pop(id(node), None) or [None] * _num_outputs(node)
+        node_hooks = node._hooks
+        if node_hooks and (capture is None or id(node) in needed or id(node) in captured):
+            grads = hooks.run_hooks(node_hooks, grads, given_to_leaves)
         if capture is not None:
             for nr, grad in enumerate(grads):
                 if (id(node), nr) in capture:
                     capture[(id(node), nr)] = grad
         if isinstance(node, AccumulateGrad):
-            if capture is None and grads[0] is not None:
-                node.variable._accumulate_grad(grads[0], owned=_unshared(grads[0], given_to_leaves))
+            if capture is None:
+                if node_hooks:
+                    hooks.accumulate_into_leaf(node, grads[0])
+                elif grads[0] is not None:
+                    node.variable._accumulate_grad(grads[0], owned=_unshared(grads[0], given_to_leaves))
             continue
-        input_grads = _run_node(node, grads, retain_graph) if any(g is not None for g in grads) else ()
+        runs = any(g is not None for g in grads) and (capture is None or id(node) in needed)
+        input_grads = _run_node(node, grads, retain_graph) if runs else ()
         for index, edge in enumerate(node._edges):
             if edge is None:
                 continue
@@ -113,7 +147,8 @@ def _unshared(grad: np.ndarray, given_to_leaves: set) -> bool:
     """Whether a leaf may keep ``grad`` itself as its ``.grad`` instead of a copy.
 
     Backward functions never modify gradient arrays, so an array that owns its memory (not a view
-    or a broadcast) and has not been handed to another leaf in this pass belongs to no one else.
+    or a broadcast), has not been handed to another leaf in this pass and was not seen by a hook
+    (whose caller may keep it; ``hooks.run_hooks`` adds those ids) belongs to no one else.
     Saves copying every parameter's gradient on every step, as PyTorch's AccumulateGrad does.
     """
     if not (grad.flags.owndata and grad.flags.writeable) or id(grad) in given_to_leaves:
@@ -136,21 +171,11 @@ def _run_node(node: Function, grads: list, retain_graph: bool) -> tuple:
                 f"inplace operation: [{_dtype.from_numpy_dtype(dtype)} {list(shape)}], which is used by "
                 f"{node.name()}; is at version {counter.value}; expected version {version} instead."
             )
-    if node._retained:
-        _deliver_retained(node, grads)
     # A node with several outputs may get gradients for only some: the rest are zeros.
-    if any(g is None for g in grads):
+    if any(g is None for g in grads) and node._materialize_grads:
         grads = [np.zeros(out_shape, out_dtype) if g is None else g
                  for g, (out_shape, out_dtype) in zip(grads, node._output_meta)]
     result = node._call_backward(tuple(grads))
     if not retain_graph and node._saved:
         node._saved, node._freed = (), True
     return result
-
-
-def _deliver_retained(node: Function, grads: list) -> None:
-    """Set ``.grad`` on non-leaf outputs that asked for it with ``retain_grad()``."""
-    for nr, ref in node._retained.items():
-        tensor = ref()
-        if tensor is not None and grads[nr] is not None:
-            tensor._accumulate_grad(grads[nr])

@@ -24,10 +24,11 @@ from .grad_mode import is_grad_enabled, no_grad
 class AccumulateGrad:
     """The sink node of a leaf tensor: adds incoming gradients into ``variable.grad``."""
 
-    __slots__ = ("variable", "__weakref__")
+    __slots__ = ("variable", "_hooks", "__weakref__")
 
     def __init__(self, variable):
         self.variable = variable
+        self._hooks = None  # the leaf's gradient hooks (see hooks.py)
 
     def name(self) -> str:
         return "AccumulateGrad"
@@ -65,7 +66,7 @@ class Function:
 
     # Bookkeeping lives in slots; whatever forward stores as attributes goes in ``__dict__``.
     __slots__ = ("needs_input_grad", "_edges", "_num_outputs", "_saved", "_saved_versions",
-                 "_output_meta", "_retained", "_freed", "__dict__", "__weakref__")
+                 "_output_meta", "_hooks", "_freed", "__dict__", "__weakref__")
 
     @staticmethod
     def forward(ctx, *args, **kwargs):
@@ -79,6 +80,14 @@ class Function:
     def save_for_backward(self, *values) -> None:
         """Keep tensors (or, in ArrayFunction, arrays) for backward; freed after backward runs."""
         self._saved = values
+
+    #: Whether the engine passes zeros (True) or None (False) to ``backward`` for outputs that got
+    #: no gradient; set per node with ``ctx.set_materialize_grads``.
+    _materialize_grads = True
+
+    def set_materialize_grads(self, value: bool) -> None:
+        """With False, ``backward`` receives None instead of zeros for outputs that got no gradient."""
+        self._materialize_grads = bool(value)
 
     @property
     def saved_tensors(self) -> tuple:
@@ -104,7 +113,7 @@ class Function:
         tensor_type = _tensor.Tensor
         needs = tuple([isinstance(a, tensor_type) and a.requires_grad_flag for a in args])
         ctx.needs_input_grad = needs
-        ctx._saved, ctx._retained, ctx._freed = (), None, False
+        ctx._saved, ctx._hooks, ctx._freed = (), None, False
         raw = cls._call_forward(ctx, args, kwargs)
         is_tuple = isinstance(raw, tuple)
         outputs = raw if is_tuple else (raw,)
@@ -141,7 +150,7 @@ class Function:
     def _call_backward(self, grads: tuple) -> tuple:
         """Engine entry: storage arrays in, storage arrays (or None) out, one per forward argument."""
         with no_grad():
-            result = type(self).backward(self, *(_tensor.Tensor._from_storage(g) for g in grads))
+            result = type(self).backward(self, *(None if g is None else _tensor.Tensor._from_storage(g) for g in grads))
         result = result if isinstance(result, tuple) else (result,)
         return tuple(r._data if isinstance(r, _tensor.Tensor) else r for r in result)
 

@@ -1,4 +1,5 @@
-"""``minigrad.utils``: helpers around the core, as ``torch.utils`` (``data`` for datasets and loaders)."""
-from . import data
+"""``minigrad.utils``: helpers around the core, as ``torch.utils`` (``data`` for datasets and loaders,
+``hooks`` for the handles that ``register_*hook`` methods return)."""
+from . import data, hooks
 
-__all__ = ["data"]
+__all__ = ["data", "hooks"]
