@@ -13,14 +13,16 @@ so ``self.fc = Linear(2, 3)`` registers a child and ``self.fc`` returns it. Ever
 """
 from __future__ import annotations
 
+import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 from ..._tensor import Tensor, _parse_to
 from ...autograd.grad_mode import no_grad
+from ...utils.hooks import RemovableHandle
 from ..parameter import Buffer, Parameter
-from ._hooks import RemovableHandle
+from ._backward_hooks import BackwardHook
 
 
 class _IncompatibleKeys(NamedTuple):
@@ -101,6 +103,8 @@ class Module:
             "_forward_pre_hooks_with_kwargs": OrderedDict(),
             "_forward_hooks": OrderedDict(),
             "_forward_hooks_with_kwargs": OrderedDict(),
+            "_backward_pre_hooks": OrderedDict(),
+            "_backward_hooks": OrderedDict(),
         }
         for name, value in state.items():
             object.__setattr__(self, name, value)
@@ -110,7 +114,7 @@ class Module:
 
     # ---- calling ------------------------------------------------------------------------------
     def __call__(self, *args, **kwargs):
-        if not (self._forward_pre_hooks or self._forward_hooks):
+        if not (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks or self._backward_pre_hooks):
             return self.forward(*args, **kwargs)
         for hook_id, hook in list(self._forward_pre_hooks.items()):
             if hook_id in self._forward_pre_hooks_with_kwargs:
@@ -124,12 +128,22 @@ class Module:
                 result = hook(self, args)
                 if result is not None:
                     args = result if isinstance(result, tuple) else (result,)
+        backward_hook = None
+        if self._backward_hooks or self._backward_pre_hooks:
+            backward_hook = BackwardHook(self, list(self._backward_hooks.values()),
+                                         list(self._backward_pre_hooks.values()))
+            args = backward_hook.setup_input_hook(args)
         output = self.forward(*args, **kwargs)
         for hook_id, hook in list(self._forward_hooks.items()):
             with_kwargs = hook_id in self._forward_hooks_with_kwargs
             result = hook(self, args, kwargs, output) if with_kwargs else hook(self, args, output)
             if result is not None:
                 output = result
+        if backward_hook is not None:
+            if not isinstance(output, (Tensor, tuple)):
+                warnings.warn("For backward hooks to be called, module output should be a Tensor or a tuple of "
+                              f"Tensors but received {type(output)}", stacklevel=2)
+            output = backward_hook.setup_output_hook(output)
         return output
 
     def register_forward_pre_hook(self, hook: Callable, *, prepend: bool = False,
@@ -145,10 +159,28 @@ class Module:
         the output. With ``with_kwargs``: ``hook(module, args, kwargs, output)``."""
         return self._add_hook(self._forward_hooks, self._forward_hooks_with_kwargs, hook, prepend, with_kwargs)
 
+    def register_full_backward_pre_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
+        """Run ``hook(module, grad_output)`` when the gradients w.r.t. the module's outputs are
+        computed; a non-None result (one entry per output) replaces ``grad_output``.
+
+        Takes effect from the next call of the module. See ``_backward_hooks.py`` for the rules
+        (which entries are None, corners that differ from PyTorch)."""
+        return self._add_hook(self._backward_pre_hooks, None, hook, prepend, False)
+
+    def register_full_backward_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
+        """Run ``hook(module, grad_input, grad_output)`` when the gradients w.r.t. the module's
+        positional inputs are computed; a non-None result (one entry per input) replaces
+        ``grad_input``. ``grad_output`` is the gradient w.r.t. the outputs (after pre-hooks).
+
+        Takes effect from the next call of the module. If no input requires grad, the hook runs
+        when the output gradients are computed, with ``grad_input`` all None; if no output
+        requires grad, it does not run. See ``_backward_hooks.py``."""
+        return self._add_hook(self._backward_hooks, None, hook, prepend, False)
+
     @staticmethod
-    def _add_hook(hooks: OrderedDict, takes_kwargs: OrderedDict, hook: Callable, prepend: bool,
+    def _add_hook(hooks: OrderedDict, takes_kwargs: OrderedDict | None, hook: Callable, prepend: bool,
                   with_kwargs: bool) -> RemovableHandle:
-        handle = RemovableHandle(hooks, takes_kwargs)
+        handle = RemovableHandle(hooks, extra_dict=takes_kwargs)
         hooks[handle.id] = hook
         if with_kwargs:
             takes_kwargs[handle.id] = True
