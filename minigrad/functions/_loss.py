@@ -17,6 +17,7 @@ import numpy as np
 
 from .._tensor import _LEGACY_NAMES, Tensor
 from ..autograd.grad_mode import is_grad_enabled
+from ._operands import check_broadcast
 
 _REDUCTIONS = ("none", "mean", "sum")
 
@@ -56,6 +57,13 @@ def reduce_losses(losses: np.ndarray, reduction: str, count=None) -> np.ndarray:
         return np.asarray(total / (losses.size if count is None else count), losses.dtype)
 
 
+def reduce_tensor(losses: Tensor, reduction: str) -> Tensor:
+    """The same reduction for a loss built from the elementwise ops: its graph is the ops' own."""
+    if reduction == "none":
+        return losses
+    return losses.mean() if reduction == "mean" else losses.sum()
+
+
 def losses_gradient(grad: np.ndarray, reduction: str, count) -> np.ndarray:
     """The gradient of each per-element loss from the reduced output's gradient (a 0-d array
     broadcasts to every element; with 'none' it already has the losses' shape)."""
@@ -63,6 +71,15 @@ def losses_gradient(grad: np.ndarray, reduction: str, count) -> np.ndarray:
         return grad
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.asarray(grad / count, grad.dtype)
+
+
+def check_broadcasts_to_input(other: Tensor, input: Tensor) -> None:
+    """PyTorch's errors for a weight or target that must broadcast to the input's shape without
+    growing it (the losses are written into an input-shaped output)."""
+    check_broadcast(input, other)
+    shape = np.broadcast_shapes(input.shape, other.shape)
+    if shape != input.shape:
+        raise RuntimeError(f"output with shape {list(input.shape)} doesn't match the broadcast shape {list(shape)}")
 
 
 def check_tensor(function: str, name: str, position: int, value) -> None:
@@ -75,6 +92,14 @@ def check_tensor(function: str, name: str, position: int, value) -> None:
 def type_name(tensor: Tensor) -> str:
     """A dtype as PyTorch's messages print it: 'Float', 'Double', 'Long', ..."""
     return _LEGACY_NAMES[tensor.dtype.name][:-len("Tensor")]
+
+
+def check_castable_to_input(result: np.dtype, input: Tensor) -> None:
+    """PyTorch's error for a loss written in the input's dtype when its values are floating point
+    but the input is not."""
+    if result.kind == "f" and not input.dtype.is_floating_point:
+        raise RuntimeError(f"result type {_LEGACY_NAMES[result.name][:-len('Tensor')]} can't be cast to the "
+                           f"desired output type {type_name(input)}")
 
 
 def no_weight_grad(function: str, name: str, weight: Tensor | None) -> None:

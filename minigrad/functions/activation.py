@@ -7,6 +7,12 @@ Each Function saves the input x and computes its derivative from it:
     silu(x)       = x sigmoid(x)                        d/dx = s (1 + x (1 - s)),  s = sigmoid(x)
     gelu(x)       = x Phi(x)                            (kernels/gelu.py: needs erf, which numpy lacks)
 
+SELU and CELU are ELU with a scale on the output or the input, as in PyTorch's one ELU kernel:
+
+    elu(x; alpha, scale, input_scale) = scale * (x if x > 0 else alpha (e^(input_scale x) - 1))
+    selu: alpha = 1.6732632..., scale = 1.0507009...      celu: input_scale = 1 / alpha
+
+softsign(x) = x / (1 + |x|) is, as in PyTorch, built from the elementwise ops.
 The subgradient at 0 follows PyTorch: the ``x > 0`` branch is taken only for positive x.
 """
 from __future__ import annotations
@@ -16,11 +22,7 @@ import numpy as np
 from .._device import kernel_module
 from .._tensor import _LEGACY_NAMES, Tensor
 from ..autograd.function import ArrayFunction
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    # 0.5 (1 + tanh(x / 2)) is sigmoid exactly, and never overflows (unlike 1 / (1 + e^-x)).
-    return 0.5 * (1 + np.tanh(0.5 * x))
+from .unary import sigmoid_array
 
 
 class LeakyReLU(ArrayFunction):
@@ -42,16 +44,23 @@ class ELU(ArrayFunction):
     backward_name = "EluBackward0"
 
     @staticmethod
-    def forward(ctx, x, alpha):
+    def forward(ctx, x, alpha, scale, input_scale):
         ctx.save_for_backward(x)
-        ctx.alpha = alpha
+        ctx.alpha, ctx.scale, ctx.input_scale = alpha, scale, input_scale
         # expm1 keeps e^x - 1 accurate near 0; the minimum keeps the unused branch from overflowing.
-        return np.where(x > 0, x, x.dtype.type(alpha) * np.expm1(np.minimum(x, 0)))
+        negative = x.dtype.type(alpha) * np.expm1(np.minimum(x, 0) * x.dtype.type(input_scale))
+        return x.dtype.type(scale) * np.where(x > 0, x, negative)
 
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        return np.where(x > 0, grad, grad * x.dtype.type(ctx.alpha) * np.exp(np.minimum(x, 0))), None
+        dtype = x.dtype.type
+        negative_slope = dtype(ctx.alpha * ctx.input_scale) * np.exp(np.minimum(x, 0) * dtype(ctx.input_scale))
+        return dtype(ctx.scale) * np.where(x > 0, grad, grad * negative_slope), None, None, None
+
+
+class CELU(ELU):
+    backward_name = "CeluBackward0"
 
 
 class SiLU(ArrayFunction):
@@ -60,12 +69,12 @@ class SiLU(ArrayFunction):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return x * _sigmoid(x)
+        return x * sigmoid_array(x)
 
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        s = _sigmoid(x)
+        s = sigmoid_array(x)
         return grad * s * (1 + x * (1 - s))
 
 
@@ -96,7 +105,29 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:
 
 
 def elu(input: Tensor, alpha: float = 1.0) -> Tensor:
-    return ELU.apply(_floating(input, "elu_cpu"), float(alpha))
+    return ELU.apply(_floating(input, "elu_cpu"), float(alpha), 1.0, 1.0)
+
+
+# SELU's constants (Klambauer et al., 2017): they make zero mean / unit variance a fixed point.
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(input: Tensor) -> Tensor:
+    """scale * elu(x, alpha) with SELU's fixed alpha and scale."""
+    return ELU.apply(_floating(input, "elu_cpu"), _SELU_ALPHA, _SELU_SCALE, 1.0)
+
+
+def celu(input: Tensor, alpha: float = 1.0) -> Tensor:
+    """x if x > 0 else alpha * (exp(x / alpha) - 1): continuously differentiable for any alpha."""
+    if alpha == 0:
+        raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
+    return CELU.apply(_floating(input, "elu_cpu"), float(alpha), 1.0, 1.0 / alpha)
+
+
+def softsign(input: Tensor) -> Tensor:
+    """x / (1 + |x|)."""
+    return input / (input.abs() + 1)
 
 
 def silu(input: Tensor) -> Tensor:

@@ -20,9 +20,10 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._loss import losses_gradient, no_weight_grad, reduce_losses, reduction_mode, type_name
-from ._operands import check_broadcast
+from ._loss import (check_broadcasts_to_input, losses_gradient, no_weight_grad, reduce_losses, reduction_mode,
+                    type_name)
 from .activation import _floating
+from .softplus import log1p_exp
 
 _LOG_FLOOR = -100.0  # PyTorch's clamp of log(x) and log(1 - x) in binary_cross_entropy
 _EPSILON = 1e-12  # PyTorch's floor of x (1 - x) in its gradient
@@ -58,17 +59,12 @@ class BinaryCrossEntropy(ArrayFunction):
         return grad_input, grad_target, None, None
 
 
-def _softplus_of_negative(x: np.ndarray) -> np.ndarray:
-    """softplus(-x) = log(1 + e^-x), written so that e^-|x| <= 1 never overflows."""
-    return np.log1p(np.exp(-np.abs(x))) + np.maximum(-x, 0)
-
-
 class BinaryCrossEntropyWithLogits(ArrayFunction):
     backward_name = "BinaryCrossEntropyWithLogitsBackward0"
 
     @staticmethod
     def forward(ctx, input, target, weight, pos_weight, reduction):
-        softplus = _softplus_of_negative(input)
+        softplus = log1p_exp(-input)
         log_weight = 1 if pos_weight is None else 1 + (pos_weight - 1) * target
         losses = (1 - target) * input + log_weight * softplus
         if weight is not None:
@@ -83,7 +79,7 @@ class BinaryCrossEntropyWithLogits(ArrayFunction):
         grad = losses_gradient(grad, ctx.reduction, input.size)
         if weight is not None:
             grad = grad * weight
-        softplus = _softplus_of_negative(input)
+        softplus = log1p_exp(-input)
         grad_input = grad_target = None
         if ctx.needs_input_grad[0]:
             sigmoid = np.exp(-softplus)  # e^-softplus(-x) = 1 / (1 + e^-x)
@@ -98,14 +94,10 @@ class BinaryCrossEntropyWithLogits(ArrayFunction):
 
 
 def _weight_storage(weight: Tensor | None, input: Tensor, dtype: np.dtype) -> np.ndarray | None:
-    """The storage of an elementwise weight in ``dtype``, checked (with PyTorch's errors) to
-    broadcast to the input's shape without growing it."""
+    """The storage of an elementwise weight in ``dtype``, checked to broadcast to the input's shape."""
     if weight is None:
         return None
-    check_broadcast(input, weight)
-    shape = np.broadcast_shapes(input.shape, weight.shape)
-    if shape != input.shape:
-        raise RuntimeError(f"output with shape {list(input.shape)} doesn't match the broadcast shape {list(shape)}")
+    check_broadcasts_to_input(weight, input)
     return weight._data.astype(dtype, copy=False)
 
 

@@ -1,7 +1,13 @@
-"""mse_loss and l1_loss: elementwise distances between an input and a target of the same shape.
+"""mse_loss, l1_loss, smooth_l1_loss and huber_loss: elementwise distances between an input and a
+target of the same shape. With d = x - y:
 
-    mse: l = (x - y)^2,   dl/dx = 2 (x - y) = -dl/dy
-    l1:  l = |x - y|,     dl/dx = sign(x - y) = -dl/dy   (0 at x == y, as PyTorch)
+    mse:       l = d^2,   dl/dx = 2 d = -dl/dy
+    l1:        l = |d|,   dl/dx = sign(d) = -dl/dy   (0 at x == y, as PyTorch)
+    smooth_l1: l = d^2 / (2 beta) if |d| < beta else |d| - beta / 2      dl/dx = clamp(d / beta, -1, 1)
+    huber:     l = delta * smooth_l1(beta=delta)                          dl/dx = clamp(d, -delta, delta)
+
+Smooth L1 and Huber are one Function (quadratic near 0, linear beyond beta, so outliers pull with
+a bounded force); smooth_l1 with beta = 0 is l1_loss, as in PyTorch.
 
 As in PyTorch, a target of another shape is broadcast against the input (with a warning), and the
 optional elementwise ``weight`` gives ``sum(w * l) / sum(w)`` for 'mean'. mse_loss is one fused
@@ -17,7 +23,7 @@ import numpy as np
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from . import reduction as _reduction
-from ._loss import losses_gradient, reduce_losses, reduction_mode, type_name
+from ._loss import check_castable_to_input, losses_gradient, reduce_losses, reduce_tensor, reduction_mode, type_name
 from ._operands import result_dtype
 
 
@@ -36,6 +42,31 @@ class MseLoss(ArrayFunction):
         (difference,) = ctx.saved_tensors
         grad_input = 2 * difference * losses_gradient(grad, ctx.reduction, difference.size)
         return grad_input, (-grad_input if ctx.needs_input_grad[1] else None), None, None
+
+
+class SmoothL1Loss(ArrayFunction):
+    backward_name = "SmoothL1LossBackward0"
+
+    @staticmethod
+    def forward(ctx, input, target, reduction, dtype, beta, scale):
+        difference = np.subtract(input, target, dtype=dtype)
+        distance = np.abs(difference)
+        quadratic = distance < beta
+        ctx.save_for_backward(difference, quadratic)
+        ctx.reduction, ctx.beta, ctx.scale = reduction, beta, scale
+        losses = np.where(quadratic, 0.5 * difference * difference / beta, distance - 0.5 * beta)
+        return reduce_losses(scale * losses, reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        difference, quadratic = ctx.saved_tensors
+        slope = np.where(quadratic, difference / ctx.beta, np.sign(difference))
+        grad_input = ctx.scale * slope * losses_gradient(grad, ctx.reduction, difference.size)
+        return grad_input, (-grad_input if ctx.needs_input_grad[1] else None), None, None, None, None
+
+
+class HuberLoss(SmoothL1Loss):
+    backward_name = "HuberLossBackward0"
 
 
 def _checked_pair(input: Tensor, target: Tensor) -> np.dtype:
@@ -80,6 +111,40 @@ def l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None, red
     errors = (input - target).abs()
     if weight is not None:
         return _weighted(errors, weight, input, reduction)
-    if reduction == "none":
-        return errors
-    return _reduction.mean(errors) if reduction == "mean" else _reduction.sum(errors)
+    return reduce_tensor(errors, reduction)
+
+
+def smooth_l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
+                   reduction: str = "mean", beta: float = 1.0) -> Tensor:
+    """Squared error below ``beta``, absolute error (minus beta / 2) above it, as
+    ``torch.nn.functional.smooth_l1_loss``; input and target of the same shape (*)."""
+    dtype = _checked_pair(input, target)
+    reduction = reduction_mode(size_average, reduce, reduction)
+    if beta == 0.0:
+        return l1_loss(input, target, reduction=reduction)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    if dtype.kind != "f":
+        raise NotImplementedError(f'"smooth_l1_cpu" not implemented for \'{type_name(input)}\'')
+    return SmoothL1Loss.apply(input, target, reduction, dtype, beta, 1.0)
+
+
+def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
+               weight: Tensor | None = None) -> Tensor:
+    """Squared error / 2 below ``delta``, delta * (absolute error - delta / 2) above it, as
+    ``torch.nn.functional.huber_loss``; input and target of the same shape (*). The result has the
+    input's dtype; the optional elementwise ``weight`` multiplies the losses before the reduction."""
+    dtype = _checked_pair(input, target)
+    if weight is not None:
+        if weight.shape != input.shape:
+            raise ValueError("Weights and input must have the same size.")
+        if reduction not in ("none", "mean", "sum"):
+            raise ValueError(f"Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', 'sum'.")
+        return reduce_tensor(huber_loss(input, target, "none", delta) * weight, reduction)
+    reduction = reduction_mode(None, None, reduction)
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    check_castable_to_input(dtype, input)  # PyTorch writes the losses in the input's dtype
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f'"huber_cpu" not implemented for \'{type_name(input)}\'')
+    return HuberLoss.apply(input, target, reduction, input.dtype.numpy, delta, delta)

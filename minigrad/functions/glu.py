@@ -1,0 +1,42 @@
+"""glu: the gated linear unit. The input is halved along ``dim`` into a and b:
+
+    glu(x) = a * sigmoid(b)        d/da = sigmoid(b),   d/db = a sigmoid(b) (1 - sigmoid(b))
+
+Output: the input's shape with ``dim`` halved.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .._tensor import Tensor
+from ..autograd.function import ArrayFunction
+from ._operands import wrap_dim
+from .activation import _floating
+from .unary import sigmoid_array
+
+
+class GLU(ArrayFunction):
+    backward_name = "GluBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        a, b = np.split(x, 2, axis=dim)
+        gate = sigmoid_array(b)
+        ctx.save_for_backward(a, gate)
+        ctx.dim = dim
+        return a * gate
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, gate = ctx.saved_tensors
+        grad_a = grad * gate
+        return np.concatenate([grad_a, grad_a * a * (1 - gate)], axis=ctx.dim), None
+
+
+def glu(input: Tensor, dim: int = -1) -> Tensor:
+    if input.dim() == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    dim = wrap_dim(dim, input.dim())
+    if input.shape[dim] % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension {dim} is size {input.shape[dim]}")
+    return GLU.apply(_floating(input, "glu_cpu"), dim)

@@ -1,0 +1,81 @@
+"""softplus and the activations built on it, each in a form that never overflows.
+
+    softplus(x)   = log(1 + e^(beta x)) / beta,  or x where beta x > threshold (PyTorch's cutoff)
+                    d/dx = sigmoid(beta x),       or 1 above the cutoff
+    logsigmoid(x) = log(sigmoid(x)) = -softplus(-x)                 d/dx = sigmoid(-x)
+    mish(x)       = x tanh(softplus(x))          d/dx = t + x sigmoid(x) (1 - t^2),  t = tanh(softplus(x))
+
+``log(1 + e^z)`` is evaluated as ``max(z, 0) + log1p(e^-|z|)``: e^-|z| <= 1 cannot overflow, so
+logsigmoid(-1000) is -1000 and softplus(1000) is 1000, never inf or nan.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .._tensor import Tensor
+from ..autograd.function import ArrayFunction
+from .activation import _floating
+from .unary import sigmoid_array
+
+
+def log1p_exp(z: np.ndarray) -> np.ndarray:
+    """log(1 + e^z) elementwise, for any z without overflow (same dtype as z)."""
+    return np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z)))
+
+
+class Softplus(ArrayFunction):
+    backward_name = "SoftplusBackward0"
+
+    @staticmethod
+    def forward(ctx, x, beta, threshold):
+        scaled = x * x.dtype.type(beta)
+        linear = scaled > threshold
+        ctx.save_for_backward(scaled, linear)
+        with np.errstate(divide="ignore"):  # beta = 0 gives inf, as PyTorch
+            return np.where(linear, x, log1p_exp(scaled) / x.dtype.type(beta))
+
+    @staticmethod
+    def backward(ctx, grad):
+        scaled, linear = ctx.saved_tensors
+        return np.where(linear, grad, grad * sigmoid_array(scaled)), None, None
+
+
+class LogSigmoid(ArrayFunction):
+    backward_name = "LogSigmoidBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return -log1p_exp(-x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * sigmoid_array(-x)
+
+
+class Mish(ArrayFunction):
+    backward_name = "MishBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x * np.tanh(log1p_exp(x))
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        t = np.tanh(log1p_exp(x))
+        return grad * (t + x * sigmoid_array(x) * (1 - t * t))
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    return Softplus.apply(_floating(input, "softplus_cpu"), beta, threshold)
+
+
+def logsigmoid(input: Tensor) -> Tensor:
+    return LogSigmoid.apply(_floating(input, "log_sigmoid_cpu"))
+
+
+def mish(input: Tensor) -> Tensor:
+    return Mish.apply(_floating(input, "mish_cpu"))
