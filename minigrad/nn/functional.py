@@ -11,9 +11,15 @@ import warnings
 from .._tensor import Tensor
 from ..functions import activation as _activation
 from ..functions import dropout as _dropout
+from ..functions import hard_activations as _hard
 from ..functions import softmax as _softmax
+from ..functions import softplus as _softplus
 from ..functions import unary as _unary
-from ..functions.activation import gelu
+from ..functions.activation import gelu, softsign
+from ..functions.glu import glu
+from ..functions.prelu import prelu
+from ..functions.shrink import hardshrink, softshrink, tanhshrink
+from ..functions.softplus import logsigmoid, softplus
 from ..functions.matmul import linear
 from ..functions.unary import sigmoid, tanh
 
@@ -55,6 +61,63 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
     return _maybe_inplace(_activation.silu, input, inplace)
 
 
+def selu(input: Tensor, inplace: bool = False) -> Tensor:
+    """1.0507 * elu(x, alpha=1.6733): self-normalising."""
+    return _maybe_inplace(_activation.selu, input, inplace)
+
+
+def selu_(input: Tensor) -> Tensor:
+    return selu(input, inplace=True)
+
+
+def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """x if x > 0 else alpha * (exp(x / alpha) - 1)."""
+    return _maybe_inplace(_activation.celu, input, inplace, alpha)
+
+
+def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    return celu(input, alpha, inplace=True)
+
+
+def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
+    """clamp(x, min_val, max_val)."""
+    return _maybe_inplace(_hard.hardtanh, input, inplace, min_val, max_val)
+
+
+def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    return hardtanh(input, min_val, max_val, inplace=True)
+
+
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:
+    """min(max(x, 0), 6)."""
+    return _maybe_inplace(_hard.relu6, input, inplace)
+
+
+def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
+    """x if x > threshold else value."""
+    return _maybe_inplace(_hard.threshold, input, inplace, threshold, value)
+
+
+def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
+    # Not threshold(..., inplace=True): the argument named threshold hides that function here.
+    return _maybe_inplace(_hard.threshold, input, True, threshold, value)
+
+
+def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
+    """min(max(x + 3, 0), 6) / 6."""
+    return _maybe_inplace(_hard.hardsigmoid, input, inplace)
+
+
+def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
+    """x * hardsigmoid(x)."""
+    return _maybe_inplace(_hard.hardswish, input, inplace)
+
+
+def mish(input: Tensor, inplace: bool = False) -> Tensor:
+    """x * tanh(softplus(x))."""
+    return _maybe_inplace(_softplus.mish, input, inplace)
+
+
 def _implicit_softmax_dim(name: str, ndim: int, stacklevel: int) -> int:
     warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include "
                   "dim=X as an argument.", stacklevel=stacklevel)
@@ -73,6 +136,13 @@ def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dty
     if dim is None:
         dim = _implicit_softmax_dim("log_softmax", input.dim(), _stacklevel)
     return _softmax.log_softmax(input, dim, dtype=dtype)
+
+
+def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
+    """softmax(-x) along ``dim``: the smallest values get the largest weights."""
+    if dim is None:
+        dim = _implicit_softmax_dim("softmin", input.dim(), _stacklevel)
+    return _softmax.softmax(-input, dim, dtype=dtype)
 
 
 def _check_dropout_probability(p: float) -> None:
@@ -109,10 +179,19 @@ from ..functions.max_pool import (  # noqa: E402
     max_unpool2d,
 )
 
-# ---- losses (functions/cross_entropy.py, regression_losses.py, binary_losses.py) ------------------
+# ---- losses (functions/cross_entropy.py, regression_losses.py, binary_losses.py, likelihood_losses.py,
+# margin_losses.py) ------------------------------------------------------------------------------------
 from ..functions.binary_losses import binary_cross_entropy, binary_cross_entropy_with_logits  # noqa: E402
 from ..functions.cross_entropy import cross_entropy, nll_loss  # noqa: E402
-from ..functions.regression_losses import l1_loss, mse_loss  # noqa: E402
+from ..functions.likelihood_losses import gaussian_nll_loss, kl_div, poisson_nll_loss  # noqa: E402
+from ..functions.margin_losses import (cosine_embedding_loss, hinge_embedding_loss, margin_ranking_loss,  # noqa: E402
+                                       soft_margin_loss, triplet_margin_loss)
+from ..functions.regression_losses import huber_loss, l1_loss, mse_loss, smooth_l1_loss  # noqa: E402
+
+# ---- distances, embeddings and encodings (functions/distance.py, embedding.py, one_hot.py) ----------
+from ..functions.distance import cosine_similarity, normalize, pairwise_distance  # noqa: E402
+from ..functions.embedding import embedding  # noqa: E402
+from ..functions.one_hot import one_hot  # noqa: E402
 
 # ---- normalisation (functions/normalization.py) and channel dropout ----------------------------------
 from ..functions.normalization import batch_norm, group_norm, instance_norm, layer_norm  # noqa: E402

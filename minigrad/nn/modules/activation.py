@@ -42,18 +42,36 @@ class LeakyReLU(_InplaceActivation):
         return f"negative_slope={self.negative_slope}"
 
 
-class ELU(_InplaceActivation):
-    """x if x > 0 else alpha * (exp(x) - 1)."""
+class _ExponentialLinear(_InplaceActivation):
+    """ELU and CELU: an exponential negative side that saturates at -alpha."""
 
     def __init__(self, alpha: float = 1.0, inplace: bool = False):
         super().__init__(inplace)
         self.alpha = alpha
 
+    def _arguments_repr(self) -> str:
+        return f"alpha={self.alpha}"
+
+
+class ELU(_ExponentialLinear):
+    """x if x > 0 else alpha * (exp(x) - 1)."""
+
     def forward(self, input: Tensor) -> Tensor:
         return F.elu(input, self.alpha, self.inplace)
 
-    def _arguments_repr(self) -> str:
-        return f"alpha={self.alpha}"
+
+class SELU(_InplaceActivation):
+    """1.0507 * elu(x, alpha=1.6733): keeps activations near zero mean and unit variance."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.selu(input, self.inplace)
+
+
+class CELU(_ExponentialLinear):
+    """x if x > 0 else alpha * (exp(x / alpha) - 1)."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.celu(input, self.alpha, self.inplace)
 
 
 class SiLU(_InplaceActivation):
@@ -89,6 +107,13 @@ class Tanh(Module):
         return F.tanh(input)
 
 
+class Softsign(Module):
+    """x / (1 + |x|)."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.softsign(input)
+
+
 class _AlongDim(Module):
     """A normalisation over one dim (``dim=None``: PyTorch's deprecated implicit choice)."""
 
@@ -112,3 +137,24 @@ class LogSoftmax(_AlongDim):
 
     def forward(self, input: Tensor) -> Tensor:
         return F.log_softmax(input, self.dim, _stacklevel=5)
+
+
+class Softmin(_AlongDim):
+    """softmax(-x) along ``dim``: the smallest values get the largest weights."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.softmin(input, self.dim, _stacklevel=5)
+
+
+class GLU(Module):
+    """Gated linear unit: a * sigmoid(b), a and b the two halves of the input along ``dim``."""
+
+    def __init__(self, dim: int = -1) -> None:
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.glu(input, self.dim)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
