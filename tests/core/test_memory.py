@@ -29,4 +29,5 @@ def test_long_training_loop_does_not_grow():
     growth = tracemalloc.get_traced_memory()[0] - before
     tracemalloc.stop()
     assert growth < 64 * 1024, f"memory grew by {growth} bytes over 500 steps"
-    assert sum(isinstance(o, Function) for o in gc.get_objects()) < 20  # only the last step's graph
+    # type(), not isinstance: isinstance on a dead weakref.proxy (numba keeps some) raises ReferenceError.
+    assert sum(issubclass(type(o), Function) for o in gc.get_objects()) < 20  # only the last step's graph
