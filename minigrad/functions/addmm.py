@@ -70,6 +70,7 @@ def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -
         raise RuntimeError(f"expected scalar type {type_name(batch1.dtype)} but found {type_name(batch2.dtype)}")
     if input.dtype != batch1.dtype:
         names = [type_name(t.dtype).lower() for t in (input, batch1, batch2)]
-        raise RuntimeError(f"Input dtypes must be the same, got: input {names[0]}, batch1: {names[1]}, batch2: {names[2]}")
+        raise RuntimeError(f"Input dtypes must be the same, got: input {names[0]}, batch1: {names[1]}, "
+                           f"batch2: {names[2]}")
     shape = (batch1.shape[0], batch1.shape[1], batch2.shape[2])
     return Baddbmm.apply(expand(input, *shape), batch1, batch2, beta, alpha)

@@ -32,9 +32,11 @@ def _norm(x: np.ndarray, p: float, axes: tuple, keepdim: bool) -> np.ndarray:
         return np.count_nonzero(magnitude, axis=axes, keepdims=keepdim).astype(x.dtype)
     if p == 1:
         return np.sum(magnitude, axis=axes, keepdims=keepdim)
-    if p == 2:
-        return np.sqrt(np.sum(np.square(magnitude), axis=axes, keepdims=keepdim))
-    with np.errstate(divide="ignore"):  # a negative p over a zero element: 0^p = inf, and the norm is 0
+    # Powers overflow to inf as in PyTorch (which also sums in the input's dtype); a negative p over
+    # a zero element gives 0^p = inf and so the norm 0.
+    with np.errstate(over="ignore", divide="ignore"):
+        if p == 2:
+            return np.sqrt(np.sum(np.square(magnitude), axis=axes, keepdims=keepdim))
         return np.sum(magnitude ** p, axis=axes, keepdims=keepdim) ** (1 / p)
 
 

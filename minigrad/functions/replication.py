@@ -31,7 +31,8 @@ def _repeat_indices(repeats: Tensor) -> Tensor:
     return Tensor._from_storage(np.repeat(np.arange(counts.size, dtype=np.int64), counts), repeats.device)
 
 
-def repeat_interleave(input: Tensor, repeats=None, dim: int | None = None, *, output_size: int | None = None) -> Tensor:
+def repeat_interleave(input: Tensor, repeats=None, dim: int | None = None, *,
+                      output_size: int | None = None) -> Tensor:
     """Repeat each element (each slice along ``dim``) of ``input`` ``repeats`` times in place.
 
     ``repeats`` is an int or a 0-d/1-D integer tensor with one count per slice (a single count
@@ -76,7 +77,8 @@ def _grid_inputs(tensors: tuple) -> list:
         raise RuntimeError("meshgrid expects all tensors to have the same dtype")
     for t in tensors:
         if t.ndim > 1:
-            raise RuntimeError(f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got a {t.ndim}-D tensor")
+            raise RuntimeError(
+                f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got a {t.ndim}-D tensor")
     return list(tensors)
 
 

@@ -29,7 +29,7 @@ class Erf(ArrayFunction):
         x = _float(x)
         ctx.save_for_backward(x)
         values = getattr(kernel_module("erf", ctx.device), ctx.kernel)(widened(x))
-        return np.asarray(values).astype(x.dtype, copy=False)
+        return values.astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):

@@ -1,4 +1,10 @@
-"""Helpers shared by the op tests: random float64 leaves, and a PyTorch parity check.
+"""Helpers shared by the op tests: random float64 leaves, a PyTorch parity check, and the two
+checks every differentiable op gets.
+
+A test module's ``CASES`` lists (name, fn, input shapes[, parity options]) with ``fn(module,
+*inputs)`` written once for minigrad and torch; a test that takes ``case`` runs once per entry, so
+``check_gradients(case)`` (gradcheck on contiguous and non-contiguous float64 leaves) and
+``matches_torch(case)`` cover every op of the module.
 
 ``torch_parity(fn, inputs)`` runs ``fn(module, *inputs)`` with minigrad and with torch on copies of
 the same values, then compares every output (shape, dtype, values, grad_fn name) and, after a
@@ -8,6 +14,13 @@ import numpy as np
 import pytest
 
 import minigrad as mg
+from minigrad.autograd import gradcheck
+
+
+def pytest_generate_tests(metafunc):
+    if "case" in metafunc.fixturenames:
+        cases = metafunc.module.CASES
+        metafunc.parametrize("case", cases, ids=[c[0] for c in cases])
 
 
 def make_leaves(shapes, seed=0, transpose=False, positive=False, requires_grad=True):
@@ -89,5 +102,26 @@ def same_error():
             call(mg)
         if exact:
             assert str(ours.value) == str(theirs.value)
+
+    return check
+
+
+@pytest.fixture
+def check_gradients():
+    def check(case):
+        _, fn, shapes, *_ = case
+        inputs = make_leaves(shapes)
+        assert gradcheck(lambda *a: fn(mg, *a), inputs)
+        inputs = make_leaves(shapes, seed=1, transpose=True)
+        assert gradcheck(lambda *a: fn(mg, *a), inputs)
+
+    return check
+
+
+@pytest.fixture
+def matches_torch(torch_parity):
+    def check(case):
+        _, fn, shapes, *options = case
+        torch_parity(fn, make_leaves(shapes, seed=2, transpose=True), **(options[0] if options else {}))
 
     return check

@@ -5,7 +5,6 @@ import numpy as np
 import pytest
 
 import minigrad as mg
-from minigrad.autograd import gradcheck
 
 CASES = [
     ("addmm", lambda m, i, a, b: m.addmm(i, a, b), [(2, 4), (2, 3), (3, 4)]),
@@ -18,15 +17,12 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("name, fn, shapes", CASES, ids=[c[0] for c in CASES])
-def test_gradcheck(name, fn, shapes, leaves):
-    assert gradcheck(lambda *a: fn(mg, *a), leaves(shapes))
-    assert gradcheck(lambda *a: fn(mg, *a), leaves(shapes, seed=1, transpose=True))
+def test_gradcheck(case, check_gradients):
+    check_gradients(case)
 
 
-@pytest.mark.parametrize("name, fn, shapes", CASES, ids=[c[0] for c in CASES])
-def test_matches_torch(name, fn, shapes, leaves, torch_parity):
-    torch_parity(fn, leaves(shapes, seed=2, transpose=True))
+def test_matches_torch(case, matches_torch):
+    matches_torch(case)
 
 
 def test_beta_zero_ignores_nan_in_input():

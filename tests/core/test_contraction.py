@@ -4,7 +4,10 @@ import numpy as np
 import pytest
 
 import minigrad as mg
-from minigrad.autograd import gradcheck
+
+# einsum is one node here; PyTorch's grad_fn is whatever op its decomposition ends with
+# (ViewBackward0, PermuteBackward0, SumBackward1, ...), so einsum's node names are not compared.
+EINSUM = {"grad_fn_names": False}
 
 CASES = [
     ("outer", lambda m, a, b: m.outer(a, b), [(3,), (4,)]),
@@ -15,49 +18,37 @@ CASES = [
     ("tensordot_lists", lambda m, a, b: m.tensordot(a, b, dims=([0, 2], [1, 0])), [(4, 3, 2), (2, 4, 5)]),
     ("tensordot_negative", lambda m, a, b: m.tensordot(a, b, dims=([-1], [-2])), [(2, 3), (4, 3, 2)]),
     ("tensordot_all", lambda m, a, b: m.tensordot(a, b, dims=2), [(2, 3), (2, 3)]),
-    ("einsum_matmul", lambda m, a, b: m.einsum("ij,jk->ik", a, b), [(3, 4), (4, 2)]),
-    ("einsum_list", lambda m, a, b: m.einsum("ij,jk", [a, b]), [(3, 4), (4, 2)]),
-    ("einsum_batched_implicit", lambda m, a, b: m.einsum("bij,bjk", a, b), [(2, 3, 4), (2, 4, 5)]),
-    ("einsum_transpose", lambda m, a: m.einsum("ij->ji", a), [(2, 3)]),
-    ("einsum_implicit_order", lambda m, a: m.einsum("ba", a), [(2, 3)]),
-    ("einsum_upper_case", lambda m, a, b: m.einsum("Ab,bC->CA", a, b), [(2, 3), (3, 4)]),
-    ("einsum_sum_all", lambda m, a: m.einsum("ij->", a), [(2, 3)]),
-    ("einsum_trace", lambda m, a: m.einsum("ii", a), [(3, 3)]),
-    ("einsum_diagonal", lambda m, a: m.einsum("ii->i", a), [(3, 3)]),
-    ("einsum_diagonal_3d", lambda m, a: m.einsum("iji->ji", a), [(2, 3, 2)]),
-    ("einsum_summed_alone", lambda m, a, b: m.einsum("ij,k->i", a, b), [(2, 3), (4,)]),
-    ("einsum_outer", lambda m, a, b: m.einsum("i,j", a, b), [(3,), (2,)]),
-    ("einsum_three", lambda m, a, b, c: m.einsum("ab,bc,cd->ad", a, b, c), [(2, 3), (3, 4), (4, 2)]),
-    ("einsum_same_operand_twice", lambda m, a: m.einsum("ij,ij->", a, a), [(2, 3)]),
-    ("einsum_ellipsis", lambda m, a, b: m.einsum("...ij,...jk->...ik", a, b), [(2, 1, 3, 4), (5, 4, 2)]),
-    ("einsum_ellipsis_middle", lambda m, a: m.einsum("i...i", a), [(3, 2, 3)]),
-    ("einsum_ellipsis_out_only", lambda m, a, b: m.einsum("i,i->...", a, b), [(3,), (3,)]),
-    ("einsum_0d", lambda m, a: m.einsum("...", a), [()]),
-    ("einsum_broadcast_label", lambda m, a, b: m.einsum("ij,ij->ij", a, b), [(1, 3), (2, 3)]),
-    ("einsum_broadcast_summed", lambda m, a, b: m.einsum("i,i", a, b), [(1,), (3,)]),
-    ("einsum_spaces", lambda m, a, b: m.einsum(" i j , j k -> i k ", a, b), [(3, 4), (4, 2)]),
-    ("einsum_sublists", lambda m, a, b: m.einsum(a, [0, 1], b, [1, 27], [27, 0]), [(3, 4), (4, 2)]),
-    ("einsum_sublists_ellipsis", lambda m, a: m.einsum(a, [..., 1], [1]), [(2, 4)]),
+    ("einsum_matmul", lambda m, a, b: m.einsum("ij,jk->ik", a, b), [(3, 4), (4, 2)], EINSUM),
+    ("einsum_list", lambda m, a, b: m.einsum("ij,jk", [a, b]), [(3, 4), (4, 2)], EINSUM),
+    ("einsum_batched_implicit", lambda m, a, b: m.einsum("bij,bjk", a, b), [(2, 3, 4), (2, 4, 5)], EINSUM),
+    ("einsum_transpose", lambda m, a: m.einsum("ij->ji", a), [(2, 3)], EINSUM),
+    ("einsum_implicit_order", lambda m, a: m.einsum("ba", a), [(2, 3)], EINSUM),
+    ("einsum_upper_case", lambda m, a, b: m.einsum("Ab,bC->CA", a, b), [(2, 3), (3, 4)], EINSUM),
+    ("einsum_sum_all", lambda m, a: m.einsum("ij->", a), [(2, 3)], EINSUM),
+    ("einsum_trace", lambda m, a: m.einsum("ii", a), [(3, 3)], EINSUM),
+    ("einsum_diagonal", lambda m, a: m.einsum("ii->i", a), [(3, 3)], EINSUM),
+    ("einsum_diagonal_3d", lambda m, a: m.einsum("iji->ji", a), [(2, 3, 2)], EINSUM),
+    ("einsum_summed_alone", lambda m, a, b: m.einsum("ij,k->i", a, b), [(2, 3), (4,)], EINSUM),
+    ("einsum_outer", lambda m, a, b: m.einsum("i,j", a, b), [(3,), (2,)], EINSUM),
+    ("einsum_three", lambda m, a, b, c: m.einsum("ab,bc,cd->ad", a, b, c), [(2, 3), (3, 4), (4, 2)], EINSUM),
+    ("einsum_same_operand_twice", lambda m, a: m.einsum("ij,ij->", a, a), [(2, 3)], EINSUM),
+    ("einsum_ellipsis", lambda m, a, b: m.einsum("...ij,...jk->...ik", a, b), [(2, 1, 3, 4), (5, 4, 2)], EINSUM),
+    ("einsum_ellipsis_middle", lambda m, a: m.einsum("i...i", a), [(3, 2, 3)], EINSUM),
+    ("einsum_ellipsis_out_only", lambda m, a, b: m.einsum("i,i->...", a, b), [(3,), (3,)], EINSUM),
+    ("einsum_0d", lambda m, a: m.einsum("...", a), [()], EINSUM),
+    ("einsum_broadcast_label", lambda m, a, b: m.einsum("ij,ij->ij", a, b), [(1, 3), (2, 3)], EINSUM),
+    ("einsum_broadcast_summed", lambda m, a, b: m.einsum("i,i", a, b), [(1,), (3,)], EINSUM),
+    ("einsum_spaces", lambda m, a, b: m.einsum(" i j , j k -> i k ", a, b), [(3, 4), (4, 2)], EINSUM),
+    ("einsum_sublists", lambda m, a, b: m.einsum(a, [0, 1], b, [1, 27], [27, 0]), [(3, 4), (4, 2)], EINSUM),
+    ("einsum_sublists_ellipsis", lambda m, a: m.einsum(a, [..., 1], [1]), [(2, 4)], EINSUM),
 ]
 
-# einsum is one node here; PyTorch's grad_fn is whatever op its decomposition ends with
-# (ViewBackward0, PermuteBackward0, SumBackward1, ...), so only einsum's node names differ.
-NAMED_LIKE_TORCH = {c[0] for c in CASES if not c[0].startswith("einsum")}
+def test_gradcheck(case, check_gradients):
+    check_gradients(case)
 
 
-@pytest.mark.parametrize("name, fn, shapes", CASES, ids=[c[0] for c in CASES])
-def test_gradcheck(name, fn, shapes, leaves):
-    assert gradcheck(lambda *a: fn(mg, *a), leaves(shapes))
-
-
-@pytest.mark.parametrize("name, fn, shapes", CASES, ids=[c[0] for c in CASES])
-def test_gradcheck_non_contiguous(name, fn, shapes, leaves):
-    assert gradcheck(lambda *a: fn(mg, *a), leaves(shapes, seed=1, transpose=True))
-
-
-@pytest.mark.parametrize("name, fn, shapes", CASES, ids=[c[0] for c in CASES])
-def test_matches_torch(name, fn, shapes, leaves, torch_parity):
-    torch_parity(fn, leaves(shapes, seed=2, transpose=True), grad_fn_names=name in NAMED_LIKE_TORCH)
+def test_matches_torch(case, matches_torch):
+    matches_torch(case)
 
 
 @pytest.mark.parametrize("dtype", ["int64", "int32", "float32"])

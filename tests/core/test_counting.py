@@ -30,7 +30,8 @@ def test_bincount_matches_torch(input_dtype, weights_dtype, minlength):
 def test_bincount_of_nothing():
     torch = pytest.importorskip("torch")
     _same(mg.bincount(mg.tensor([], dtype=mg.int64)), torch.bincount(torch.tensor([], dtype=torch.int64)))
-    _same(mg.bincount(mg.tensor([], dtype=mg.int64), minlength=3), torch.bincount(torch.tensor([], dtype=torch.int64), minlength=3))
+    _same(mg.bincount(mg.tensor([], dtype=mg.int64), minlength=3),
+          torch.bincount(torch.tensor([], dtype=torch.int64), minlength=3))
 
 
 @pytest.mark.parametrize("call", [

@@ -9,31 +9,19 @@ CASES = [
     ("cumsum", lambda m, a: m.cumsum(a, 1), [(3, 4)]),
     ("cumsum_negative_dim", lambda m, a: a.cumsum(-3), [(2, 3, 4)]),
     ("cumsum_0d", lambda m, a: m.cumsum(a, 0), [()]),
-    ("cumsum_dtype", lambda m, a: m.cumsum(a.float(), 0, dtype=m.float64), [(3, 2)]),
+    ("cumsum_dtype", lambda m, a: m.cumsum(a, 0, dtype=m.float64), [(3, 2)]),
     ("cumprod", lambda m, a: m.cumprod(a, 1), [(3, 4)]),
     ("cumprod_negative_dim", lambda m, a: a.cumprod(-2), [(2, 3, 4)]),
     ("cumprod_0d", lambda m, a: m.cumprod(a, -1), [()]),
 ]
 
 
-@pytest.mark.parametrize("name, fn, shapes", CASES, ids=[c[0] for c in CASES])
-def test_gradcheck(name, fn, shapes, leaves):
-    inputs = leaves(shapes)
-    if name == "cumsum_dtype":  # float32 in the middle: finite differences need float64 throughout
-        fn = lambda m, a: m.cumsum(a, 0, dtype=m.float64)  # noqa: E731
-    assert gradcheck(lambda *a: fn(mg, *a), inputs)
+def test_gradcheck(case, check_gradients):
+    check_gradients(case)
 
 
-@pytest.mark.parametrize("name, fn, shapes", CASES, ids=[c[0] for c in CASES])
-def test_gradcheck_non_contiguous(name, fn, shapes, leaves):
-    if name == "cumsum_dtype":
-        fn = lambda m, a: m.cumsum(a, 0, dtype=m.float64)  # noqa: E731
-    assert gradcheck(lambda *a: fn(mg, *a), leaves(shapes, seed=1, transpose=True))
-
-
-@pytest.mark.parametrize("name, fn, shapes", CASES, ids=[c[0] for c in CASES])
-def test_matches_torch(name, fn, shapes, leaves, torch_parity):
-    torch_parity(fn, leaves(shapes, seed=2, transpose=True), rtol=1e-6 if name == "cumsum_dtype" else 1e-10)
+def test_matches_torch(case, matches_torch):
+    matches_torch(case)
 
 
 ZEROS = np.array([[1.5, 0.0, 2.0, -3.0], [0.0, 0.0, 2.0, 1.0], [2.0, 3.0, 0.0, -1.0], [0.5, -2.0, 1.5, 0.0]])
@@ -60,6 +48,12 @@ def test_dtypes_match_torch(op, dtype, expected):
     cast = getattr(mg, op)(mg.tensor(data), 0, dtype=mg.float64)
     assert cast.dtype == mg.float64
     np.testing.assert_array_equal(cast.numpy(), getattr(torch, op)(torch.tensor(data), 0, dtype=torch.float64).numpy())
+
+
+def test_gradient_of_a_widened_cumsum_has_the_input_dtype():
+    x = mg.ones(3, requires_grad=True)
+    mg.cumsum(x, 0, dtype=mg.float64).sum().backward()
+    assert x.grad.dtype == mg.float32 and x.grad.tolist() == [3.0, 2.0, 1.0]
 
 
 def test_inplace_methods():

@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 
 import minigrad as mg
-from minigrad.autograd import gradcheck
 
 CASES = [
     ("amax_all", lambda m, a: m.amax(a), [(3, 4)]),
@@ -20,15 +19,12 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("name, fn, shapes", CASES, ids=[c[0] for c in CASES])
-def test_gradcheck(name, fn, shapes, leaves):
-    assert gradcheck(lambda *a: fn(mg, *a), leaves(shapes))
-    assert gradcheck(lambda *a: fn(mg, *a), leaves(shapes, seed=1, transpose=True))
+def test_gradcheck(case, check_gradients):
+    check_gradients(case)
 
 
-@pytest.mark.parametrize("name, fn, shapes", CASES, ids=[c[0] for c in CASES])
-def test_matches_torch(name, fn, shapes, leaves, torch_parity):
-    torch_parity(fn, leaves(shapes, seed=2, transpose=True))
+def test_matches_torch(case, matches_torch):
+    matches_torch(case)
 
 
 TIES = np.array([[1.0, 3.0, 3.0, -1.0], [2.0, 2.0, 2.0, 2.0], [-5.0, 0.0, -5.0, 4.0]])

@@ -1,12 +1,12 @@
 """linalg.vector_norm, norm, cdist: gradcheck for every order, PyTorch parity (values, dtypes,
 grad_fn, gradients), gradients at zero and on ties, errors."""
 import math
+import warnings
 
 import numpy as np
 import pytest
 
 import minigrad as mg
-from minigrad.autograd import gradcheck
 
 ORDERS = [2, 1, 3, 0.5, -1.5, math.inf, -math.inf, 0]
 
@@ -15,7 +15,7 @@ CASES = [
     *[(f"vector_norm_dim_{p}", lambda m, a, p=p: m.linalg.vector_norm(a, p, dim=-1), [(3, 4)]) for p in ORDERS],
     ("vector_norm_dims_keepdim", lambda m, a: m.linalg.vector_norm(a, 3, dim=(0, -1), keepdim=True), [(2, 3, 4)]),
     ("vector_norm_0d", lambda m, a: m.linalg.vector_norm(a, dim=0), [()]),
-    ("vector_norm_dtype", lambda m, a: m.linalg.vector_norm(a.float(), dtype=m.float64), [(3,)]),
+    ("vector_norm_dtype", lambda m, a: m.linalg.vector_norm(a, dtype=m.float64), [(3,)]),
     ("norm", lambda m, a: m.norm(a), [(3, 4)]),
     ("norm_p_dim", lambda m, a: m.norm(a, 1, 0), [(3, 4)]),
     ("norm_fro_dims", lambda m, a: a.norm("fro", dim=(0, 2), keepdim=True), [(2, 3, 4)]),
@@ -26,17 +26,12 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("name, fn, shapes", CASES, ids=[c[0] for c in CASES])
-def test_gradcheck(name, fn, shapes, leaves):
-    if name == "vector_norm_dtype":  # float32 in the middle: finite differences need float64 throughout
-        fn = lambda m, a: m.linalg.vector_norm(a, dtype=m.float64)  # noqa: E731
-    assert gradcheck(lambda *a: fn(mg, *a), leaves(shapes))
-    assert gradcheck(lambda *a: fn(mg, *a), leaves(shapes, seed=1, transpose=True))
+def test_gradcheck(case, check_gradients):
+    check_gradients(case)
 
 
-@pytest.mark.parametrize("name, fn, shapes", CASES, ids=[c[0] for c in CASES])
-def test_matches_torch(name, fn, shapes, leaves, torch_parity):
-    torch_parity(fn, leaves(shapes, seed=2, transpose=True), rtol=1e-6 if name == "vector_norm_dtype" else 1e-10)
+def test_matches_torch(case, matches_torch):
+    matches_torch(case)
 
 
 @pytest.mark.parametrize("p", ORDERS)
@@ -63,6 +58,12 @@ def test_low_precision_inputs_keep_their_dtype(dtype):
     np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=2e-3)
     distances = mg.cdist(mg.tensor(data), mg.tensor(data))
     assert distances.dtype.name == dtype and distances.shape == (3, 3)
+    x = mg.tensor(data, requires_grad=True)
+    widened = mg.linalg.vector_norm(x, dtype=mg.float64)
+    assert widened.dtype == mg.float64
+    np.testing.assert_allclose(widened.item(), np.linalg.norm(data.astype(np.float64)), rtol=1e-12)
+    widened.backward()
+    assert x.grad.dtype.name == dtype
 
 
 def test_empty_reductions():
@@ -106,3 +107,11 @@ def test_errors_match_torch(call, same_error):
 def test_ord_must_be_a_number():
     with pytest.raises(TypeError, match="ord"):
         mg.linalg.vector_norm(mg.ones(3), "fro")
+
+
+def test_overflow_gives_inf_as_torch_without_numpy_warnings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert mg.linalg.vector_norm(mg.tensor([1e30, 1e30])).item() == math.inf
+        assert mg.linalg.vector_norm(mg.tensor([1e20, 1e20]), 3).item() == math.inf
+        assert mg.cdist(mg.tensor([[1e30]]), mg.tensor([[-1e30]])).item() == math.inf

@@ -6,7 +6,10 @@ import numpy as np
 import pytest
 
 import minigrad as mg
-from minigrad.autograd import gradcheck
+
+# repeat_interleave with a tensor of counts is index_select in both; minigrad names that node
+# IndexBackward0 (its index_select is indexing), PyTorch IndexSelectBackward0.
+INDEX_SELECT = {"grad_fn_names": False}
 
 CASES = [
     ("repeat_flat", lambda m, a: m.repeat_interleave(a, 2), [(3, 2)]),
@@ -14,9 +17,9 @@ CASES = [
     ("repeat_negative_dim", lambda m, a: m.repeat_interleave(a, 2, dim=-1), [(2, 3, 2)]),
     ("repeat_zero", lambda m, a: m.repeat_interleave(a, 0, dim=1), [(2, 3)]),
     ("repeat_0d", lambda m, a: m.repeat_interleave(a, 2), [()]),
-    ("repeat_tensor", lambda m, a: m.repeat_interleave(a, m.tensor([1, 0, 2]), dim=0), [(3, 2)]),
-    ("repeat_tensor_one_count", lambda m, a: m.repeat_interleave(a, m.tensor([2]), dim=1), [(2, 3)]),
-    ("repeat_tensor_flat", lambda m, a: m.repeat_interleave(a, m.tensor(2)), [(2, 2)]),
+    ("repeat_tensor", lambda m, a: m.repeat_interleave(a, m.tensor([1, 0, 2]), dim=0), [(3, 2)], INDEX_SELECT),
+    ("repeat_tensor_one_count", lambda m, a: m.repeat_interleave(a, m.tensor([2]), dim=1), [(2, 3)], INDEX_SELECT),
+    ("repeat_tensor_flat", lambda m, a: m.repeat_interleave(a, m.tensor(2)), [(2, 2)], INDEX_SELECT),
     ("repeat_output_size", lambda m, a: m.repeat_interleave(a, 2, dim=0, output_size=6), [(3, 2)]),
     ("meshgrid_ij", lambda m, a, b: m.meshgrid(a, b, indexing="ij"), [(3,), (4,)]),
     ("meshgrid_xy", lambda m, a, b, c: m.meshgrid(a, b, c, indexing="xy"), [(2,), (3,), (4,)]),
@@ -25,17 +28,12 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("name, fn, shapes", CASES, ids=[c[0] for c in CASES])
-def test_gradcheck(name, fn, shapes, leaves):
-    assert gradcheck(lambda *a: fn(mg, *a), leaves(shapes))
-    assert gradcheck(lambda *a: fn(mg, *a), leaves(shapes, seed=1, transpose=True))
+def test_gradcheck(case, check_gradients):
+    check_gradients(case)
 
 
-@pytest.mark.parametrize("name, fn, shapes", CASES, ids=[c[0] for c in CASES])
-def test_matches_torch(name, fn, shapes, leaves, torch_parity):
-    # repeat_interleave with a tensor of counts is index_select in both; minigrad names that node
-    # IndexBackward0 (its index_select is indexing), PyTorch IndexSelectBackward0.
-    torch_parity(fn, leaves(shapes, seed=2, transpose=True), grad_fn_names="tensor" not in name)
+def test_matches_torch(case, matches_torch):
+    matches_torch(case)
 
 
 def test_meshgrid_without_indexing_warns_and_uses_ij():
@@ -52,7 +50,8 @@ def test_meshgrid_without_indexing_warns_and_uses_ij():
 def test_meshgrid_matches_numpy():
     x, y = mg.tensor([1, 2, 3]), mg.tensor([10, 20])
     for indexing in ("ij", "xy"):
-        for ours, expected in zip(mg.meshgrid(x, y, indexing=indexing), np.meshgrid([1, 2, 3], [10, 20], indexing=indexing)):
+        expected_grids = np.meshgrid([1, 2, 3], [10, 20], indexing=indexing)
+        for ours, expected in zip(mg.meshgrid(x, y, indexing=indexing), expected_grids):
             np.testing.assert_array_equal(ours.numpy(), expected)
 
 

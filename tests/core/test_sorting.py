@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 
 import minigrad as mg
-from minigrad.autograd import gradcheck
 
 CASES = [
     ("sort_last", lambda m, a: m.sort(a), [(3, 5)]),
@@ -22,21 +21,12 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("name, fn, shapes", CASES, ids=[c[0] for c in CASES])
-def test_gradcheck(name, fn, shapes, leaves):
-    assert gradcheck(lambda *a: fn(mg, *a), leaves(shapes))
+def test_gradcheck(case, check_gradients):
+    check_gradients(case)
 
 
-@pytest.mark.parametrize("name, fn, shapes", CASES, ids=[c[0] for c in CASES])
-def test_gradcheck_non_contiguous(name, fn, shapes, leaves):
-    inputs = leaves(shapes, seed=1, transpose=True)
-    assert gradcheck(lambda *a: fn(mg, *a), inputs)
-
-
-@pytest.mark.parametrize("name, fn, shapes", CASES, ids=[c[0] for c in CASES])
-def test_matches_torch(name, fn, shapes, leaves, torch_parity):
-    # Random floats: no ties, so the indices are unambiguous and compared too.
-    torch_parity(lambda m, *a: fn(m, *a), leaves(shapes, seed=2, transpose=True))
+def test_matches_torch(case, matches_torch):
+    matches_torch(case)
 
 
 @pytest.mark.parametrize("dtype", ["int32", "int64", "bool", "float32", "float16"])
@@ -57,7 +47,8 @@ def test_sort_dtypes_and_stable_ties_match_torch(dtype, descending):
 def test_nan_sorts_as_the_largest_value(descending):
     torch = pytest.importorskip("torch")
     values = [3.0, math.nan, 1.0, -math.inf, math.inf, math.nan]
-    ours, theirs = mg.sort(mg.tensor(values), descending=descending), torch.sort(torch.tensor(values), descending=descending)
+    ours = mg.sort(mg.tensor(values), descending=descending)
+    theirs = torch.sort(torch.tensor(values), descending=descending)
     np.testing.assert_array_equal(ours.values.numpy(), theirs.values.numpy())  # NaNs compare equal here
     np.testing.assert_array_equal(ours.indices.numpy(), theirs.indices.numpy())
     top = mg.topk(mg.tensor(values), 2)
