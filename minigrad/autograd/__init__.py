@@ -6,7 +6,8 @@ import numpy as np
 from . import hooks
 from .engine import run_backward
 from .function import AccumulateGrad, Function
-from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
+                        set_grad_enabled)
 from .gradcheck import gradcheck
 
 

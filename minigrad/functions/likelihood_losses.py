@@ -88,8 +88,10 @@ def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full
     reduction = reduction_mode(size_average, reduce, reduction)
     losses = input.exp() - target * input if log_input else input - target * (input + eps).log()
     if full:
-        stirling = target * target.log() - target + 0.5 * (2 * math.pi * target).log()
-        losses = losses + stirling.masked_fill(target <= 1, 0)
+        small = target <= 1  # no Stirling term there; 1 stands in so log sees no 0 (no numpy warning)
+        counts = target.masked_fill(small, 1)
+        stirling = counts * counts.log() - counts + 0.5 * (2 * math.pi * counts).log()
+        losses = losses + stirling.masked_fill(small, 0)
     return reduce_tensor(losses, reduction)
 
 
