@@ -31,6 +31,8 @@ class Parameter(Tensor):
 
     def __new__(cls, data: Tensor | None = None, requires_grad: bool = True) -> "Parameter":
         param = _alias(cls, data)
+        if requires_grad and not param.dtype.is_floating_point:  # PyTorch's wording here differs from Tensor's
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
         param.requires_grad = requires_grad
         return param
 

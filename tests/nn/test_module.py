@@ -431,3 +431,9 @@ def test_buffer_assignment_registers_with_persistence():
     net.scratch = minigrad.zeros(1)  # a plain tensor keeps the slot's persistence
     assert list(net.state_dict()) == ["running"]
     assert repr(nn.Buffer(minigrad.ones(2))) == "tensor([1., 1.])" and not nn.Buffer(minigrad.ones(1)).requires_grad
+
+
+def test_integer_parameter_error_matches_torch():
+    with pytest.raises(RuntimeError, match="^Only Tensors of floating point and complex dtype can require gradients$"):
+        nn.Parameter(minigrad.tensor([1, 2]))
+    assert nn.Parameter(minigrad.tensor([1, 2]), requires_grad=False).dtype == minigrad.int64
