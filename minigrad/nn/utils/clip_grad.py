@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from ... import _creation
 from ..._tensor import Tensor
 from ...autograd.grad_mode import no_grad
+from ...functions.norms import vector_norm
 from ...functions.shape import stack
 
 _TensorOrTensors = Tensor | Iterable[Tensor]
@@ -21,16 +22,6 @@ _TensorOrTensors = Tensor | Iterable[Tensor]
 
 def _as_list(tensors: _TensorOrTensors) -> list:
     return [tensors] if isinstance(tensors, Tensor) else list(tensors)
-
-
-def _vector_norm(x: Tensor, norm_type: float) -> Tensor:
-    """||x||_p over all elements: (sum |x|^p)^(1/p); max |x| for p = inf."""
-    magnitudes = x.abs()
-    if math.isinf(norm_type):
-        return magnitudes.max() if norm_type > 0 else magnitudes.min()
-    if norm_type == 0:
-        return (magnitudes != 0).sum().to(x.dtype)
-    return (magnitudes ** norm_type).sum() ** (1.0 / norm_type)
 
 
 @no_grad()
@@ -42,7 +33,7 @@ def get_total_norm(tensors: _TensorOrTensors, norm_type: float = 2.0, error_if_n
     norm_type = float(norm_type)
     if not tensors:
         return _creation.tensor(0.0)
-    total = _vector_norm(stack([_vector_norm(t, norm_type) for t in tensors]), norm_type)
+    total = vector_norm(stack([vector_norm(t, norm_type) for t in tensors]), norm_type)
     if error_if_nonfinite and not math.isfinite(total.item()):
         raise RuntimeError(
             f"The total norm of order {norm_type} for gradients from `parameters` is non-finite, so it cannot be "
