@@ -83,20 +83,20 @@ def adam_step(param: np.ndarray, grad: np.ndarray, exp_avg: np.ndarray, exp_avg_
               weight_decay: float, decoupled_weight_decay: bool) -> None:
     """Apply Adam step number ``step`` (t >= 1) to ``param`` and its moments in place.
 
-    All arrays share param's shape and dtype (float32/float64); ``max_exp_avg_sq`` is given for
+    All arrays share param's shape and dtype (float16 is computed in float32); ``max_exp_avg_sq`` is given for
     amsgrad and None otherwise. ``decoupled_weight_decay`` selects AdamW's decay. Formulas in
     the module docstring.
     """
-    dtype = param.dtype.type
     amsgrad = max_exp_avg_sq is not None
     updated = (param, exp_avg, exp_avg_sq) + ((max_exp_avg_sq,) if amsgrad else ())
     flats = [flat(a) for a in updated]
     flat_param, flat_m, flat_v = flats[:3]
-    flat_v_max = flats[3] if amsgrad else np.empty(0, param.dtype)
+    dtype = flat_param.dtype.type  # the arithmetic's dtype: float16 is updated in float32
+    flat_v_max = flats[3] if amsgrad else np.empty(0, dtype)
     decay = 1 - lr * weight_decay if decoupled_weight_decay else 1.0
     l2 = 0.0 if decoupled_weight_decay else weight_decay
     run_range(adam_step_range, adam_step_kernel, flat_param.size, flat_param.size, flat_param,
-              np.ascontiguousarray(grad, param.dtype).reshape(-1), flat_m, flat_v, flat_v_max, dtype(decay),
+              np.ascontiguousarray(grad, dtype).reshape(-1), flat_m, flat_v, flat_v_max, dtype(decay),
               dtype(l2), dtype(1 - beta1), dtype(beta2), dtype(1 - beta2), dtype(lr / (1 - beta1**step)),
               dtype((1 - beta2**step) ** 0.5), dtype(eps), amsgrad, limit=_parallel.SERIAL_UPDATE_LIMIT)
     for array, updated_flat in zip(updated, flats):

@@ -64,13 +64,13 @@ def sgd_step(param: np.ndarray, grad: np.ndarray, momentum_buffer: np.ndarray | 
              momentum: float, dampening: float, weight_decay: float, nesterov: bool, first_step: bool) -> None:
     """Apply one SGD step to ``param`` (and ``momentum_buffer``) in place; returns nothing.
 
-    param, grad and momentum_buffer share one shape and dtype (float32/float64); momentum_buffer
-    may be None when momentum is 0. On the first step the buffer's old values are overwritten
-    with the (weight-decayed) gradient. Formulas in the module docstring.
+    param, grad and momentum_buffer share one shape and dtype (float16 is computed in float32);
+    momentum_buffer may be None when momentum is 0. On the first step the buffer's old values are
+    overwritten with the (weight-decayed) gradient. Formulas in the module docstring.
     """
-    dtype = param.dtype
-    buffer = momentum_buffer if momentum != 0 else np.empty(0, dtype)
+    buffer = momentum_buffer if momentum != 0 else np.empty(0, param.dtype)
     flat_param, flat_buffer = flat(param), flat(buffer)
+    dtype = flat_param.dtype  # the arithmetic's dtype: float16 is updated in float32
     flat_grad = np.ascontiguousarray(grad, dtype).reshape(-1)
     run_range(sgd_step_range, sgd_step_kernel, flat_param.size, flat_param.size, flat_param, flat_grad,
               flat_buffer, dtype.type(lr), dtype.type(momentum), dtype.type(dampening), dtype.type(weight_decay),

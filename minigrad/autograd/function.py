@@ -171,6 +171,10 @@ class ArrayFunction(Function):
     #: indexing). Such an output shares the input's version counter, so in-place changes through
     #: either are seen by the saved-value check.
     is_view: bool = False
+    #: True for ops whose Numba kernels have no half type: float16 arrays are widened to float32
+    #: for forward and backward and the outputs narrowed back to float16 (PyTorch's CPU kernels
+    #: also compute half in float32; the engine casts the gradients to each input's dtype).
+    computes_half_in_float32: bool = False
 
     def name(self) -> str:
         return self.backward_name or f"{type(self).__name__}Backward0"
@@ -184,7 +188,12 @@ class ArrayFunction(Function):
                 a = a._data
             arrays.append(a)
         ctx.device = device
+        half = cls.computes_half_in_float32 and any([_is_half(a) for a in arrays])
+        if half:
+            arrays = [_widened(a) for a in arrays]
         raw = cls.forward(ctx, *arrays, **kwargs)
+        if half:
+            raw = tuple(_narrowed(r) for r in raw) if isinstance(raw, tuple) else _narrowed(raw)
         if isinstance(raw, tuple):
             return tuple(_tensor.Tensor._from_storage(r, device) for r in raw)
         out = _tensor.Tensor._from_storage(raw, device)
@@ -193,8 +202,24 @@ class ArrayFunction(Function):
         return out
 
     def _call_backward(self, grads: tuple) -> tuple:
+        if self.computes_half_in_float32:
+            grads = tuple(_widened(g) for g in grads)
         result = type(self).backward(self, *grads)
         return result if isinstance(result, tuple) else (result,)
+
+
+def _is_half(value) -> bool:
+    return isinstance(value, np.ndarray) and value.dtype == np.float16
+
+
+def _widened(value):
+    """A float16 array as float32; anything else as it is."""
+    return value.astype(np.float32) if _is_half(value) else value
+
+
+def _narrowed(value):
+    """A float32 kernel result back to float16; anything else (indices, ...) as it is."""
+    return value.astype(np.float16) if isinstance(value, np.ndarray) and value.dtype == np.float32 else value
 
 
 _FREED_MESSAGE = (

@@ -79,6 +79,7 @@ class SiLU(ArrayFunction):
 
 
 class GELU(ArrayFunction):
+    computes_half_in_float32 = True
     backward_name = "GeluBackward0"
 
     @staticmethod

@@ -23,6 +23,7 @@ from .activation import _floating
 
 
 class AvgPool2D(ArrayFunction):
+    computes_half_in_float32 = True
     backward_name = "AvgPool2DBackward0"
 
     @staticmethod
@@ -40,6 +41,7 @@ class AvgPool2D(ArrayFunction):
 
 
 class AdaptiveAvgPool2D(ArrayFunction):
+    computes_half_in_float32 = True
     backward_name = "AdaptiveAvgPool2DBackward0"
 
     @staticmethod

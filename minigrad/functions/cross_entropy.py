@@ -60,6 +60,7 @@ def _target_rows(target: np.ndarray, input: np.ndarray) -> np.ndarray:
 class CrossEntropy(ArrayFunction):
     # PyTorch's cross_entropy graph ends in its NLL node, so loss reprs read the same.
     backward_name = "NllLossBackward0"
+    computes_half_in_float32 = True
 
     @staticmethod
     def forward(ctx, input, target, weight, reduction, ignore_index, label_smoothing):

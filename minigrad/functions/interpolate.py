@@ -25,6 +25,7 @@ from .avg_pool import adaptive_avg_pool1d, adaptive_avg_pool2d
 class _Resize2D(ArrayFunction):
     """A resize of x's planes by the kernel pair named below, called as
     ``forward_kernel(planes, out_hw, *options)`` and ``backward_kernel(grad_planes, input_hw, *options)``."""
+    computes_half_in_float32 = True
 
     forward_kernel: str
     backward_kernel: str

@@ -37,6 +37,7 @@ def _route_to_maxima(ctx, grad: np.ndarray, scatter) -> np.ndarray:
 
 
 class MaxPool2DWithIndices(ArrayFunction):
+    computes_half_in_float32 = True
     backward_name = "MaxPool2DWithIndicesBackward0"
 
     @staticmethod
@@ -51,6 +52,7 @@ class MaxPool2DWithIndices(ArrayFunction):
 
 
 class AdaptiveMaxPool2D(ArrayFunction):
+    computes_half_in_float32 = True
     backward_name = "AdaptiveMaxPool2DBackward0"
 
     @staticmethod
@@ -64,6 +66,7 @@ class AdaptiveMaxPool2D(ArrayFunction):
 
 
 class MaxUnpool2D(ArrayFunction):
+    computes_half_in_float32 = True
     backward_name = "MaxUnpool2DBackward0"
 
     @staticmethod

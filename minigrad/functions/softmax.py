@@ -10,6 +10,7 @@ from ._operands import wrap_dim
 
 class Softmax(ArrayFunction):
     """softmax along ``dim``; the backward needs only the output: dx = y * (dy - sum(dy * y))."""
+    computes_half_in_float32 = True
 
     forward_kernel, backward_kernel = "softmax_forward", "softmax_backward"
 
