@@ -43,6 +43,14 @@ SERIAL_WORK_LIMIT = 65_536
 #     2^22        4600 / 2200
 SERIAL_UPDATE_LIMIT = 1 << 20
 
+# The same for im2col / col2im (kernels/im2col.py), which copy about a nanosecond per element.
+# The convolutions call them on batch chunks of at most ``conv2d.COLS_BUDGET_BYTES`` (2 MiB, 2^19
+# float32 elements), alternating with multithreaded BLAS calls: there a serial copy beat the
+# parallel one, whose launch also has to wake threads that BLAS just used (MNIST CNN, 2 cores:
+# the second convolution's forward 24 -> 21 ms, backward 46 -> 40 ms). Only a single image whose
+# unfolding is larger than this runs in parallel.
+SERIAL_UNFOLD_LIMIT = 1 << 20
+
 
 def run_range(range_kernel, parallel_kernel, count: int, work: int, *args, limit: int | None = None) -> None:
     """Run a kernel over ``count`` rows (or elements): ``range_kernel(*args, 0, count)`` serially

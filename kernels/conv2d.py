@@ -28,11 +28,9 @@ BLAS reads it (on the 2-core target, 1-4 MiB chunks ran the MNIST layers 1.5-1.8
 40 MiB im2col of the whole batch). A chunk holds at least one image, so one very large image can
 exceed the budget.
 
-Threading note: every chunk alternates a Numba parallel region with a multithreaded BLAS call.
-With GNU OpenMP's default wait policy Numba's idle workers keep spinning for milliseconds after a
-region and starve OpenBLAS's threads (measured ~7 ms lost per switch on 2 cores); the process must
-run with ``OMP_WAIT_POLICY=passive`` (or another Numba threading layer) for these kernels, and any
-mix of Numba kernels and BLAS, to reach full speed.
+Threading note: BLAS runs each chunk's GEMM on all cores, while im2col / col2im copy a chunk
+serially (``_parallel.SERIAL_UNFOLD_LIMIT``): a parallel launch between two BLAS calls costs more
+than it saves at chunk size, and only one image larger than the limit is unfolded in parallel.
 """
 import numpy as np
 

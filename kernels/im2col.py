@@ -25,6 +25,9 @@ transposed convolution) is computed.
 import numpy as np
 from numba import njit, prange
 
+from . import _parallel
+from ._parallel import run_range
+
 
 @njit(cache=True)
 def valid_output_range(offset: int, pad: int, stride: int, size: int, out_size: int):
@@ -43,18 +46,18 @@ def valid_output_range(offset: int, pad: int, stride: int, size: int, out_size: 
     return lo, max(hi, lo)
 
 
-@njit(parallel=True, cache=True)
-def _im2col_kernel(x, cols, kH, kW, OH, OW, sH, sW, pT, pL, dH, dW):
+@njit(cache=True)
+def im2col_range(x, cols, kH, kW, OH, OW, sH, sW, pT, pL, dH, dW, start, stop):
     """Fill ``cols`` (C*kH*kW, N*OH*OW) from ``x`` (N, C, H, W) with the formula in the module
-    docstring (zeros where the window hangs over the padding).
+    docstring (zeros where the window hangs over the padding), for the (image, channel) pairs
+    ``nc = n*C + c`` with ``start <= nc < stop``; serial.
 
-    Parallel over the N*C (image, channel) pairs. Race-free: pair (n, c) writes only rows
-    ``c*kH*kW .. (c+1)*kH*kW - 1`` restricted to columns ``n*OH*OW .. (n+1)*OH*OW - 1``, a block
-    no other pair touches.
+    Pair (n, c) writes only rows ``c*kH*kW .. (c+1)*kH*kW - 1`` restricted to columns
+    ``n*OH*OW .. (n+1)*OH*OW - 1``, a block no other pair touches.
     """
     N, C, H, W = x.shape
     L = OH * OW
-    for nc in prange(N * C):
+    for nc in range(start, stop):
         n = nc // C
         c = nc % C
         for ki in range(kH):
@@ -64,35 +67,43 @@ def _im2col_kernel(x, cols, kH, kW, OH, OW, sH, sW, pT, pL, dH, dW):
                 row = (c * kH + ki) * kW + kj
                 base = n * L
                 for oh in range(OH):
-                    start = base + oh * OW
+                    start_col = base + oh * OW
                     if oh < oh_lo or oh >= oh_hi:
                         for ow in range(OW):
-                            cols[row, start + ow] = 0
+                            cols[row, start_col + ow] = 0
                         continue
                     ih = oh * sH - pT + ki * dH
                     for ow in range(ow_lo):
-                        cols[row, start + ow] = 0
+                        cols[row, start_col + ow] = 0
                     iw0 = ow_lo * sW - pL + kj * dW
                     for ow in range(ow_lo, ow_hi):
-                        cols[row, start + ow] = x[n, c, ih, iw0 + (ow - ow_lo) * sW]
+                        cols[row, start_col + ow] = x[n, c, ih, iw0 + (ow - ow_lo) * sW]
                     for ow in range(ow_hi, OW):
-                        cols[row, start + ow] = 0
+                        cols[row, start_col + ow] = 0
 
 
 @njit(parallel=True, cache=True)
-def _col2im_kernel(cols, out, kH, kW, OH, OW, sH, sW, pT, pL, dH, dW):
-    """Adjoint of ``_im2col_kernel``: ``out`` (N, C, H, W) is zeroed, then for every column entry
+def im2col_kernel(x, cols, kH, kW, OH, OW, sH, sW, pT, pL, dH, dW):
+    """``im2col_range`` over all N*C pairs. Parallel over the pairs; race-free: each pair writes
+    its own block of ``cols`` (see ``im2col_range``)."""
+    for nc in prange(x.shape[0] * x.shape[1]):
+        im2col_range(x, cols, kH, kW, OH, OW, sH, sW, pT, pL, dH, dW, nc, nc + 1)
+
+
+@njit(cache=True)
+def col2im_range(cols, out, kH, kW, OH, OW, sH, sW, pT, pL, dH, dW, start, stop):
+    """Adjoint of ``im2col_range`` for the planes ``out[n, c]`` with ``start <= n*C + c < stop``;
+    serial. Each plane is zeroed, then for every column entry
     ``out[n, c, ih, iw] += cols[(c*kH + ki)*kW + kj, (n*OH + oh)*OW + ow]`` with
     ``ih = oh*sH - pT + ki*dH``, ``iw = ow*sW - pL + kj*dW`` (entries from the padding are dropped).
 
-    Parallel over the N*C planes ``out[n, c]``. Race-free: the entries that land in plane (n, c)
-    come only from rows of channel c and columns of image n, so each plane is written by exactly
-    one iteration, which accumulates into it serially (overlapping windows add in a fixed order,
-    so the result does not depend on the thread count).
+    The entries that land in plane (n, c) come only from rows of channel c and columns of image
+    n, so each plane is written by exactly one pair, which accumulates into it in a fixed order
+    (the result does not depend on the thread count).
     """
     N, C, H, W = out.shape
     L = OH * OW
-    for nc in prange(N * C):
+    for nc in range(start, stop):
         n = nc // C
         c = nc % C
         plane = out[n, c]
@@ -104,9 +115,17 @@ def _col2im_kernel(cols, out, kH, kW, OH, OW, sH, sW, pT, pL, dH, dW):
                 row = (c * kH + ki) * kW + kj
                 for oh in range(oh_lo, oh_hi):
                     ih = oh * sH - pT + ki * dH
-                    start = n * L + oh * OW
+                    start_col = n * L + oh * OW
                     for ow in range(ow_lo, ow_hi):
-                        plane[ih, ow * sW - pL + kj * dW] += cols[row, start + ow]
+                        plane[ih, ow * sW - pL + kj * dW] += cols[row, start_col + ow]
+
+
+@njit(parallel=True, cache=True)
+def col2im_kernel(cols, out, kH, kW, OH, OW, sH, sW, pT, pL, dH, dW):
+    """``col2im_range`` over all N*C planes. Parallel over the planes; race-free: each plane is
+    written by its own iteration only (see ``col2im_range``)."""
+    for nc in prange(out.shape[0] * out.shape[1]):
+        col2im_range(cols, out, kH, kW, OH, OW, sH, sW, pT, pL, dH, dW, nc, nc + 1)
 
 
 def im2col(
@@ -126,7 +145,8 @@ def im2col(
     N, C = x.shape[:2]
     (kH, kW), (OH, OW) = kernel_hw, out_hw
     cols = np.empty((C * kH * kW, N * OH * OW), x.dtype)
-    _im2col_kernel(x, cols, kH, kW, OH, OW, *stride, *pad_top_left, *dilation)
+    run_range(im2col_range, im2col_kernel, N * C, cols.size, x, cols, kH, kW, OH, OW, *stride, *pad_top_left,
+              *dilation, limit=_parallel.SERIAL_UNFOLD_LIMIT)
     return cols
 
 
@@ -142,4 +162,5 @@ def col2im(
     """Fold ``cols`` (C*kH*kW, N*OH*OW) back into ``out`` (N, C, H, W, C-contiguous, overwritten),
     summing overlapping windows: the transpose of :func:`im2col`."""
     (kH, kW), (OH, OW) = kernel_hw, out_hw
-    _col2im_kernel(np.ascontiguousarray(cols), out, kH, kW, OH, OW, *stride, *pad_top_left, *dilation)
+    run_range(col2im_range, col2im_kernel, out.shape[0] * out.shape[1], cols.size, np.ascontiguousarray(cols),
+              out, kH, kW, OH, OW, *stride, *pad_top_left, *dilation, limit=_parallel.SERIAL_UNFOLD_LIMIT)
