@@ -49,6 +49,7 @@ class BatchNorm(ArrayFunction):
     the running update; they are empty in eval mode, as in PyTorch's ``native_batch_norm``."""
 
     backward_name = "NativeBatchNormBackward0"
+    computes_half_in_float32 = True
 
     @staticmethod
     def forward(ctx, x, weight, bias, running_mean, running_var, training, eps):
@@ -79,6 +80,7 @@ class LayerNorm(ArrayFunction):
     """Layer norm of x (..., *normalized_shape) over its trailing ``normalized_shape`` dims."""
 
     backward_name = "NativeLayerNormBackward0"
+    computes_half_in_float32 = True
 
     @staticmethod
     def forward(ctx, x, normalized_shape, weight, bias, eps):
@@ -100,6 +102,7 @@ class GroupNorm(ArrayFunction):
     """Group norm of x (N, C, *) -> ``(out, mean, invstd)``, the statistics (N, G) float64."""
 
     backward_name = "NativeGroupNormBackward0"
+    computes_half_in_float32 = True
 
     @staticmethod
     def forward(ctx, x, num_groups, weight, bias, eps):
@@ -122,8 +125,8 @@ def _type_name(dtype) -> str:
 
 
 def _check_floating(op: str, input: Tensor) -> None:
-    """The kernels take float32 and float64."""
-    if input.dtype.name not in ("float32", "float64"):
+    """The floating dtypes (the kernels compute float16 in float32)."""
+    if not input.dtype.is_floating_point:
         raise NotImplementedError(f'"{op}" not implemented for \'{_type_name(input.dtype)}\'')
 
 

@@ -14,6 +14,10 @@ OPS = {
     "avg_pool2d": lambda f, x: f.avg_pool2d(x, 2),
     "adaptive_avg_pool2d": lambda f, x: f.adaptive_avg_pool2d(x, 3),
     "interpolate": lambda f, x: f.interpolate(x, scale_factor=2, mode="bilinear"),
+    "batch_norm": lambda f, x: f.batch_norm(x, None, None, training=True),
+    "layer_norm": lambda f, x: f.layer_norm(x, (6,)),
+    "group_norm": lambda f, x: f.group_norm(x, 3),
+    "instance_norm": lambda f, x: f.instance_norm(x),
 }
 
 
