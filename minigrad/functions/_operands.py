@@ -38,12 +38,6 @@ def type_name(dtype: _dtype.dtype) -> str:
     return _LEGACY_NAMES[dtype.name][:-len("Tensor")]
 
 
-def widened(array: np.ndarray | None) -> np.ndarray | None:
-    """float16 as float32 for a Numba kernel (Numba has no half type; PyTorch's CPU kernels also
-    accumulate half in float32). Cast the result back; the engine casts gradients to each input's dtype."""
-    return array.astype(np.float32) if array is not None and array.dtype == np.float16 else array
-
-
 def check_broadcast(a, b) -> None:
     """PyTorch's error for operands whose shapes do not broadcast."""
     shape_a, shape_b = getattr(a, "shape", ()), getattr(b, "shape", ())

@@ -22,12 +22,10 @@ from .._device import kernel_module
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ._conv_args import ConvGeometry, conv_geometry
-from ._operands import widened
 
 
 def _lift(array: np.ndarray, geometry: ConvGeometry) -> np.ndarray:
-    """(A, B, L) -> (A, B, 1, L) for a 1-D convolution (input, weight and gradients alike), widened."""
-    array = widened(array)
+    """(A, B, L) -> (A, B, 1, L) for a 1-D convolution (input, weight and gradients alike)."""
     return array.reshape(array.shape[:2] + (1,) + array.shape[2:]) if geometry.lifted else array
 
 
@@ -42,12 +40,13 @@ class Convolution(ArrayFunction):
     stride, padding, dilation, groups and output_padding in the kernels' conventions."""
 
     backward_name = "ConvolutionBackward0"
+    computes_half_in_float32 = True
 
     @staticmethod
     def forward(ctx, x, weight, bias, geometry: ConvGeometry):
         kernels = kernel_module(geometry.kernel_name, ctx.device)
         forward = getattr(kernels, f"{geometry.kernel_name}_forward")
-        out = forward(_lift(x, geometry), _lift(weight, geometry), widened(bias), *geometry.kernel_args())
+        out = forward(_lift(x, geometry), _lift(weight, geometry), bias, *geometry.kernel_args())
         ctx.save_for_backward(x, weight)
         ctx.geometry = geometry
         return _unlift(out, geometry).astype(x.dtype, copy=False)

@@ -15,7 +15,6 @@ from .._device import kernel_module
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ..autograd.grad_mode import no_grad
-from ._operands import widened
 from .norms import vector_norm
 
 _RENORM_EPSILON = 1e-7  # PyTorch's: a renormed row ends a hair below max_norm
@@ -23,6 +22,7 @@ _RENORM_EPSILON = 1e-7  # PyTorch's: a renormed row ends a hair below max_norm
 
 class Embedding(ArrayFunction):
     backward_name = "EmbeddingBackward0"
+    computes_half_in_float32 = True
 
     @staticmethod
     def forward(ctx, weight, indices, padding_idx, scale_grad_by_freq):
@@ -33,7 +33,7 @@ class Embedding(ArrayFunction):
     @staticmethod
     def backward(ctx, grad):
         (indices,) = ctx.saved_tensors
-        rows = widened(grad).reshape(-1, grad.shape[-1])
+        rows = grad.reshape(-1, grad.shape[-1])
         grad_weight = kernel_module("embedding", ctx.device).embedding_backward(
             rows, indices.reshape(-1), ctx.num_embeddings, ctx.padding_idx, ctx.scale_grad_by_freq)
         return grad_weight, None, None, None

@@ -19,7 +19,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import check_broadcast, type_name, widened, wrap_dims
+from ._operands import check_broadcast, type_name, wrap_dims
 
 
 def _norm(x: np.ndarray, p: float, axes: tuple, keepdim: bool) -> np.ndarray:
@@ -56,12 +56,12 @@ def _norm_grad(x: np.ndarray, norm: np.ndarray, grad: np.ndarray, p: float, axes
 
 class VectorNorm(ArrayFunction):
     backward_name = "LinalgVectorNormBackward0"
+    computes_half_in_float32 = True
 
     @staticmethod
     def forward(ctx, x, p, axes, keepdim):
-        wide = widened(x)
-        out = _norm(wide, p, axes, True)
-        ctx.save_for_backward(wide, out)
+        out = _norm(x, p, axes, True)
+        ctx.save_for_backward(x, out)
         ctx.p, ctx.axes, ctx.keepdim = p, axes, keepdim
         return (out if keepdim else np.squeeze(out, axes)).astype(x.dtype, copy=False)
 
@@ -126,13 +126,14 @@ def norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, dtype=None) ->
 
 
 class Cdist(ArrayFunction):
+    computes_half_in_float32 = True
+
     @staticmethod
     def forward(ctx, x1, x2, p):
-        dtype, x1, x2 = x1.dtype, widened(x1), widened(x2)
         out = _norm(x1[..., :, None, :] - x2[..., None, :, :], p, (-1,), False)
         ctx.save_for_backward(x1, x2, out)
         ctx.p = p
-        return out.astype(dtype, copy=False)
+        return out.astype(x1.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):

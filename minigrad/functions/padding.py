@@ -24,7 +24,6 @@ import numpy as np
 from .._device import kernel_module
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import widened
 
 _MODES = ("constant", "reflect", "replicate", "circular")
 # PyTorch's backward node per (mode, number of padded dims).
@@ -100,13 +99,15 @@ class IndexPad(ArrayFunction):
     """Reflect / replicate / circular padding of the last 1-3 dims (each padded element copies an
     input element); ``pad`` here is non-negative for circular (the caller crops first)."""
 
+    computes_half_in_float32 = True
+
     @staticmethod
     def forward(ctx, x, pad, mode, out_shape, node_name):
         ctx.steps, ctx.mode, ctx.input_shape, ctx.backward_name = _kernel_steps(x.shape, pad), mode, x.shape, node_name
         if math.prod(out_shape) == 0:  # nothing to copy (and no plane count to infer in the kernel)
             return np.empty(out_shape, x.dtype)
         kernels = kernel_module("padding", ctx.device)
-        out = widened(x)
+        out = x
         for view, pad4 in ctx.steps:
             out = kernels.pad2d(out.reshape(view), pad4, mode)
         return out.reshape(out_shape).astype(x.dtype, copy=False)
@@ -116,7 +117,6 @@ class IndexPad(ArrayFunction):
         if grad.size == 0:
             return np.zeros(ctx.input_shape, grad.dtype), None, None, None, None
         kernels = kernel_module("padding", ctx.device)
-        grad = widened(grad)
         for view, pad4 in reversed(ctx.steps):
             grad = kernels.pad2d_backward(grad.reshape(_padded(view, pad4)), pad4, ctx.mode, view[-2:])
         return grad.reshape(ctx.input_shape), None, None, None, None

@@ -15,7 +15,6 @@ import numpy as np
 from .._device import kernel_module
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import widened
 from .unary import _float
 
 _TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
@@ -23,13 +22,13 @@ _TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
 
 class Erf(ArrayFunction):
     kernel, slope_sign = "erf", 1.0
+    computes_half_in_float32 = True
 
     @staticmethod
     def forward(ctx, x):
         x = _float(x)
         ctx.save_for_backward(x)
-        values = getattr(kernel_module("erf", ctx.device), ctx.kernel)(widened(x))
-        return values.astype(x.dtype, copy=False)
+        return getattr(kernel_module("erf", ctx.device), ctx.kernel)(x).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
