@@ -1,4 +1,5 @@
-"""When a parallel kernel is worth a thread launch: ``SERIAL_WORK_LIMIT`` and ``run_range``.
+"""Launching numba's parallel kernels: ``launch`` (safely, from any thread) and ``run_range`` (only
+when the work is worth a thread launch: ``SERIAL_WORK_LIMIT``).
 
 Kernels that training hot paths call on tiny arrays (an MNIST step's (64, 10) logits) come in two
 parts: a serial ``@njit(cache=True)`` range function holding the loop body for rows (or elements)
@@ -29,6 +30,14 @@ elements for the exp-per-element row kernels (softmax, cross-entropy), a little 
 cross-entropy forward + backward entry points on (64, 10) went from ~240 µs to ~18 µs.
 """
 
+import threading
+
+import numba
+
+from . import _threads
+
+_LAUNCH_LOCK = threading.Lock()
+
 # Work, in elements of the kernel's main array (rows * columns), below which ``run_range`` runs the
 # serial range function instead of the parallel driver (measurements above; tuned for 2 cores).
 SERIAL_WORK_LIMIT = 65_536
@@ -43,13 +52,18 @@ SERIAL_WORK_LIMIT = 65_536
 #     2^22        4600 / 2200
 SERIAL_UPDATE_LIMIT = 1 << 20
 
-# The same for im2col / col2im (kernels/im2col.py), which copy about a nanosecond per element.
-# The convolutions call them on batch chunks of at most ``conv2d.COLS_BUDGET_BYTES`` (2 MiB, 2^19
-# float32 elements), alternating with multithreaded BLAS calls: there a serial copy beat the
-# parallel one, whose launch also has to wake threads that BLAS just used (MNIST CNN, 2 cores:
-# the second convolution's forward 24 -> 21 ms, backward 46 -> 40 ms). Only a single image whose
-# unfolding is larger than this runs in parallel.
-SERIAL_UNFOLD_LIMIT = 1 << 20
+
+def launch(parallel_kernel, *args):
+    """Call a ``prange`` kernel: one launch at a time in the process, on ``_threads.get_num_threads()``
+    threads. Numba's workqueue layer aborts the process when two Python threads launch at once, so
+    every launch goes through here (``run_range`` included); the lock only ever waits when several
+    Python threads run parallel kernels at the same moment, whose work would compete for the same
+    cores anyway. Numba's thread count is per calling thread, so it is set to the process-wide count
+    here; what the lock guards is microseconds of bookkeeping next to a launch (~100 µs)."""
+    with _LAUNCH_LOCK:
+        if numba.get_num_threads() != _threads.get_num_threads():
+            numba.set_num_threads(_threads.get_num_threads())
+        return parallel_kernel(*args)
 
 
 def run_range(range_kernel, parallel_kernel, count: int, work: int, *args, limit: int | None = None) -> None:
@@ -60,4 +74,4 @@ def run_range(range_kernel, parallel_kernel, count: int, work: int, *args, limit
     if work < (SERIAL_WORK_LIMIT if limit is None else limit):
         range_kernel(*args, 0, count)
     else:
-        parallel_kernel(*args)
+        launch(parallel_kernel, *args)

@@ -18,6 +18,8 @@ kernels below take such tables and are shared with adaptive average pooling.
 import numpy as np
 from numba import njit, prange
 
+from ._parallel import launch
+
 from .pool_output_size import pool_output_size
 
 
@@ -85,7 +87,7 @@ def window_mean(x: np.ndarray, tables: tuple, divisor_override: int = 0) -> np.n
     N, C, H, W = x.shape
     OH, OW = tables[0].size, tables[3].size
     out = np.empty((N * C, OH, OW), x.dtype)
-    window_mean_kernel(np.ascontiguousarray(x).reshape(N * C, H, W), out, tables, divisor_override)
+    launch(window_mean_kernel, np.ascontiguousarray(x).reshape(N * C, H, W), out, tables, divisor_override)
     return out.reshape(N, C, OH, OW)
 
 
@@ -96,7 +98,7 @@ def window_mean_backward(
     N, C, OH, OW = grad_out.shape
     H, W = input_hw
     grad_x = np.zeros((N * C, H, W), grad_out.dtype)
-    window_mean_backward_kernel(
+    launch(window_mean_backward_kernel,
         np.ascontiguousarray(grad_out).reshape(N * C, OH, OW), grad_x, tables, divisor_override
     )
     return grad_x.reshape(N, C, H, W)

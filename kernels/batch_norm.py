@@ -24,6 +24,8 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from ._parallel import launch
+
 from .moments import mean_and_variance
 from .plane_affine import as_planes, plane_affine
 
@@ -126,6 +128,6 @@ def batch_norm_backward(
     weight64 = np.ones(C) if weight is None else np.ascontiguousarray(weight, np.float64)
     mean, invstd = (np.ascontiguousarray(a, np.float64) for a in (mean, invstd))
     grad_planes = as_planes(grad_out.astype(x.dtype, copy=False))
-    batch_norm_backward_kernel(grad_planes, x3, mean, invstd, weight64, bool(training),
+    launch(batch_norm_backward_kernel, grad_planes, x3, mean, invstd, weight64, bool(training),
                                grad_x, grad_weight, grad_bias)
     return grad_x.reshape(x.shape), grad_weight.astype(x.dtype), grad_bias.astype(x.dtype)

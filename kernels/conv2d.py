@@ -15,35 +15,48 @@ Algorithm, chosen per case:
 
 * depthwise (groups == C_in > 1, one input channel per group, any channel multiplier): direct
   loops in :mod:`.depthwise_conv2d`, because the per-group GEMMs would be too thin for BLAS to pay
-  for the im2col copy.
-* everything else (dense or grouped): im2col + BLAS GEMM. :func:`.im2col.im2col` unfolds a batch
-  chunk into ``cols`` (C_in*kH*kW, n*OH*OW) and one ``np.matmul`` batched over the groups computes
-  (groups, C_out/groups, K) @ (groups, K, n*OH*OW). Backward reuses the same layout:
-  the weight gradient is ``grad_out_g @ cols_g.T`` (the sum over the batch and all positions happens
-  inside BLAS) and the input gradient is ``col2im(weight_g.T @ grad_out_g)``.
+  for the unfold.
+* everything else (dense or grouped): unfold + BLAS GEMM. A batch chunk is unfolded into a matrix
+  ``cols`` whose columns are (image, output position) and whose rows are the (channel, tap) pairs of
+  one group, and one ``np.matmul`` batched over the groups computes (G, C_out/G, K) @ (G, K, n*OH*OW).
+  Backward uses the same matrix: the weight gradient is ``grad_out_g @ cols_g.T`` (the sum over the
+  chunk's images and positions happens inside BLAS) and the input gradient folds
+  ``weight_g.T @ grad_out_g`` back onto the input (col2im, the unfold's adjoint).
 
-The batch is processed in chunks of whole images whose ``cols`` stays under
-``COLS_BUDGET_BYTES``: this bounds im2col's memory, and a chunk that fits in cache is still hot when
-BLAS reads it (on the 2-core target, 1-4 MiB chunks ran the MNIST layers 1.5-1.8x faster than one
-40 MiB im2col of the whole batch). A chunk holds at least one image, so one very large image can
-exceed the budget.
+  The unfold has two layouts. Channels-first (:mod:`.im2col`, rows ordered (c, ki, kj)) copies runs of
+  OW input elements; channels-last (:mod:`.im2col_channels_last`, K ordered (ki, kj, c), the matrix
+  stored transposed) copies runs of C/G channels. The latter is faster once a group has a few
+  channels (``CHANNELS_LAST_MIN_CHANNELS``); the first layer of a network (1-3 channels) keeps the
+  former. Users never see the layout: tensors stay (N, C, H, W).
 
-Threading note: BLAS runs each chunk's GEMM on all cores, while im2col / col2im copy a chunk
-serially (``_parallel.SERIAL_UNFOLD_LIMIT``): a parallel launch between two BLAS calls costs more
-than it saves at chunk size, and only one image larger than the limit is unfolded in parallel.
+Parallel scheme: one parallel region per call (``_threads.run_split``). Each thread takes a
+contiguous slice of the batch and works through it in chunks whose ``cols`` fits its core's cache
+(``COLS_BUDGET_BYTES``): unfold, single-threaded GEMM, epilogue (bias, output layout) while the data
+is hot. Threads write disjoint images of the output and of the input gradient; the weight gradient
+is summed per thread and the partial sums are added in slice order, so a given thread count always
+gives the same bits.
+
+Reference: the plain loops of the formula above are the tests' oracle (``naive_conv2d``).
 """
+from typing import NamedTuple
+
 import numpy as np
 
+from . import _threads
 from .depthwise_conv2d import (
     depthwise_conv2d_forward,
     depthwise_conv2d_input_grad,
     depthwise_conv2d_weight_grad,
 )
 from .im2col import col2im, im2col
+from .im2col_channels_last import col2im_channels_last, im2col_channels_last
 
-# Upper bound on one chunk's im2col matrix: about one core's L2 cache on the target, so the GEMM
-# reads cols from cache, yet wide enough (thousands of columns) for BLAS to run at speed.
-COLS_BUDGET_BYTES = 2 * 2**20
+# Upper bound on one chunk's unfolded matrix: about one core's L2 cache on the target, so the GEMM
+# reads cols from cache, yet wide enough (hundreds of columns) for BLAS to run at speed.
+COLS_BUDGET_BYTES = 1 << 20
+
+# Input channels per group from which the channels-last unfold is used (measured on the 2-core target).
+CHANNELS_LAST_MIN_CHANNELS = 4
 
 
 def conv2d_output_size(
@@ -70,11 +83,69 @@ def _is_depthwise(in_channels: int, weight_shape: tuple[int, ...], groups: int) 
     return groups == in_channels > 1 and weight_shape[1] == 1
 
 
-def _batch_chunks(batch: int, cols_bytes_per_image: int):
-    """Yield ``(start, stop)`` slices of the batch whose im2col stays under the budget."""
-    step = max(1, COLS_BUDGET_BYTES // max(1, cols_bytes_per_image))
-    for start in range(0, batch, step):
-        yield start, min(start + step, batch)
+class _Unfolding(NamedTuple):
+    """How one convolution unfolds its input: the geometry and the layout (see the module docstring)."""
+
+    groups: int
+    kernel_hw: tuple[int, int]
+    out_hw: tuple[int, int]
+    stride: tuple[int, int]
+    pad_top_left: tuple[int, int]
+    dilation: tuple[int, int]
+    channels_last: bool
+
+    @staticmethod
+    def of(in_channels: int, weight_shape, out_hw, stride, padding, dilation, groups: int) -> "_Unfolding":
+        return _Unfolding(groups, tuple(weight_shape[2:]), tuple(out_hw), tuple(stride), (padding[0], padding[2]),
+                          tuple(dilation), in_channels // groups >= CHANNELS_LAST_MIN_CHANNELS)
+
+    def geometry(self) -> tuple:
+        return self.kernel_hw, self.out_hw, self.stride, self.pad_top_left, self.dilation
+
+    def weight_matrix(self, weight: np.ndarray) -> np.ndarray:
+        """(C_out, C_in/G, kH, kW) -> (G, C_out/G, K), K in the unfold's row order."""
+        C_out, Cg, kH, kW = weight.shape
+        if self.channels_last:
+            weight = weight.transpose(0, 2, 3, 1)  # K ordered (ki, kj, c)
+        return np.ascontiguousarray(weight).reshape(self.groups, C_out // self.groups, Cg * kH * kW)
+
+    def weight_from_matrix(self, matrix: np.ndarray, weight_shape) -> np.ndarray:
+        """The inverse of ``weight_matrix``."""
+        C_out, Cg, kH, kW = weight_shape
+        if self.channels_last:
+            return np.ascontiguousarray(matrix.reshape(C_out, kH, kW, Cg).transpose(0, 3, 1, 2))
+        return matrix.reshape(weight_shape)
+
+    def cols(self, x: np.ndarray) -> np.ndarray:
+        """Unfold a chunk (n, C, H, W) into (G, K, n*OH*OW) (a transposed view when channels-last)."""
+        if self.channels_last:
+            return im2col_channels_last(x, self.groups, *self.geometry()).transpose(0, 2, 1)
+        cols = im2col(x, *self.geometry())
+        return cols.reshape(self.groups, -1, cols.shape[1])
+
+    def fold_grad(self, weight_matrix: np.ndarray, grad: np.ndarray, out: np.ndarray) -> None:
+        """``out`` (n, C, H, W) = col2im(weight_matrix.T @ grad), ``grad`` (G, C_out/G, n*OH*OW)."""
+        if self.channels_last:  # the product comes out transposed, in the channels-last unfold's layout
+            col2im_channels_last(np.matmul(grad.transpose(0, 2, 1), weight_matrix), out, *self.geometry())
+        else:
+            cols = np.matmul(weight_matrix.transpose(0, 2, 1), grad)
+            col2im(cols.reshape(-1, cols.shape[2]), out, *self.geometry())
+
+
+def _chunks(start: int, stop: int, bytes_per_image: int):
+    """Yield ``(c0, c1)`` chunks of the batch slice [start, stop) whose unfolding stays under the budget."""
+    step = max(1, COLS_BUDGET_BYTES // max(1, bytes_per_image))
+    for c0 in range(start, stop, step):
+        yield c0, min(c0 + step, stop)
+
+
+def _channel_major(grad_out: np.ndarray, groups: int) -> np.ndarray:
+    """(n, C_out, OH, OW) -> (G, C_out/G, n*OH*OW), the GEMM layout (a copy only when n > 1)."""
+    n, C_out = grad_out.shape[:2]
+    grad = grad_out.reshape(n, C_out, -1)
+    if n > 1:
+        grad = np.ascontiguousarray(grad.transpose(1, 0, 2))
+    return grad.reshape(groups, C_out // groups, -1)
 
 
 def conv2d_forward(
@@ -93,25 +164,27 @@ def conv2d_forward(
     rows/columns (the transposed convolution's input gradient needs this when its output_padding
     is >= stride).
     """
-    kernel_hw = weight.shape[2:]
     if output_hw is None:
-        output_hw = conv2d_output_size(x.shape[2:], kernel_hw, stride, padding, dilation)
+        output_hw = conv2d_output_size(x.shape[2:], weight.shape[2:], stride, padding, dilation)
     out_hw = tuple(output_hw)
-    pad_top_left = (padding[0], padding[2])
     if _is_depthwise(x.shape[1], weight.shape, groups):
-        return depthwise_conv2d_forward(x, weight, bias, out_hw, stride, pad_top_left, dilation)
+        return depthwise_conv2d_forward(x, weight, bias, out_hw, stride, (padding[0], padding[2]), dilation)
 
+    unfolding = _Unfolding.of(x.shape[1], weight.shape, out_hw, stride, padding, dilation, groups)
+    w = unfolding.weight_matrix(weight)  # (G, C_out/G, K)
     N, C_out, L = x.shape[0], weight.shape[0], out_hw[0] * out_hw[1]
-    w = weight.reshape(groups, C_out // groups, -1)  # (G, C_out/G, K), K = C_in/G * kH * kW
     out = np.empty((N, C_out, L), x.dtype)
-    for n0, n1 in _batch_chunks(N, weight[0].size * groups * L * x.itemsize):
-        cols = im2col(x[n0:n1], kernel_hw, out_hw, stride, pad_top_left, dilation)
-        y = np.matmul(w, cols.reshape(groups, w.shape[2], -1))  # (G, C_out/G, n*L)
-        y = y.reshape(C_out, n1 - n0, L).transpose(1, 0, 2)  # channel-major -> (n, C_out, L)
-        if bias is None:
-            out[n0:n1] = y
-        else:
-            np.add(y, bias[:, None], out=out[n0:n1])
+
+    def run_slice(start: int, stop: int) -> None:
+        for c0, c1 in _chunks(start, stop, w.shape[2] * groups * L * x.itemsize):
+            y = np.matmul(w, unfolding.cols(x[c0:c1]))  # (G, C_out/G, n*L)
+            y = y.reshape(C_out, c1 - c0, L).transpose(1, 0, 2)  # channel-major -> (n, C_out, L)
+            if bias is None:
+                out[c0:c1] = y
+            else:
+                np.add(y, bias[:, None], out=out[c0:c1])
+
+    _threads.run_split(run_slice, N)
     return out.reshape(N, C_out, *out_hw)
 
 
@@ -153,23 +226,28 @@ def conv2d_input_and_weight_grads(
         return grad_x, grad_w
 
     N, C_out, OH, OW = grad_out.shape
-    L = OH * OW
-    w = weight.reshape(groups, C_out // groups, -1)  # (G, C_out/G, K)
+    unfolding = _Unfolding.of(input_shape[1], weight.shape, (OH, OW), stride, padding, dilation, groups)
+    w = unfolding.weight_matrix(weight)  # (G, C_out/G, K)
     grad_x = np.empty(input_shape, grad_out.dtype) if needs_input_grad else None
-    grad_w = np.zeros(w.shape, grad_out.dtype) if needs_weight_grad else None
-    for n0, n1 in _batch_chunks(N, w.shape[2] * groups * L * grad_out.itemsize):
-        # (n, C_out, L) -> (G, C_out/G, n*L): the same channel-major layout as the im2col columns.
-        g = np.ascontiguousarray(grad_out[n0:n1].reshape(n1 - n0, C_out, L).transpose(1, 0, 2))
-        g = g.reshape(groups, C_out // groups, -1)
-        if needs_weight_grad:
-            cols = im2col(x[n0:n1], kernel_hw, (OH, OW), stride, pad_top_left, dilation)
-            grad_w += np.matmul(g, cols.reshape(groups, w.shape[2], -1).transpose(0, 2, 1))
-        if needs_input_grad:
-            cols_grad = np.matmul(w.transpose(0, 2, 1), g)  # (G, K, n*L)
-            col2im(cols_grad.reshape(-1, cols_grad.shape[2]), grad_x[n0:n1], kernel_hw, (OH, OW),
-                   stride, pad_top_left, dilation)
+
+    def run_slice(start: int, stop: int) -> np.ndarray | None:
+        """The slice's input gradient, written into grad_x, and its share of the weight gradient."""
+        partial = np.zeros(w.shape, grad_out.dtype) if needs_weight_grad else None
+        for c0, c1 in _chunks(start, stop, w.shape[2] * groups * OH * OW * grad_out.itemsize):
+            grad = _channel_major(grad_out[c0:c1], groups)  # (G, C_out/G, n*L)
+            if needs_weight_grad:
+                partial += np.matmul(grad, unfolding.cols(x[c0:c1]).transpose(0, 2, 1))
+            if needs_input_grad:
+                unfolding.fold_grad(w, grad, grad_x[c0:c1])
+        return partial
+
+    partials = _threads.run_split(run_slice, N)
+    grad_w = None
     if needs_weight_grad:
-        grad_w = grad_w.reshape(weight.shape)
+        grad_w = partials[0]
+        for partial in partials[1:]:  # in slice order: the same bits at a given thread count
+            grad_w += partial
+        grad_w = unfolding.weight_from_matrix(grad_w, weight.shape)
     return grad_x, grad_w
 
 

@@ -20,6 +20,8 @@ row helpers below have a unit-step branch that LLVM vectorises.
 import numpy as np
 from numba import njit, prange
 
+from ._parallel import launch
+
 from .im2col import valid_output_range
 
 
@@ -161,7 +163,7 @@ def depthwise_conv2d_forward(
     w = np.ascontiguousarray(weight.reshape(C_out, weight.shape[2], weight.shape[3]))
     b = np.zeros(C_out, x.dtype) if bias is None else np.ascontiguousarray(bias)
     out = np.empty((x.shape[0], C_out) + tuple(out_hw), x.dtype)
-    _depthwise_forward_kernel(x, w, b, out, *stride, *pad_top_left, *dilation)
+    launch(_depthwise_forward_kernel, x, w, b, out, *stride, *pad_top_left, *dilation)
     return out
 
 
@@ -179,7 +181,7 @@ def depthwise_conv2d_input_grad(
     C_out, _, kH, kW = weight.shape
     w = np.ascontiguousarray(weight.reshape(C_out, kH, kW))
     grad_x = np.empty(input_shape, grad_out.dtype)
-    _depthwise_input_grad_kernel(grad_out, w, grad_x, *stride, *pad_top_left, *dilation)
+    launch(_depthwise_input_grad_kernel, grad_out, w, grad_x, *stride, *pad_top_left, *dilation)
     return grad_x
 
 
@@ -195,7 +197,7 @@ def depthwise_conv2d_weight_grad(
     the forward input ``x`` (N, C_in, H, W)."""
     C_out = grad_out.shape[1]
     grad_w = np.empty((C_out,) + tuple(kernel_hw), x.dtype)
-    _depthwise_weight_grad_kernel(
+    launch(_depthwise_weight_grad_kernel,
         np.ascontiguousarray(grad_out), np.ascontiguousarray(x), grad_w, *stride, *pad_top_left, *dilation
     )
     return grad_w.reshape(C_out, 1, *kernel_hw)

@@ -20,6 +20,8 @@ over n afterwards (race-free, and independent of the thread count).
 import numpy as np
 from numba import njit, prange
 
+from ._parallel import launch
+
 from .moments import mean_and_variance
 from .plane_affine import as_planes, plane_affine
 
@@ -110,7 +112,7 @@ def group_norm_backward(
     weight64 = np.ones(C) if weight is None else np.ascontiguousarray(weight, np.float64)
     mean, invstd = (np.ascontiguousarray(a, np.float64) for a in (mean, invstd))
     grad_planes = as_planes(grad_out.astype(x.dtype, copy=False))
-    group_norm_backward_kernel(grad_planes, x3, mean, invstd, weight64,
+    launch(group_norm_backward_kernel, grad_planes, x3, mean, invstd, weight64,
                                grad_x, grad_weight_parts, grad_bias_parts)
     grad_weight = grad_weight_parts.sum(axis=0).astype(x.dtype)
     grad_bias = grad_bias_parts.sum(axis=0).astype(x.dtype)

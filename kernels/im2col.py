@@ -23,10 +23,7 @@ it was read from, which is how the input gradient of a convolution (and the forw
 transposed convolution) is computed.
 """
 import numpy as np
-from numba import njit, prange
-
-from . import _parallel
-from ._parallel import run_range
+from numba import njit
 
 
 @njit(cache=True)
@@ -46,86 +43,90 @@ def valid_output_range(offset: int, pad: int, stride: int, size: int, out_size: 
     return lo, max(hi, lo)
 
 
-@njit(cache=True)
-def im2col_range(x, cols, kH, kW, OH, OW, sH, sW, pT, pL, dH, dW, start, stop):
-    """Fill ``cols`` (C*kH*kW, N*OH*OW) from ``x`` (N, C, H, W) with the formula in the module
-    docstring (zeros where the window hangs over the padding), for the (image, channel) pairs
-    ``nc = n*C + c`` with ``start <= nc < stop``; serial.
+@njit(nogil=True, cache=True)
+def copy_strided(dst, src, step):
+    """``dst[t] = src[t * step]`` for every t of ``dst``: one strided run of an unfold. Callers pass
+    views (slices), so the loop index is provably non-negative and numba emits no wrap-around check;
+    the unit-step branch is separate so LLVM vectorises it (with a runtime step it cannot)."""
+    if step == 1:
+        for t in range(dst.shape[0]):
+            dst[t] = src[t]
+    else:
+        for t in range(dst.shape[0]):
+            dst[t] = src[t * step]
 
-    Pair (n, c) writes only rows ``c*kH*kW .. (c+1)*kH*kW - 1`` restricted to columns
-    ``n*OH*OW .. (n+1)*OH*OW - 1``, a block no other pair touches.
+
+@njit(nogil=True, cache=True)
+def add_strided(dst, src, step):
+    """``dst[t * step] += src[t]`` for every t of ``src``: the adjoint of :func:`copy_strided`."""
+    if step == 1:
+        for t in range(src.shape[0]):
+            dst[t] += src[t]
+    else:
+        for t in range(src.shape[0]):
+            dst[t * step] += src[t]
+
+
+@njit(nogil=True, cache=True)
+def fill_zero(dst):
+    """``dst[:] = 0`` as a plain loop (numba's slice assignment costs ~20 ns a call)."""
+    for t in range(dst.shape[0]):
+        dst[t] = 0
+
+
+@njit(nogil=True, cache=True)
+def im2col_loops(x, cols, kH, kW, OH, OW, sH, sW, pT, pL, dH, dW):
+    """Fill ``cols`` (C*kH*kW, N*OH*OW) from ``x`` (N, C, H, W) with the formula in the module
+    docstring (zeros where the window hangs over the padding). Serial, and compiled ``nogil``: the
+    convolution engine runs one call per batch chunk on each of its threads (``_threads.run_split``),
+    so the chunks' unfolds run at the same time, each into its own ``cols``.
+
+    Each (image, channel, tap, output row) is a run of OW columns: its valid part ``[ow_lo, ow_hi)``
+    is a strided copy of an input row, the rest is zero.
     """
     N, C, H, W = x.shape
     L = OH * OW
-    for nc in range(start, stop):
-        n = nc // C
-        c = nc % C
-        for ki in range(kH):
-            oh_lo, oh_hi = valid_output_range(ki * dH, pT, sH, H, OH)
-            for kj in range(kW):
-                ow_lo, ow_hi = valid_output_range(kj * dW, pL, sW, W, OW)
-                row = (c * kH + ki) * kW + kj
-                base = n * L
-                for oh in range(OH):
-                    start_col = base + oh * OW
-                    if oh < oh_lo or oh >= oh_hi:
-                        for ow in range(OW):
-                            cols[row, start_col + ow] = 0
-                        continue
-                    ih = oh * sH - pT + ki * dH
-                    for ow in range(ow_lo):
-                        cols[row, start_col + ow] = 0
-                    iw0 = ow_lo * sW - pL + kj * dW
-                    for ow in range(ow_lo, ow_hi):
-                        cols[row, start_col + ow] = x[n, c, ih, iw0 + (ow - ow_lo) * sW]
-                    for ow in range(ow_hi, OW):
-                        cols[row, start_col + ow] = 0
+    for n in range(N):
+        for c in range(C):
+            for ki in range(kH):
+                oh_lo, oh_hi = valid_output_range(ki * dH, pT, sH, H, OH)
+                for kj in range(kW):
+                    ow_lo, ow_hi = valid_output_range(kj * dW, pL, sW, W, OW)
+                    row = cols[(c * kH + ki) * kW + kj, n * L:(n + 1) * L]
+                    for oh in range(OH):
+                        run = row[oh * OW:(oh + 1) * OW]
+                        if oh < oh_lo or oh >= oh_hi:
+                            fill_zero(run)
+                            continue
+                        ih = oh * sH - pT + ki * dH
+                        fill_zero(run[:ow_lo])
+                        copy_strided(run[ow_lo:ow_hi], x[n, c, ih, ow_lo * sW - pL + kj * dW:], sW)
+                        fill_zero(run[ow_hi:])
 
 
-@njit(parallel=True, cache=True)
-def im2col_kernel(x, cols, kH, kW, OH, OW, sH, sW, pT, pL, dH, dW):
-    """``im2col_range`` over all N*C pairs. Parallel over the pairs; race-free: each pair writes
-    its own block of ``cols`` (see ``im2col_range``)."""
-    for nc in prange(x.shape[0] * x.shape[1]):
-        im2col_range(x, cols, kH, kW, OH, OW, sH, sW, pT, pL, dH, dW, nc, nc + 1)
-
-
-@njit(cache=True)
-def col2im_range(cols, out, kH, kW, OH, OW, sH, sW, pT, pL, dH, dW, start, stop):
-    """Adjoint of ``im2col_range`` for the planes ``out[n, c]`` with ``start <= n*C + c < stop``;
-    serial. Each plane is zeroed, then for every column entry
+@njit(nogil=True, cache=True)
+def col2im_loops(cols, out, kH, kW, OH, OW, sH, sW, pT, pL, dH, dW):
+    """Adjoint of ``im2col_loops``: zero ``out`` (N, C, H, W), then for every column entry
     ``out[n, c, ih, iw] += cols[(c*kH + ki)*kW + kj, (n*OH + oh)*OW + ow]`` with
     ``ih = oh*sH - pT + ki*dH``, ``iw = ow*sW - pL + kj*dW`` (entries from the padding are dropped).
-
-    The entries that land in plane (n, c) come only from rows of channel c and columns of image
-    n, so each plane is written by exactly one pair, which accumulates into it in a fixed order
-    (the result does not depend on the thread count).
+    Serial and ``nogil``, like ``im2col_loops``: each convolution thread folds its own batch chunk
+    into its own images, so no two threads write the same element, and each element accumulates in
+    a fixed order (the result does not depend on the thread count).
     """
     N, C, H, W = out.shape
     L = OH * OW
-    for nc in range(start, stop):
-        n = nc // C
-        c = nc % C
-        plane = out[n, c]
-        plane[:, :] = 0
-        for ki in range(kH):
-            oh_lo, oh_hi = valid_output_range(ki * dH, pT, sH, H, OH)
-            for kj in range(kW):
-                ow_lo, ow_hi = valid_output_range(kj * dW, pL, sW, W, OW)
-                row = (c * kH + ki) * kW + kj
-                for oh in range(oh_lo, oh_hi):
-                    ih = oh * sH - pT + ki * dH
-                    start_col = n * L + oh * OW
-                    for ow in range(ow_lo, ow_hi):
-                        plane[ih, ow * sW - pL + kj * dW] += cols[row, start_col + ow]
-
-
-@njit(parallel=True, cache=True)
-def col2im_kernel(cols, out, kH, kW, OH, OW, sH, sW, pT, pL, dH, dW):
-    """``col2im_range`` over all N*C planes. Parallel over the planes; race-free: each plane is
-    written by its own iteration only (see ``col2im_range``)."""
-    for nc in prange(out.shape[0] * out.shape[1]):
-        col2im_range(cols, out, kH, kW, OH, OW, sH, sW, pT, pL, dH, dW, nc, nc + 1)
+    for n in range(N):
+        for c in range(C):
+            plane = out[n, c]
+            plane[:, :] = 0
+            for ki in range(kH):
+                oh_lo, oh_hi = valid_output_range(ki * dH, pT, sH, H, OH)
+                for kj in range(kW):
+                    ow_lo, ow_hi = valid_output_range(kj * dW, pL, sW, W, OW)
+                    row = cols[(c * kH + ki) * kW + kj, n * L:(n + 1) * L]
+                    for oh in range(oh_lo, oh_hi):
+                        add_strided(plane[oh * sH - pT + ki * dH, ow_lo * sW - pL + kj * dW:],
+                                    row[oh * OW + ow_lo:oh * OW + ow_hi], sW)
 
 
 def im2col(
@@ -145,8 +146,7 @@ def im2col(
     N, C = x.shape[:2]
     (kH, kW), (OH, OW) = kernel_hw, out_hw
     cols = np.empty((C * kH * kW, N * OH * OW), x.dtype)
-    run_range(im2col_range, im2col_kernel, N * C, cols.size, x, cols, kH, kW, OH, OW, *stride, *pad_top_left,
-              *dilation, limit=_parallel.SERIAL_UNFOLD_LIMIT)
+    im2col_loops(x, cols, kH, kW, OH, OW, *stride, *pad_top_left, *dilation)
     return cols
 
 
@@ -162,5 +162,4 @@ def col2im(
     """Fold ``cols`` (C*kH*kW, N*OH*OW) back into ``out`` (N, C, H, W, C-contiguous, overwritten),
     summing overlapping windows: the transpose of :func:`im2col`."""
     (kH, kW), (OH, OW) = kernel_hw, out_hw
-    run_range(col2im_range, col2im_kernel, out.shape[0] * out.shape[1], cols.size, np.ascontiguousarray(cols),
-              out, kH, kW, OH, OW, *stride, *pad_top_left, *dilation, limit=_parallel.SERIAL_UNFOLD_LIMIT)
+    col2im_loops(np.ascontiguousarray(cols), out, kH, kW, OH, OW, *stride, *pad_top_left, *dilation)

@@ -21,6 +21,8 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from ._parallel import launch
+
 from .moments import mean_and_variance
 
 ROW_CHUNKS = 64  # chunks of rows for the weight/bias sums: enough parallel work, small buffers
@@ -102,7 +104,7 @@ def layer_norm_forward(
     mean, var = mean_and_variance(rows.reshape(1, M, D))
     invstd = 1.0 / np.sqrt(var + eps)
     out = np.empty(rows.shape, x.dtype)
-    layer_norm_affine_kernel(rows, mean, invstd, _param64(weight, D, 1.0), _param64(bias, D, 0.0), out)
+    launch(layer_norm_affine_kernel, rows, mean, invstd, _param64(weight, D, 1.0), _param64(bias, D, 0.0), out)
     return out.reshape(x.shape), mean, invstd
 
 
@@ -125,7 +127,7 @@ def layer_norm_backward(
     grad_bias_parts = np.zeros((chunks, D))
     mean, invstd = (np.ascontiguousarray(a, np.float64) for a in (mean, invstd))
     grad_rows = _as_rows(grad_out.astype(x.dtype, copy=False), normalized_shape)
-    layer_norm_backward_kernel(grad_rows, rows, mean, invstd, _param64(weight, D, 1.0),
+    launch(layer_norm_backward_kernel, grad_rows, rows, mean, invstd, _param64(weight, D, 1.0),
                                grad_x, grad_weight_parts, grad_bias_parts)
     grad_weight = grad_weight_parts.sum(axis=0).astype(x.dtype).reshape(normalized_shape)
     grad_bias = grad_bias_parts.sum(axis=0).astype(x.dtype).reshape(normalized_shape)

@@ -19,6 +19,8 @@ The two kernels here are shared with adaptive max pooling, which only builds dif
 import numpy as np
 from numba import njit, prange
 
+from ._parallel import launch
+
 from .pool_output_size import pool_output_size
 
 
@@ -80,7 +82,7 @@ def window_max(
     planes = np.ascontiguousarray(x).reshape(N * C, H, W)
     out = np.empty((N * C, h_start.size, w_start.size), x.dtype)
     indices = np.empty(out.shape, np.int64)
-    window_max_kernel(planes, out, indices, h_start, h_stop, h_step, w_start, w_stop, w_step)
+    launch(window_max_kernel, planes, out, indices, h_start, h_stop, h_step, w_start, w_stop, w_step)
     shape = (N, C, h_start.size, w_start.size)
     return out.reshape(shape), indices.reshape(shape)
 
@@ -135,7 +137,7 @@ def max_pool2d_backward(
     N, C, OH, OW = grad_out.shape
     H, W = input_hw
     grad_x = np.zeros((N * C, H * W), grad_out.dtype)
-    scatter_add_kernel(
+    launch(scatter_add_kernel,
         np.ascontiguousarray(grad_out).reshape(N * C, OH * OW),
         np.ascontiguousarray(indices).reshape(N * C, OH * OW),
         grad_x,

@@ -8,6 +8,8 @@ the gather ``grad_x[p, k] = grad_out[p, indices[p, k]]``.
 import numpy as np
 from numba import njit, prange
 
+from ._parallel import launch
+
 
 @njit(parallel=True, cache=True)
 def _unpool_kernel(x, indices, out):
@@ -59,7 +61,7 @@ def max_unpool2d_forward(
             f"Found an invalid max index: {bad} (output volumes are of size {OH}x{OW})"
         )
     out = np.zeros((N * C, OH * OW), x.dtype)
-    _unpool_kernel(_planes(x), _planes(indices), out)
+    launch(_unpool_kernel, _planes(x), _planes(indices), out)
     return out.reshape(N, C, OH, OW)
 
 
@@ -69,5 +71,5 @@ def max_unpool2d_backward(grad_out: np.ndarray, indices: np.ndarray) -> np.ndarr
     Precondition: indices valid (forward has checked them)."""
     grad_x = np.empty(indices.shape, grad_out.dtype)
     # grad_x is freshly allocated, hence contiguous: _planes(grad_x) is a view the kernel fills.
-    _gather_kernel(_planes(grad_out), _planes(indices), _planes(grad_x))
+    launch(_gather_kernel, _planes(grad_out), _planes(indices), _planes(grad_x))
     return grad_x

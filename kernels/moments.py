@@ -18,6 +18,8 @@ square and float64 rounding cannot turn it negative.
 import numpy as np
 from numba import njit, prange
 
+from ._parallel import launch
+
 
 # 'reassoc' lets LLVM vectorise the two float64 sums (split them into SIMD lanes); each slice is
 # still summed by one thread in one fixed order, so results do not depend on the thread count.
@@ -55,5 +57,5 @@ def mean_and_variance(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     x = np.ascontiguousarray(x)
     mean = np.empty(x.shape[1])
     var = np.empty(x.shape[1])
-    mean_variance_kernel(x, mean, var)
+    launch(mean_variance_kernel, x, mean, var)
     return mean, var

@@ -25,6 +25,8 @@ the plane, which keeps it race-free and its summation order fixed.
 import numpy as np
 from numba import njit, prange
 
+from ._parallel import launch
+
 _MODES = {"constant": 0, "reflect": 1, "replicate": 2, "circular": 3}
 
 
@@ -117,7 +119,7 @@ def pad2d(x: np.ndarray, pad: tuple[int, int, int, int], mode: str, value: float
     rows, cols = _tables(padded_hw, pad, (H, W), mode)
     planes = np.ascontiguousarray(x).reshape(-1, H, W)
     out = np.empty((planes.shape[0],) + padded_hw, x.dtype)
-    _pad_kernel(planes, out, rows, cols, out.dtype.type(value))
+    launch(_pad_kernel, planes, out, rows, cols, out.dtype.type(value))
     return out.reshape(*lead, *padded_hw)
 
 
@@ -131,5 +133,5 @@ def pad2d_backward(
     rows, cols = _tables((OH, OW), pad, input_hw, mode)
     planes = np.ascontiguousarray(grad_out).reshape(-1, OH, OW)
     grad_x = np.empty((planes.shape[0],) + tuple(input_hw), grad_out.dtype)
-    _pad_backward_kernel(planes, grad_x, rows, cols)
+    launch(_pad_backward_kernel, planes, grad_x, rows, cols)
     return grad_x.reshape(*lead, *input_hw)

@@ -10,6 +10,8 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from ._parallel import launch
+
 
 @njit(parallel=True, cache=True)
 def plane_affine_kernel(x, scale, shift, out):
@@ -37,5 +39,5 @@ def plane_affine(x: np.ndarray, scale: np.ndarray, shift: np.ndarray) -> np.ndar
     x = np.ascontiguousarray(x)
     out = np.empty(x.shape, x.dtype)
     scale, shift = (np.ascontiguousarray(a, np.float64) for a in (scale, shift))
-    plane_affine_kernel(x, scale, shift, out)
+    launch(plane_affine_kernel, x, scale, shift, out)
     return out

@@ -10,12 +10,12 @@ row to the table below (kernels with the same names and signatures) and a storag
 from __future__ import annotations
 
 import importlib
-import sys
 from types import ModuleType
 
 import numpy as np
 
 _KERNEL_PACKAGES = {"cpu": "minigrad.kernels"}
+_loaded_kernels: dict[str, ModuleType] = {}
 
 
 class device:  # noqa: N801  (PyTorch's name)
@@ -83,4 +83,9 @@ def to_storage(array: np.ndarray, target: device) -> np.ndarray:
 def kernel_module(name: str, dev: device) -> ModuleType:
     """The kernel module ``name`` (e.g. ``'softmax'``) for a device: the device table's lookup."""
     qualified = f"{_KERNEL_PACKAGES[dev.type]}.{name}"
-    return sys.modules.get(qualified) or importlib.import_module(qualified)  # the lookup is the hot path
+    module = _loaded_kernels.get(qualified)  # the lookup is the hot path
+    if module is None:
+        # import_module waits while another thread is still importing the module; sys.modules would
+        # hand out the half-initialised module. Only fully imported modules enter the cache.
+        module = _loaded_kernels[qualified] = importlib.import_module(qualified)
+    return module

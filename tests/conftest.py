@@ -10,13 +10,52 @@ os.environ.setdefault("NUMBA_NUM_THREADS", "4")
 os.environ.setdefault("NUMBA_THREADING_LAYER", "workqueue")  # as kernels/__init__.py; numba loads first here
 
 import numba  # noqa: E402  (must come after the environment variable above)
+import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 
 @pytest.fixture
 def thread_counts():
-    """Run a kernel under each thread count; restores the pool size afterwards."""
-    previous = numba.get_num_threads()
+    """Run a kernel under each thread count (set with ``_threads.set_num_threads``, which sets
+    minigrad's pool, numba's and BLAS's count alike); restores the count afterwards."""
+    from minigrad.kernels import _threads
+
+    previous = _threads.get_num_threads()
     counts = [n for n in (1, 2, 4) if n <= numba.config.NUMBA_NUM_THREADS]
     yield counts
-    numba.set_num_threads(previous)
+    _threads.set_num_threads(previous)
+
+
+@pytest.fixture(params=["channels_first", "channels_last"])
+def unfold_layout(request, monkeypatch):
+    """Run a convolution test with each unfold layout of the GEMM path (kernels/conv2d.py picks one
+    by the input channels per group; the threshold is forced here so every config takes each)."""
+    from minigrad.kernels import conv2d
+
+    threshold = 1 if request.param == "channels_last" else 1 << 30
+    monkeypatch.setattr(conv2d, "CHANNELS_LAST_MIN_CHANNELS", threshold)
+    return request.param
+
+
+@pytest.fixture
+def check_thread_counts(thread_counts):
+    """``check(run)``: ``run()`` returns a tuple of arrays. At each thread count two runs must agree
+    bit for bit (parallel sums are reduced in a fixed order); different counts may differ in the last
+    bits (the weight gradient's partial sums are grouped by thread), so they agree within float32
+    rounding."""
+    return lambda run: _same_bits_per_count_and_close_across(run, thread_counts)
+
+
+def _same_bits_per_count_and_close_across(run, thread_counts):
+    from minigrad.kernels import _threads
+
+    first = None
+    for count in thread_counts:
+        _threads.set_num_threads(count)
+        results, again = run(), run()
+        for a, b in zip(results, again):
+            assert np.array_equal(a, b), f"two runs differ at {count} threads"
+        if first is None:
+            first = results
+        for a, b in zip(results, first):
+            np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5 * np.abs(b).max(), err_msg=f"{count} threads")

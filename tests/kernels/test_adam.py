@@ -4,12 +4,12 @@ serial and the parallel path, across thread counts, and on non-contiguous arrays
 import itertools
 import math
 
-import numba
 import numpy as np
 import pytest
 
 from minigrad.kernels import _parallel
 from minigrad.kernels.adam import adam_step
+from minigrad.kernels import _threads
 
 # (weight_decay, decoupled_weight_decay, amsgrad, betas)
 OPTIONS = [(0.0, False, False, (0.9, 0.999)), (0.1, False, False, (0.9, 0.999)), (0.1, True, False, (0.8, 0.99)),
@@ -84,7 +84,7 @@ def test_identical_across_thread_counts(thread_counts, monkeypatch):
     monkeypatch.setattr(_parallel, "SERIAL_UPDATE_LIMIT", 0)
     results = []
     for n in thread_counts:
-        numba.set_num_threads(n)
+        _threads.set_num_threads(n)
         param, grad, m, v, v_max = arrays((10_007,), np.float32, amsgrad=True)  # not a multiple of the block
         adam_step(param, grad, m, v, v_max, 2, 0.01, 0.9, 0.999, 1e-8, 0.01, True)
         results.append((param, m, v, v_max))

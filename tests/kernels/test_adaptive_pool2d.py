@@ -2,10 +2,10 @@
 import math
 from fractions import Fraction
 
-import numba
 import numpy as np
 import pytest
 
+from minigrad.kernels import _threads
 from minigrad.kernels.adaptive_pool2d import (
     adaptive_avg_pool2d_backward,
     adaptive_avg_pool2d_forward,
@@ -189,7 +189,7 @@ def test_identical_across_thread_counts(dtype, thread_counts):
     grad_out = rng.standard_normal((3, 5, 6, 7)).astype(dtype)
     results = []
     for n in thread_counts:
-        numba.set_num_threads(n)
+        _threads.set_num_threads(n)
         out, indices = adaptive_max_pool2d_forward(x, (6, 7))
         results.append((adaptive_avg_pool2d_forward(x, (6, 7)), adaptive_avg_pool2d_backward(grad_out, (17, 19)),
                         out, indices, adaptive_max_pool2d_backward(grad_out, indices, (17, 19))))

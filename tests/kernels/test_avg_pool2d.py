@@ -1,10 +1,10 @@
 """avg_pool2d_forward / avg_pool2d_backward against a naive loop, named divisor cases, and PyTorch."""
-import numba
 import numpy as np
 import pytest
 
 from minigrad.kernels.avg_pool2d import avg_pool2d_backward, avg_pool2d_forward
 from minigrad.kernels.pool_output_size import pool_output_size
+from minigrad.kernels import _threads
 
 DTYPES = [np.float32, np.float64]
 
@@ -153,7 +153,7 @@ def test_identical_across_thread_counts(dtype, thread_counts):
     grad_out = rng.standard_normal((3, 5, 9, 10)).astype(dtype)
     results = []
     for n in thread_counts:
-        numba.set_num_threads(n)
+        _threads.set_num_threads(n)
         results.append((avg_pool2d_forward(x, *params), avg_pool2d_backward(grad_out, (17, 19), *params)))
     for result in results[1:]:
         for a, b in zip(results[0], result):

@@ -2,11 +2,11 @@
 a float64 reference on a long float32 reduction, and thread counts."""
 import math
 
-import numba
 import numpy as np
 import pytest
 
 from minigrad.kernels.batch_norm import batch_norm_backward, batch_norm_forward_eval, batch_norm_forward_train
+from minigrad.kernels import _threads
 
 DTYPES = [np.float32, np.float64]
 SHAPES = [(6, 3), (4, 3, 5), (2, 3, 4, 5)]
@@ -179,7 +179,7 @@ def test_identical_across_thread_counts(thread_counts):
     grad_out = rng.standard_normal(x.shape).astype(np.float32)
     results = []
     for n in thread_counts:
-        numba.set_num_threads(n)
+        _threads.set_num_threads(n)
         out, mean, invstd, var_unbiased = batch_norm_forward_train(x, weight, bias, EPS)
         run = [out, mean, invstd, var_unbiased, *batch_norm_backward(grad_out, x, mean, invstd, weight),
                batch_norm_forward_eval(x, mean, var_unbiased, weight, bias, EPS),

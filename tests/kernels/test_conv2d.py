@@ -3,7 +3,6 @@ reference and its hand-derived adjoint, hand-computed all-ones cases, the golden
 and randomized PyTorch autograd parity."""
 import itertools
 
-import numba
 import numpy as np
 import pytest
 
@@ -222,18 +221,16 @@ def test_needs_flags_skip_work():
 
 
 @pytest.mark.parametrize("groups,w_shape", [(1, (6, 4, 3, 3)), (2, (6, 2, 3, 3)), (4, (8, 1, 3, 3))])
-def test_identical_across_thread_counts(thread_counts, groups, w_shape):
+def test_deterministic_per_thread_count(check_thread_counts, unfold_layout, groups, w_shape, monkeypatch):
+    # A budget of one image per chunk: every thread's slice runs several chunks.
+    monkeypatch.setattr(conv2d_module, "COLS_BUDGET_BYTES", 1)
     rng = np.random.default_rng(7)
-    x = rng.standard_normal((5, 4, 11, 10)).astype(np.float32)
+    x = rng.standard_normal((9, 4, 11, 10)).astype(np.float32)
     w = rng.standard_normal(w_shape).astype(np.float32)
     args = ((2, 1), (1, 1, 2, 0), (1, 2), groups)
     g = rng.standard_normal(conv2d_forward(x, w, None, *args).shape).astype(np.float32)
-    results = []
-    for n in thread_counts:
-        numba.set_num_threads(n)
-        results.append((conv2d_forward(x, w, None, *args),) + conv2d_backward(g, x, w, *args))
-    for r in results[1:]:
-        assert all(np.array_equal(a, b) for a, b in zip(r, results[0]))
+    check_thread_counts(
+        lambda: (conv2d_forward(x, w, None, *args),) + conv2d_backward(g, x, w, *args))
 
 
 # ---- randomized PyTorch parity ---------------------------------------------------------------
@@ -265,7 +262,7 @@ def random_config(rng):
 
 
 @pytest.mark.parametrize("seed", range(200))
-def test_matches_torch_autograd(seed):
+def test_matches_torch_autograd(seed, unfold_layout):
     torch = pytest.importorskip("torch")
     F = torch.nn.functional
     rng = np.random.default_rng(seed)

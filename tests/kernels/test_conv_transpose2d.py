@@ -2,7 +2,6 @@
 identity with conv2d, hand-computed all-ones cases, and randomized PyTorch autograd parity."""
 import itertools
 
-import numba
 import numpy as np
 import pytest
 
@@ -117,22 +116,18 @@ def test_is_adjoint_of_conv2d(groups, w_shape):
 
 
 @pytest.mark.parametrize("groups,w_shape", [(1, (4, 3, 3, 3)), (4, (4, 1, 3, 3))])
-def test_identical_across_thread_counts(thread_counts, groups, w_shape):
+def test_deterministic_per_thread_count(check_thread_counts, unfold_layout, groups, w_shape):
     rng = np.random.default_rng(4)
     x = rng.standard_normal((5, 4, 7, 6)).astype(np.float32)
     w = rng.standard_normal(w_shape).astype(np.float32)
     args = ((2, 2), (1, 0), (1, 1), (1, 1), groups)
     g = rng.standard_normal(conv_transpose2d_forward(x, w, None, *args).shape).astype(np.float32)
-    results = []
-    for n in thread_counts:
-        numba.set_num_threads(n)
-        results.append((conv_transpose2d_forward(x, w, None, *args),) + conv_transpose2d_backward(g, x, w, *args))
-    for r in results[1:]:
-        assert all(np.array_equal(a, b) for a, b in zip(r, results[0]))
+    check_thread_counts(
+        lambda: (conv_transpose2d_forward(x, w, None, *args),) + conv_transpose2d_backward(g, x, w, *args))
 
 
 @pytest.mark.parametrize("seed", range(100))
-def test_matches_torch_autograd(seed):
+def test_matches_torch_autograd(seed, unfold_layout):
     torch = pytest.importorskip("torch")
     rng = np.random.default_rng(1000 + seed)
     groups = int(rng.choice([1, 1, 2, 3]))

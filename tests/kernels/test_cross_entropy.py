@@ -2,12 +2,12 @@
 against a naive float64 reference, finite differences and PyTorch, including the reduction contract."""
 import math
 
-import numba
 import numpy as np
 import pytest
 
 from minigrad.kernels import _parallel
 from minigrad.kernels.cross_entropy import cross_entropy_backward, cross_entropy_forward
+from minigrad.kernels import _threads
 
 DTYPES = [np.float32, np.float64]
 TOL = {np.float32: dict(rtol=1e-5, atol=1e-6), np.float64: dict(rtol=1e-12, atol=1e-13)}
@@ -210,7 +210,7 @@ def test_identical_across_thread_counts(thread_counts, monkeypatch):
     inputs = random_inputs(301, 17, seed=4)
     results = []
     for n in thread_counts:
-        numba.set_num_threads(n)
+        _threads.set_num_threads(n)
         results.append(run_both_targets(*inputs))
     for run in results[1:]:
         assert all(np.array_equal(a, b) for a, b in zip(results[0], run))

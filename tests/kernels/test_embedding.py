@@ -1,11 +1,11 @@
 """embedding_backward (and its counting sort) against a naive scatter-add loop, the adjoint of the
 row lookup, PyTorch, and across thread counts and the serial / parallel paths."""
-import numba
 import numpy as np
 import pytest
 
 from minigrad.kernels import _parallel
 from minigrad.kernels.embedding import embedding_backward, group_lookups
+from minigrad.kernels import _threads
 
 DTYPES = [np.float32, np.float64]
 
@@ -89,5 +89,5 @@ def test_identical_across_thread_counts_and_paths(scale_grad_by_freq, thread_cou
     serial = embedding_backward(grad_out, indices, 500, 7, scale_grad_by_freq)
     monkeypatch.setattr(_parallel, "SERIAL_WORK_LIMIT", 0)  # every size through the parallel driver
     for count in thread_counts:
-        numba.set_num_threads(count)
+        _threads.set_num_threads(count)
         assert np.array_equal(embedding_backward(grad_out, indices, 500, 7, scale_grad_by_freq), serial)

@@ -2,12 +2,12 @@
 PyTorch, and across thread counts."""
 import math
 
-import numba
 import numpy as np
 import pytest
 
 from minigrad.kernels import _parallel
 from minigrad.kernels.gelu import gelu_backward, gelu_forward
+from minigrad.kernels import _threads
 
 DTYPES = [np.float32, np.float64]
 FORMS = ["none", "tanh"]
@@ -80,7 +80,7 @@ def test_identical_across_thread_counts(approximate, thread_counts, monkeypatch)
     x, grad_out = sample((1000,), np.float32), sample((1000,), np.float32, seed=4)
     results = []
     for n in thread_counts:
-        numba.set_num_threads(n)
+        _threads.set_num_threads(n)
         results.append((gelu_forward(x, approximate), gelu_backward(grad_out, x, approximate)))
     for forward, backward in results[1:]:
         assert np.array_equal(forward, results[0][0]) and np.array_equal(backward, results[0][1])

@@ -1,11 +1,9 @@
 """im2col / col2im against a naive float64 reference and against each other (adjoint test)."""
 import itertools
 
-import numba
 import numpy as np
 import pytest
 
-from minigrad.kernels import _parallel
 from minigrad.kernels.im2col import col2im, im2col, valid_output_range
 
 
@@ -60,41 +58,9 @@ def test_valid_output_range_brute_force():
         assert list(range(lo, hi)) == inside, (offset, pad, stride, size, out_size)
 
 
-@pytest.mark.parametrize("limit", [0, np.inf], ids=["parallel", "serial"])
-def test_im2col_col2im_identical_across_thread_counts_and_paths(thread_counts, limit, monkeypatch):
-    monkeypatch.setattr(_parallel, "SERIAL_UNFOLD_LIMIT", limit)
-    shape, kernel_hw, out_hw, stride, pad, dilation = CASES[0]
-    rng = np.random.default_rng(2)
-    x = rng.standard_normal((4,) + shape[1:]).astype(np.float32)
-    c = rng.standard_normal((shape[1] * 9, 4 * out_hw[0] * out_hw[1])).astype(np.float32)
-    results = []
-    for n in thread_counts:
-        numba.set_num_threads(n)
-        folded = np.empty(x.shape, np.float32)
-        col2im(c, folded, kernel_hw, out_hw, stride, pad, dilation)
-        results.append((im2col(x, kernel_hw, out_hw, stride, pad, dilation), folded))
-    for cols, folded in results[1:]:
-        assert np.array_equal(cols, results[0][0]) and np.array_equal(folded, results[0][1])
-
-
 def test_valid_output_range_stays_inside_the_output_when_a_tap_reads_only_padding():
     from minigrad.kernels.im2col import valid_output_range
 
     # offset 0, pad 5, stride 1, input size 2, output size 1: every output reads padding.
     lo, hi = valid_output_range(0, 5, 1, 2, 1)
     assert 0 <= lo <= hi <= 1
-
-
-@pytest.mark.parametrize("case", CASES)
-def test_serial_and_parallel_paths_agree(case, monkeypatch):
-    shape, kernel_hw, out_hw, stride, pad, dilation = case
-    rng = np.random.default_rng(3)
-    x = rng.standard_normal(shape)
-    c = rng.standard_normal((shape[1] * kernel_hw[0] * kernel_hw[1], shape[0] * out_hw[0] * out_hw[1]))
-    results = []
-    for limit in (0, np.inf):
-        monkeypatch.setattr(_parallel, "SERIAL_UNFOLD_LIMIT", limit)
-        folded = np.empty(x.shape)
-        col2im(c, folded, kernel_hw, out_hw, stride, pad, dilation)
-        results.append((im2col(x, kernel_hw, out_hw, stride, pad, dilation), folded))
-    assert np.array_equal(results[0][0], results[1][0]) and np.array_equal(results[0][1], results[1][1])

@@ -1,10 +1,10 @@
 """max_pool2d_forward / max_pool2d_backward against a naive loop, named cases, and PyTorch."""
-import numba
 import numpy as np
 import pytest
 
 from minigrad.kernels.max_pool2d import max_pool2d_backward, max_pool2d_forward
 from minigrad.kernels.pool_output_size import pool_output_size
+from minigrad.kernels import _threads
 
 DTYPES = [np.float32, np.float64]
 
@@ -199,7 +199,7 @@ def test_identical_across_thread_counts(dtype, thread_counts):
     grad_out = rng.standard_normal((3, 5, 9, 10)).astype(dtype)
     results = []
     for n in thread_counts:
-        numba.set_num_threads(n)
+        _threads.set_num_threads(n)
         out, indices = max_pool2d_forward(x, (3, 3), (2, 2), (1, 1), (1, 1), True)
         results.append((out, indices, max_pool2d_backward(grad_out, indices, (17, 19))))
     for result in results[1:]:

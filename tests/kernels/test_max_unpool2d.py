@@ -1,10 +1,10 @@
 """max_unpool2d_forward / backward against naive loops, the max-pool round trip, and PyTorch."""
-import numba
 import numpy as np
 import pytest
 
 from minigrad.kernels.max_pool2d import max_pool2d_forward
 from minigrad.kernels.max_unpool2d import max_unpool2d_backward, max_unpool2d_forward
+from minigrad.kernels import _threads
 
 DTYPES = [np.float32, np.float64]
 
@@ -116,7 +116,7 @@ def test_identical_across_thread_counts(dtype, thread_counts):
     grad_out = rng.standard_normal((3, 5, 17, 19)).astype(dtype)
     results = []
     for n in thread_counts:
-        numba.set_num_threads(n)
+        _threads.set_num_threads(n)
         results.append((max_unpool2d_forward(x, indices, (17, 19)), max_unpool2d_backward(grad_out, indices)))
     for result in results[1:]:
         for a, b in zip(results[0], result):

@@ -1,10 +1,10 @@
 """pad2d / pad2d_backward: numpy's np.pad as the forward oracle, hand-counted gradients, the adjoint
 identity, and PyTorch parity."""
-import numba
 import numpy as np
 import pytest
 
 from minigrad.kernels.padding import pad2d, pad2d_backward
+from minigrad.kernels import _threads
 
 NUMPY_MODE = {"constant": "constant", "reflect": "reflect", "replicate": "edge", "circular": "wrap"}
 # (left, right, top, bottom) pads for a (.., 3, 4) input; reflect at its maximum (size - 1),
@@ -99,6 +99,6 @@ def test_backward_identical_across_thread_counts(thread_counts):
     g = np.random.default_rng(3).standard_normal((6, 11, 12)).astype(np.float32)
     results = []
     for n in thread_counts:
-        numba.set_num_threads(n)
+        _threads.set_num_threads(n)
         results.append(pad2d_backward(g, (4, 4, 3, 4), "circular", (4, 4)))
     assert all(np.array_equal(r, results[0]) for r in results[1:])

@@ -2,12 +2,12 @@
 parallel path, across thread counts, and on non-contiguous arrays."""
 import itertools
 
-import numba
 import numpy as np
 import pytest
 
 from minigrad.kernels import _parallel
 from minigrad.kernels.sgd import sgd_step
+from minigrad.kernels import _threads
 
 DTYPES = [np.float32, np.float64]
 # (momentum, dampening, weight_decay, nesterov)
@@ -68,7 +68,7 @@ def test_identical_across_thread_counts(thread_counts, monkeypatch):
     monkeypatch.setattr(_parallel, "SERIAL_UPDATE_LIMIT", 0)
     results = []
     for n in thread_counts:
-        numba.set_num_threads(n)
+        _threads.set_num_threads(n)
         param, grad, buffer = arrays((10_007,), np.float32)  # not a multiple of the block size
         sgd_step(param, grad, buffer, 0.05, 0.9, 0.1, 0.01, False, False)
         results.append((param, buffer))

@@ -1,10 +1,10 @@
 """softmax / log_softmax forward and backward against naive loops, finite differences and PyTorch."""
 import math
 
-import numba
 import numpy as np
 import pytest
 
+from minigrad.kernels import _threads
 from minigrad.kernels import _parallel
 from minigrad.kernels.softmax import (
     log_softmax_backward, log_softmax_forward, softmax_backward, softmax_forward,
@@ -166,7 +166,7 @@ def test_identical_across_thread_counts(thread_counts, monkeypatch):
     arrays = random_pairs(RACE_CASES, seed=4)
     results = []
     for n in thread_counts:
-        numba.set_num_threads(n)
+        _threads.set_num_threads(n)
         results.append(run_all(arrays, RACE_CASES))
     for run in results[1:]:
         assert all(np.array_equal(a, b) for a, b in zip(results[0], run))
