@@ -13,9 +13,9 @@ Conv1d is this with H = kH = 1.
 
 Algorithm, chosen per case:
 
-* depthwise (groups == C_in > 1, one input channel per group, any channel multiplier): direct
-  loops in :mod:`.depthwise_conv2d`, because the per-group GEMMs would be too thin for BLAS to pay
-  for the unfold.
+* thin groups (depthwise, groups == C_in, any channel multiplier; grouped with at most
+  ``DIRECT_MAX_GROUP_CHANNELS`` input channels per group): direct loops in :mod:`.direct_conv2d`,
+  because the per-group GEMMs would be too thin for BLAS to pay for the unfold.
 * everything else (dense or grouped): unfold + BLAS GEMM. A batch chunk is unfolded into a matrix
   ``cols`` whose columns are (image, output position) and whose rows are the (channel, tap) pairs of
   one group, and one ``np.matmul`` batched over the groups computes (G, C_out/G, K) @ (G, K, n*OH*OW).
@@ -43,17 +43,16 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _threads
-from .depthwise_conv2d import (
-    depthwise_conv2d_forward,
-    depthwise_conv2d_input_grad,
-    depthwise_conv2d_weight_grad,
-)
+from .direct_conv2d import direct_conv2d_forward, direct_conv2d_input_grad, direct_conv2d_weight_grad
 from .im2col import col2im, im2col
 from .im2col_channels_last import col2im_channels_last, im2col_channels_last
 
 # Upper bound on one chunk's unfolded matrix: about one core's L2 cache on the target, so the GEMM
 # reads cols from cache, yet wide enough (hundreds of columns) for BLAS to run at speed.
 COLS_BUDGET_BYTES = 1 << 20
+
+# Input channels per group up to which a grouped convolution runs the direct loops (measured).
+DIRECT_MAX_GROUP_CHANNELS = 4
 
 # Input channels per group from which the channels-last unfold is used (measured on the 2-core target).
 CHANNELS_LAST_MIN_CHANNELS = 4
@@ -77,10 +76,11 @@ def conv2d_output_size(
     )
 
 
-def _is_depthwise(in_channels: int, weight_shape: tuple[int, ...], groups: int) -> bool:
-    """One input channel per group and more than one group (a single group with one input channel
-    is a plain GEMM with K = kH*kW, which BLAS does faster than the direct loops)."""
-    return groups == in_channels > 1 and weight_shape[1] == 1
+def _is_thin(weight_shape: tuple[int, ...], groups: int) -> bool:
+    """Several groups of at most ``DIRECT_MAX_GROUP_CHANNELS`` input channels each: the direct loops'
+    case. (A single group is one GEMM for the whole layer, which BLAS does faster, even for a first
+    layer with one input channel.)"""
+    return groups > 1 and weight_shape[1] <= DIRECT_MAX_GROUP_CHANNELS
 
 
 class _Unfolding(NamedTuple):
@@ -94,10 +94,19 @@ class _Unfolding(NamedTuple):
     dilation: tuple[int, int]
     channels_last: bool
 
+    pointwise: bool  # a 1x1 kernel, stride 1, no padding: an image's unfolding is the image itself
+
     @staticmethod
     def of(in_channels: int, weight_shape, out_hw, stride, padding, dilation, groups: int) -> "_Unfolding":
+        pointwise = tuple(weight_shape[2:]) == (1, 1) and tuple(stride) == (1, 1) and not any(padding)
+        channels_last = in_channels // groups >= CHANNELS_LAST_MIN_CHANNELS and not pointwise
         return _Unfolding(groups, tuple(weight_shape[2:]), tuple(out_hw), tuple(stride), (padding[0], padding[2]),
-                          tuple(dilation), in_channels // groups >= CHANNELS_LAST_MIN_CHANNELS)
+                          tuple(dilation), channels_last, pointwise)
+
+    def images_per_chunk(self, bytes_per_image: int) -> int:
+        """As many images as fit the budget; a pointwise convolution goes image by image, as each
+        image is its own unfolding and needs no copy."""
+        return 1 if self.pointwise else max(1, COLS_BUDGET_BYTES // max(1, bytes_per_image))
 
     def geometry(self) -> tuple:
         return self.kernel_hw, self.out_hw, self.stride, self.pad_top_left, self.dilation
@@ -120,6 +129,8 @@ class _Unfolding(NamedTuple):
         """Unfold a chunk (n, C, H, W) into (G, K, n*OH*OW) (a transposed view when channels-last)."""
         if self.channels_last:
             return im2col_channels_last(x, self.groups, *self.geometry()).transpose(0, 2, 1)
+        if self.pointwise and x.shape[0] == 1:
+            return x.reshape(self.groups, -1, x.shape[2] * x.shape[3])
         cols = im2col(x, *self.geometry())
         return cols.reshape(self.groups, -1, cols.shape[1])
 
@@ -127,14 +138,15 @@ class _Unfolding(NamedTuple):
         """``out`` (n, C, H, W) = col2im(weight_matrix.T @ grad), ``grad`` (G, C_out/G, n*OH*OW)."""
         if self.channels_last:  # the product comes out transposed, in the channels-last unfold's layout
             col2im_channels_last(np.matmul(grad.transpose(0, 2, 1), weight_matrix), out, *self.geometry())
+        elif self.pointwise and out.shape[0] == 1:  # the folded image is the product itself
+            np.matmul(weight_matrix.transpose(0, 2, 1), grad, out=out.reshape(self.groups, -1, grad.shape[2]))
         else:
             cols = np.matmul(weight_matrix.transpose(0, 2, 1), grad)
             col2im(cols.reshape(-1, cols.shape[2]), out, *self.geometry())
 
 
-def _chunks(start: int, stop: int, bytes_per_image: int):
-    """Yield ``(c0, c1)`` chunks of the batch slice [start, stop) whose unfolding stays under the budget."""
-    step = max(1, COLS_BUDGET_BYTES // max(1, bytes_per_image))
+def _chunks(start: int, stop: int, step: int):
+    """Yield ``(c0, c1)`` chunks of ``step`` images (the last may be shorter) of the batch slice [start, stop)."""
     for c0 in range(start, stop, step):
         yield c0, min(c0 + step, stop)
 
@@ -167,17 +179,25 @@ def conv2d_forward(
     if output_hw is None:
         output_hw = conv2d_output_size(x.shape[2:], weight.shape[2:], stride, padding, dilation)
     out_hw = tuple(output_hw)
-    if _is_depthwise(x.shape[1], weight.shape, groups):
-        return depthwise_conv2d_forward(x, weight, bias, out_hw, stride, (padding[0], padding[2]), dilation)
+    if _is_thin(weight.shape, groups):
+        return direct_conv2d_forward(x, weight, bias, out_hw, stride, (padding[0], padding[2]), dilation)
 
     unfolding = _Unfolding.of(x.shape[1], weight.shape, out_hw, stride, padding, dilation, groups)
     w = unfolding.weight_matrix(weight)  # (G, C_out/G, K)
     N, C_out, L = x.shape[0], weight.shape[0], out_hw[0] * out_hw[1]
     out = np.empty((N, C_out, L), x.dtype)
 
+    step = unfolding.images_per_chunk(w.shape[2] * groups * L * x.itemsize)
+
     def run_slice(start: int, stop: int) -> None:
-        for c0, c1 in _chunks(start, stop, w.shape[2] * groups * L * x.itemsize):
-            y = np.matmul(w, unfolding.cols(x[c0:c1]))  # (G, C_out/G, n*L)
+        for c0, c1 in _chunks(start, stop, step):
+            cols = unfolding.cols(x[c0:c1])  # (G, K, n*L)
+            if c1 - c0 == 1:  # one image: the GEMM writes its output in place
+                y = np.matmul(w, cols, out=out[c0].reshape(w.shape[0], w.shape[1], L))
+                if bias is not None:
+                    y += bias.reshape(w.shape[0], w.shape[1], 1)
+                continue
+            y = np.matmul(w, cols)  # (G, C_out/G, n*L)
             y = y.reshape(C_out, c1 - c0, L).transpose(1, 0, 2)  # channel-major -> (n, C_out, L)
             if bias is None:
                 out[c0:c1] = y
@@ -217,23 +237,24 @@ def conv2d_input_and_weight_grads(
         return None, None
     pad_top_left = (padding[0], padding[2])
     kernel_hw = weight.shape[2:]
-    if _is_depthwise(input_shape[1], weight.shape, groups):
+    if _is_thin(weight.shape, groups):
         grad_x = grad_w = None
         if needs_input_grad:
-            grad_x = depthwise_conv2d_input_grad(grad_out, weight, input_shape, stride, pad_top_left, dilation)
+            grad_x = direct_conv2d_input_grad(grad_out, weight, input_shape, stride, pad_top_left, dilation)
         if needs_weight_grad:
-            grad_w = depthwise_conv2d_weight_grad(grad_out, x, kernel_hw, stride, pad_top_left, dilation)
+            grad_w = direct_conv2d_weight_grad(grad_out, x, weight.shape, stride, pad_top_left, dilation)
         return grad_x, grad_w
 
     N, C_out, OH, OW = grad_out.shape
     unfolding = _Unfolding.of(input_shape[1], weight.shape, (OH, OW), stride, padding, dilation, groups)
     w = unfolding.weight_matrix(weight)  # (G, C_out/G, K)
     grad_x = np.empty(input_shape, grad_out.dtype) if needs_input_grad else None
+    step = unfolding.images_per_chunk(w.shape[2] * groups * OH * OW * grad_out.itemsize)
 
     def run_slice(start: int, stop: int) -> np.ndarray | None:
         """The slice's input gradient, written into grad_x, and its share of the weight gradient."""
         partial = np.zeros(w.shape, grad_out.dtype) if needs_weight_grad else None
-        for c0, c1 in _chunks(start, stop, w.shape[2] * groups * OH * OW * grad_out.itemsize):
+        for c0, c1 in _chunks(start, stop, step):
             grad = _channel_major(grad_out[c0:c1], groups)  # (G, C_out/G, n*L)
             if needs_weight_grad:
                 partial += np.matmul(grad, unfolding.cols(x[c0:c1]).transpose(0, 2, 1))

@@ -26,14 +26,18 @@ def thread_counts():
     _threads.set_num_threads(previous)
 
 
-@pytest.fixture(params=["channels_first", "channels_last"])
-def unfold_layout(request, monkeypatch):
-    """Run a convolution test with each unfold layout of the GEMM path (kernels/conv2d.py picks one
-    by the input channels per group; the threshold is forced here so every config takes each)."""
+@pytest.fixture(params=["channels_first", "channels_last", "direct"])
+def conv_path(request, monkeypatch):
+    """Run a convolution test through each algorithm of kernels/conv2d.py, which picks one by the
+    input channels per group; the thresholds are forced here so every config takes each path:
+    the GEMM with either unfold layout, or the direct loops for every grouped convolution."""
     from minigrad.kernels import conv2d
 
-    threshold = 1 if request.param == "channels_last" else 1 << 30
-    monkeypatch.setattr(conv2d, "CHANNELS_LAST_MIN_CHANNELS", threshold)
+    huge = 1 << 30
+    direct_max, channels_last_min = {"channels_first": (0, huge), "channels_last": (0, 1),
+                                     "direct": (huge, huge)}[request.param]
+    monkeypatch.setattr(conv2d, "DIRECT_MAX_GROUP_CHANNELS", direct_max)
+    monkeypatch.setattr(conv2d, "CHANNELS_LAST_MIN_CHANNELS", channels_last_min)
     return request.param
 
 

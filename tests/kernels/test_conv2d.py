@@ -113,6 +113,13 @@ def test_non_square_kernel_with_per_axis_dilation():
     check_against_naive((2, 3, 8, 9), (6, 1, 3, 2), (2, 1), (0, 2, 1, 1), (2, 3), 3)
 
 
+@pytest.mark.parametrize("groups", [1, 2])
+def test_pointwise_reads_the_images_in_place(groups):
+    # 1x1, stride 1, no padding: each image is its own unfolding (no copy); dilation is irrelevant.
+    check_against_naive((3, 4, 5, 6), (6, 4 // groups, 1, 1), (1, 1), (0, 0, 0, 0), (1, 1), groups)
+    check_against_naive((2, 4, 5, 6), (6, 4 // groups, 1, 1), (1, 1), (0, 0, 0, 0), (2, 3), groups, dtype=np.float32)
+
+
 def test_conv1d_as_height_one():
     check_against_naive((3, 4, 1, 11), (6, 2, 1, 3), (1, 2), (0, 0, 2, 1), (1, 2), 2)
 
@@ -221,7 +228,7 @@ def test_needs_flags_skip_work():
 
 
 @pytest.mark.parametrize("groups,w_shape", [(1, (6, 4, 3, 3)), (2, (6, 2, 3, 3)), (4, (8, 1, 3, 3))])
-def test_deterministic_per_thread_count(check_thread_counts, unfold_layout, groups, w_shape, monkeypatch):
+def test_deterministic_per_thread_count(check_thread_counts, conv_path, groups, w_shape, monkeypatch):
     # A budget of one image per chunk: every thread's slice runs several chunks.
     monkeypatch.setattr(conv2d_module, "COLS_BUDGET_BYTES", 1)
     rng = np.random.default_rng(7)
@@ -262,7 +269,7 @@ def random_config(rng):
 
 
 @pytest.mark.parametrize("seed", range(200))
-def test_matches_torch_autograd(seed, unfold_layout):
+def test_matches_torch_autograd(seed, conv_path):
     torch = pytest.importorskip("torch")
     F = torch.nn.functional
     rng = np.random.default_rng(seed)

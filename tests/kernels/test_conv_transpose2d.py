@@ -116,7 +116,7 @@ def test_is_adjoint_of_conv2d(groups, w_shape):
 
 
 @pytest.mark.parametrize("groups,w_shape", [(1, (4, 3, 3, 3)), (4, (4, 1, 3, 3))])
-def test_deterministic_per_thread_count(check_thread_counts, unfold_layout, groups, w_shape):
+def test_deterministic_per_thread_count(check_thread_counts, conv_path, groups, w_shape):
     rng = np.random.default_rng(4)
     x = rng.standard_normal((5, 4, 7, 6)).astype(np.float32)
     w = rng.standard_normal(w_shape).astype(np.float32)
@@ -127,7 +127,7 @@ def test_deterministic_per_thread_count(check_thread_counts, unfold_layout, grou
 
 
 @pytest.mark.parametrize("seed", range(100))
-def test_matches_torch_autograd(seed, unfold_layout):
+def test_matches_torch_autograd(seed, conv_path):
     torch = pytest.importorskip("torch")
     rng = np.random.default_rng(1000 + seed)
     groups = int(rng.choice([1, 1, 2, 3]))

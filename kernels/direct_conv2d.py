@@ -1,0 +1,207 @@
+"""Direct convolution loops for thin groups: depthwise (one input channel per group) and grouped
+convolutions with a few input channels per group.
+
+Weight (C_out, Cg, kH, kW) with ``Cg = C_in / G`` input and ``Cgo = C_out / G`` output channels per
+group; output channel ``co`` belongs to group ``g = co // Cgo`` and reads input channels
+``g*Cg .. g*Cg + Cg - 1``::
+
+    out[n, co, oh, ow] = bias[co] + sum_{c < Cg, ki, kj} w[co, c, ki, kj] * x[n, g*Cg + c, ih, iw]
+    ih = oh * sH - pad_top + ki * dH,   iw = ow * sW - pad_left + kj * dW   (zero outside the input)
+
+Depthwise with a channel multiplier ``m`` is ``Cg = 1, Cgo = m``.
+
+Why not unfold + GEMM here: the GEMMs split into one (Cgo x Cg*kH*kW) @ (Cg*kH*kW x N*OH*OW)
+product per group, far too thin for BLAS to pay for the unfold of the input; these loops read each
+input row from cache Cg*kH*kW times and allocate nothing but the result
+(``conv2d.DIRECT_MAX_GROUP_CHANNELS`` is where the GEMM path takes over, by measurement).
+
+The loops work on whole image rows: ``valid_output_range`` gives, per kernel tap, the output
+rows/columns whose input index is inside the image, so inner loops carry no bounds tests, and the
+row helpers below have a unit-step branch that LLVM vectorises.
+
+Reference: the plain loops of the formula above (the tests' ``naive_conv2d``).
+"""
+import numpy as np
+from numba import njit, prange
+
+from ._parallel import launch
+from .im2col import valid_output_range
+
+
+@njit(cache=True)
+def _axpy(dst, dst_step, a, src, src_step, count):
+    """``dst[t * dst_step] += a * src[t * src_step]`` for ``t < count``: one kernel tap applied to
+    one image row. The all-unit-step branch is the common case (stride 1) and is kept separate so
+    LLVM can vectorise it; with a runtime step it cannot."""
+    if dst_step == 1 and src_step == 1:
+        for t in range(count):
+            dst[t] += a * src[t]
+    else:
+        for t in range(count):
+            dst[t * dst_step] += a * src[t * src_step]
+
+
+@njit(cache=True)
+def _multiply_accumulate(acc, a, b, b_step, count):
+    """``acc[t] += a[t] * b[t * b_step]`` for ``t < count`` in ``acc``'s float64. Elementwise (not a
+    reduction into one scalar) so it vectorises without reassociating the sum; unit-step branch
+    separate for the same reason as in ``_axpy``."""
+    if b_step == 1:
+        for t in range(count):
+            acc[t] += a[t] * np.float64(b[t])
+    else:
+        for t in range(count):
+            acc[t] += a[t] * np.float64(b[t * b_step])
+
+
+@njit(parallel=True, cache=True)
+def _direct_forward_kernel(x, w, bias, out, sH, sW, pT, pL, dH, dW):
+    """``out`` (N, C_out, OH, OW) = grouped convolution of ``x`` (N, C_in, H, W) with ``w``
+    (C_out, Cg, kH, kW) plus ``bias`` (C_out,), formula in the module docstring.
+
+    Parallel over the N*C_out output planes; race-free because each iteration writes only its own
+    plane ``out[n, co]``. The plane starts at the bias and accumulates one (channel, tap) at a time,
+    row by row over the tap's valid output rectangle (no bounds tests in the inner loop).
+    """
+    N, C_in, H, W = x.shape
+    C_out, Cg, kH, kW = w.shape
+    OH, OW = out.shape[2], out.shape[3]
+    Cgo = C_out * Cg // C_in
+    for nco in prange(N * C_out):
+        n = nco // C_out
+        co = nco % C_out
+        c0 = (co // Cgo) * Cg
+        plane = out[n, co]
+        plane[:, :] = bias[co]
+        for c in range(Cg):
+            src = x[n, c0 + c]
+            for ki in range(kH):
+                oh_lo, oh_hi = valid_output_range(ki * dH, pT, sH, H, OH)
+                for kj in range(kW):
+                    ow_lo, ow_hi = valid_output_range(kj * dW, pL, sW, W, OW)
+                    iw0 = ow_lo * sW - pL + kj * dW
+                    for oh in range(oh_lo, oh_hi):
+                        ih = oh * sH - pT + ki * dH
+                        _axpy(plane[oh, ow_lo:], 1, w[co, c, ki, kj], src[ih, iw0:], sW, ow_hi - ow_lo)
+
+
+@njit(parallel=True, cache=True)
+def _direct_input_grad_kernel(grad_out, w, grad_x, sH, sW, pT, pL, dH, dW):
+    """``grad_x`` (N, C_in, H, W) from ``grad_out`` (N, C_out, OH, OW) and ``w`` (C_out, Cg, kH, kW)::
+
+        grad_x[n, ci, ih, iw] = sum over the Cgo output channels co of ci's group and taps (ki, kj)
+                                with ih = oh*sH - pT + ki*dH, iw = ow*sW - pL + kj*dW of
+                                grad_out[n, co, oh, ow] * w[co, ci % Cg, ki, kj]
+
+    Written as a gather: each input row ``ih`` collects, tap row ``ki`` by tap row, the one output
+    row ``oh`` that read it (if ``ih + pT - ki*dH`` is a non-negative multiple of sH below OH*sH),
+    and from it every column tap. Parallel over the N*C_in input planes; race-free because plane
+    (n, ci) is written only by its own iteration (it only reads the output channels of its group).
+    """
+    N, C_in, H, W = grad_x.shape
+    C_out, Cg, kH, kW = w.shape
+    OH, OW = grad_out.shape[2], grad_out.shape[3]
+    Cgo = C_out * Cg // C_in
+    for nc in prange(N * C_in):
+        n = nc // C_in
+        ci = nc % C_in
+        g, c = ci // Cg, ci % Cg
+        plane = grad_x[n, ci]
+        plane[:, :] = 0
+        for ih in range(H):
+            for ki in range(kH):
+                shifted = ih + pT - ki * dH
+                if shifted < 0 or shifted % sH != 0 or shifted // sH >= OH:
+                    continue
+                oh = shifted // sH
+                for kj in range(kW):
+                    ow_lo, ow_hi = valid_output_range(kj * dW, pL, sW, W, OW)
+                    iw0 = ow_lo * sW - pL + kj * dW
+                    for co in range(g * Cgo, (g + 1) * Cgo):
+                        _axpy(plane[ih, iw0:], sW, w[co, c, ki, kj], grad_out[n, co, oh, ow_lo:], 1, ow_hi - ow_lo)
+
+
+@njit(parallel=True, cache=True)
+def _direct_weight_grad_kernel(grad_out, x, grad_w, sH, sW, pT, pL, dH, dW):
+    """``grad_w`` (C_out, Cg, kH, kW) from ``grad_out`` (N, C_out, OH, OW) and ``x`` (N, C_in, H, W)::
+
+        grad_w[co, c, ki, kj] = sum_{n, oh, ow} grad_out[n, co, oh, ow] * x[n, g*Cg + c, ih, iw]
+
+    The sum runs over N*OH*OW terms, so it accumulates in float64 (float32 inputs keep
+    float64-reference accuracy): one float64 partial sum per (channel, tap, output column), added up
+    at the end. Parallel over the C_out output channels; race-free because each iteration writes
+    only ``grad_w[co]`` and its own partial sums.
+    """
+    N, C_in, H, W = x.shape
+    C_out, Cg, kH, kW = grad_w.shape
+    OH, OW = grad_out.shape[2], grad_out.shape[3]
+    Cgo = C_out * Cg // C_in
+    for co in prange(C_out):
+        c0 = (co // Cgo) * Cg
+        partial = np.zeros((Cg, kH, kW, OW))
+        for n in range(N):
+            for c in range(Cg):
+                for ki in range(kH):
+                    oh_lo, oh_hi = valid_output_range(ki * dH, pT, sH, H, OH)
+                    for kj in range(kW):
+                        ow_lo, ow_hi = valid_output_range(kj * dW, pL, sW, W, OW)
+                        iw0 = ow_lo * sW - pL + kj * dW
+                        for oh in range(oh_lo, oh_hi):
+                            ih = oh * sH - pT + ki * dH
+                            _multiply_accumulate(partial[c, ki, kj, ow_lo:], grad_out[n, co, oh, ow_lo:],
+                                                 x[n, c0 + c, ih, iw0:], sW, ow_hi - ow_lo)
+        for c in range(Cg):
+            for ki in range(kH):
+                for kj in range(kW):
+                    grad_w[co, c, ki, kj] = partial[c, ki, kj].sum()
+
+
+def direct_conv2d_forward(
+    x: np.ndarray,
+    weight: np.ndarray,
+    bias: np.ndarray | None,
+    out_hw: tuple[int, int],
+    stride: tuple[int, int],
+    pad_top_left: tuple[int, int],
+    dilation: tuple[int, int],
+) -> np.ndarray:
+    """Grouped convolution by direct loops: ``x`` (N, C_in, H, W), ``weight`` (C_out, Cg, kH, kW),
+    ``bias`` (C_out,) or None -> (N, C_out, OH, OW) with ``out_hw = (OH, OW)`` given by the caller."""
+    C_out = weight.shape[0]
+    b = np.zeros(C_out, x.dtype) if bias is None else np.ascontiguousarray(bias)
+    out = np.empty((x.shape[0], C_out) + tuple(out_hw), x.dtype)
+    launch(_direct_forward_kernel, np.ascontiguousarray(x), np.ascontiguousarray(weight), b, out,
+           *stride, *pad_top_left, *dilation)
+    return out
+
+
+def direct_conv2d_input_grad(
+    grad_out: np.ndarray,
+    weight: np.ndarray,
+    input_shape: tuple[int, int, int, int],
+    stride: tuple[int, int],
+    pad_top_left: tuple[int, int],
+    dilation: tuple[int, int],
+) -> np.ndarray:
+    """Gradient w.r.t. the input, of shape ``input_shape`` (N, C_in, H, W), from ``grad_out``
+    (N, C_out, OH, OW); input elements no window reads get zero."""
+    grad_x = np.empty(input_shape, grad_out.dtype)
+    launch(_direct_input_grad_kernel, np.ascontiguousarray(grad_out), np.ascontiguousarray(weight), grad_x,
+           *stride, *pad_top_left, *dilation)
+    return grad_x
+
+
+def direct_conv2d_weight_grad(
+    grad_out: np.ndarray,
+    x: np.ndarray,
+    weight_shape: tuple[int, int, int, int],
+    stride: tuple[int, int],
+    pad_top_left: tuple[int, int],
+    dilation: tuple[int, int],
+) -> np.ndarray:
+    """Gradient w.r.t. the weight, of shape ``weight_shape`` (C_out, Cg, kH, kW), from ``grad_out``
+    (N, C_out, OH, OW) and the forward input ``x`` (N, C_in, H, W)."""
+    grad_w = np.empty(weight_shape, x.dtype)
+    launch(_direct_weight_grad_kernel, np.ascontiguousarray(grad_out), np.ascontiguousarray(x), grad_w,
+           *stride, *pad_top_left, *dilation)
+    return grad_w
