@@ -31,6 +31,8 @@ exceed the budget.
 Threading note: BLAS runs each chunk's GEMM on all cores, while im2col / col2im copy a chunk
 serially (``_parallel.SERIAL_UNFOLD_LIMIT``): a parallel launch between two BLAS calls costs more
 than it saves at chunk size, and only one image larger than the limit is unfolded in parallel.
+
+Reference: :mod:`minigrad.kernels.reference.conv2d` (one loop nest: dense, grouped, depthwise).
 """
 import numpy as np
 

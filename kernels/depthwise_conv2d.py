@@ -16,6 +16,8 @@ K = kH*kW, which BLAS runs at memory speed (measured ~7x faster than these loops
 The loops work on whole image rows: ``valid_output_range`` gives, per kernel tap, the output
 rows/columns whose input index is inside the image, so inner loops carry no bounds tests, and the
 row helpers below have a unit-step branch that LLVM vectorises.
+
+Reference: :mod:`minigrad.kernels.reference.conv2d` with ``groups == C_in``.
 """
 import numpy as np
 from numba import njit, prange
