@@ -11,8 +11,9 @@ def pool_output_size(
 
     A window spans ``dilation * (kernel - 1) + 1`` elements and window n starts at ``n * stride``
     (padded coordinates). Floor mode keeps a window while it fits inside L. Ceil mode keeps a window
-    while the previous one did not yet reach the end of L, provided it starts inside the input or
-    the left padding (``start < size + pad``), as PyTorch does.
+    while the previous one (for n = 0, one stride before the start) did not yet reach the end of L,
+    provided it starts inside the input or the left padding (``start < size + pad``), as PyTorch does.
+    A count of 0 means no window fits: PyTorch rejects such a configuration.
     """
     span = dilation * (kernel - 1) + 1
     length = size + 2 * pad
@@ -20,7 +21,7 @@ def pool_output_size(
     while True:
         start = n * stride
         if ceil_mode:
-            keep = start < size + pad and (n == 0 or (n - 1) * stride + span < length)
+            keep = start < size + pad and (n - 1) * stride + span < length
         else:
             keep = start + span <= length
         if not keep:
