@@ -24,7 +24,7 @@ Conventions:
   softmax the explicit Jacobian ``sum_i grad_out_i * d out_i / d x_j``, never the simplified closed
   form that the fast kernels use. So the reference also checks each fast kernel's derivation.
 * Nothing is imported from the fast kernels (an oracle that shares code with what it checks
-  cannot catch that code's bugs), nor from minigrad.
+  cannot catch that code's bugs), nor anything of the framework.
 
 Speed: the convolution loops (seven nested loops, run by the parity tests over hundreds of
 configurations) are ``@njit(cache=True)`` functions, serial, so they compile once to the disk cache
