@@ -8,6 +8,8 @@ Along one axis of length ``size`` pooled to ``out_size``, output index ``o`` cov
 one element when ``size`` is not a multiple of ``out_size``, and every window is non-empty. The
 mean divides by the window's own element count. The loops are the plain pooling kernels fed with
 these windows instead of strided ones.
+
+Reference: :mod:`minigrad.kernels.reference.adaptive_pool2d`.
 """
 import numpy as np
 

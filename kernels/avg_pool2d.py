@@ -14,6 +14,8 @@ The divisor of window (oh, ow) is
 
 So each axis reduces to a table of (start, stop, count) with ``divisor = count_h * count_w``; the
 kernels below take such tables and are shared with adaptive average pooling.
+
+Reference: :mod:`minigrad.kernels.reference.avg_pool2d`.
 """
 import numpy as np
 from numba import njit, prange

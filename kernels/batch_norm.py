@@ -18,6 +18,8 @@ Backward (g = grad_out, sums over the N * S values of channel c, float64):
     grad_x         = weight[c] * invstd_c * g                                          (eval)
 
 (in eval mode mean and invstd are constants, so the two batch-mean terms vanish).
+
+Reference: :mod:`minigrad.kernels.reference.batch_norm`.
 """
 import math
 

@@ -36,7 +36,7 @@ is hot. Threads write disjoint images of the output and of the input gradient; t
 is summed per thread and the partial sums are added in slice order, so a given thread count always
 gives the same bits.
 
-Reference: the plain loops of the formula above are the tests' oracle (``naive_conv2d``).
+Reference: :mod:`minigrad.kernels.reference.conv2d` (one loop nest: dense, grouped, depthwise).
 """
 from typing import NamedTuple
 

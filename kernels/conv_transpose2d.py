@@ -23,6 +23,8 @@ channels swapped is this weight. So no new loops are needed:
 
 ``padding = (pH, pW)`` is symmetric, as in PyTorch; precondition (PyTorch's): output_padding is
 smaller than the stride or the dilation on each axis.
+
+Reference: :mod:`minigrad.kernels.reference.conv_transpose2d`.
 """
 import numpy as np
 

@@ -28,6 +28,8 @@ Each kernel is a serial function over a row range (``*_rows``) and a parallel dr
 (``*_kernel``); the entry points run the range function directly below
 ``_parallel.SERIAL_WORK_LIMIT`` elements, where a thread launch costs more than the rows (a training
 batch's (64, 10) logits).
+
+Reference: :mod:`minigrad.kernels.reference.cross_entropy`.
 """
 import math
 

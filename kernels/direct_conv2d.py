@@ -19,7 +19,7 @@ The loops work on whole image rows: ``valid_output_range`` gives, per kernel tap
 rows/columns whose input index is inside the image, so inner loops carry no bounds tests, and the
 row helpers below have a unit-step branch that LLVM vectorises.
 
-Reference: the plain loops of the formula above (the tests' ``naive_conv2d``).
+Reference: :mod:`minigrad.kernels.reference.conv2d` (one grouped loop nest; depthwise is ``groups == C_in``).
 """
 import numpy as np
 from numba import njit, prange

@@ -16,6 +16,8 @@ Backward, with g = grad_out and h = g * weight[c] (gradient wrt xhat), means ove
 
 Each (n, g) iteration stores its channels' partial sums over s in (N, C) buffers; numpy sums them
 over n afterwards (race-free, and independent of the thread count).
+
+Reference: :mod:`minigrad.kernels.reference.group_norm`.
 """
 import numpy as np
 from numba import njit, prange

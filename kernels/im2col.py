@@ -21,6 +21,8 @@ contiguous block, so ``cols.reshape(groups, C_in/groups * kH * kW, N * OH * OW)`
 col2im is the adjoint (transpose) of im2col: it adds every column entry back onto the input element
 it was read from, which is how the input gradient of a convolution (and the forward pass of a
 transposed convolution) is computed.
+
+Reference: :func:`minigrad.kernels.reference.im2col.im2col` and ``col2im``.
 """
 import numpy as np
 from numba import njit

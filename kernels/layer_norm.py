@@ -15,6 +15,8 @@ The column sums run over all rows, which a row-parallel loop cannot add into one
 without races; instead the rows are split into a FIXED number of chunks, each chunk sums into its
 own float64 row of a (chunks, D) buffer, and numpy adds the chunk rows at the end. The split does
 not depend on the thread count, so the result is bit-identical under any number of threads.
+
+Reference: :mod:`minigrad.kernels.reference.layer_norm`.
 """
 import math
 

@@ -15,6 +15,8 @@ a window containing NaN outputs NaN (with the index of its LAST NaN), and a wind
 reports its first in-range tap.
 
 The two kernels here are shared with adaptive max pooling, which only builds different tables.
+
+Reference: :mod:`minigrad.kernels.reference.max_pool2d`.
 """
 import numpy as np
 from numba import njit, prange

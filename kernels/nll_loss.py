@@ -11,6 +11,8 @@ NaN, 0 / 0, when every row is ignored or M == 0). The caller moves the class axi
 
 The loss touches one element per row, so this is plain numpy gather/scatter (O(M) work, no loop
 worth a kernel).
+
+Reference: :mod:`minigrad.kernels.reference.nll_loss`.
 """
 import numpy as np
 

@@ -19,6 +19,8 @@ Gradients, with y the forward output and g the incoming gradient of one row:
     log_softmax:  dx_j = g_j - exp(y_j) * sum_k g_k
 
 A 0-d array counts as one row of length 1 (PyTorch's rule): softmax gives 1, log_softmax 0.
+
+Reference: :mod:`minigrad.kernels.reference.softmax`.
 """
 import math
 

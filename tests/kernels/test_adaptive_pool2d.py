@@ -1,7 +1,5 @@
-"""Adaptive average / max pooling against naive loops, named window cases, and PyTorch."""
-import math
-from fractions import Fraction
-
+"""Adaptive average / max pooling against the naive loops (minigrad.kernels.reference.adaptive_pool2d),
+named window cases, and PyTorch."""
 import numpy as np
 import pytest
 
@@ -13,58 +11,13 @@ from minigrad.kernels.adaptive_pool2d import (
     adaptive_max_pool2d_forward,
     adaptive_windows,
 )
+from minigrad.kernels.reference.adaptive_pool2d import adaptive_avg_pool2d_backward as naive_avg_backward
+from minigrad.kernels.reference.adaptive_pool2d import adaptive_avg_pool2d_forward as naive_avg
+from minigrad.kernels.reference.adaptive_pool2d import adaptive_max_pool2d_backward as naive_max_backward
+from minigrad.kernels.reference.adaptive_pool2d import adaptive_max_pool2d_forward as naive_max
+from minigrad.kernels.reference.adaptive_pool2d import adaptive_window as naive_window
 
 DTYPES = [np.float32, np.float64]
-
-
-def naive_window(o, size, out_size):
-    """Rows of window o, from the real-number formula floor(o*size/out) .. ceil((o+1)*size/out)."""
-    return range(math.floor(Fraction(o * size, out_size)), math.ceil(Fraction((o + 1) * size, out_size)))
-
-
-def naive_windows(input_hw, output_hw):
-    for oh in range(output_hw[0]):
-        for ow in range(output_hw[1]):
-            yield oh, ow, naive_window(oh, input_hw[0], output_hw[0]), naive_window(ow, input_hw[1], output_hw[1])
-
-
-def naive_avg(x, output_hw):
-    out = np.empty(x.shape[:2] + tuple(output_hw))
-    for oh, ow, rows, cols in naive_windows(x.shape[2:], output_hw):
-        out[:, :, oh, ow] = x[:, :, rows.start:rows.stop, cols.start:cols.stop].mean(axis=(2, 3))
-    return out
-
-
-def naive_avg_backward(grad_out, input_hw):
-    grad_x = np.zeros(grad_out.shape[:2] + tuple(input_hw))
-    for oh, ow, rows, cols in naive_windows(input_hw, grad_out.shape[2:]):
-        grad_x[:, :, rows.start:rows.stop, cols.start:cols.stop] += \
-            grad_out[:, :, oh, ow, None, None] / (len(rows) * len(cols))
-    return grad_x
-
-
-def naive_max(x, output_hw):
-    """First maximum in row-major order wins; NaN wins (the last NaN)."""
-    N, C, H, W = x.shape
-    out = np.empty((N, C) + tuple(output_hw))
-    indices = np.empty((N, C) + tuple(output_hw), np.int64)
-    for n in range(N):
-        for c in range(C):
-            for oh, ow, rows, cols in naive_windows((H, W), output_hw):
-                best, best_index = -np.inf, rows[0] * W + cols[0]
-                for r in rows:
-                    for s in cols:
-                        if x[n, c, r, s] > best or np.isnan(x[n, c, r, s]):
-                            best, best_index = x[n, c, r, s], r * W + s
-                out[n, c, oh, ow], indices[n, c, oh, ow] = best, best_index
-    return out, indices
-
-
-def naive_max_backward(grad_out, indices, input_hw):
-    grad_x = np.zeros(grad_out.shape[:2] + (input_hw[0] * input_hw[1],))
-    for n, c, oh, ow in np.ndindex(grad_out.shape):
-        grad_x[n, c, indices[n, c, oh, ow]] += grad_out[n, c, oh, ow]
-    return grad_x.reshape(grad_out.shape[:2] + tuple(input_hw))
 
 
 def check_against_naive(x, output_hw):

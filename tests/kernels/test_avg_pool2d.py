@@ -1,4 +1,5 @@
-"""avg_pool2d_forward / avg_pool2d_backward against a naive loop, named divisor cases, and PyTorch."""
+"""avg_pool2d_forward / avg_pool2d_backward against the naive loops (minigrad.kernels.reference.avg_pool2d),
+named divisor cases, and PyTorch."""
 import numpy as np
 import pytest
 
@@ -6,47 +7,10 @@ from minigrad.kernels.avg_pool2d import avg_pool2d_backward, avg_pool2d_forward
 from minigrad.kernels.pool_output_size import pool_output_size
 from minigrad.kernels import _threads
 
+from minigrad.kernels.reference.avg_pool2d import avg_pool2d_backward as naive_backward
+from minigrad.kernels.reference.avg_pool2d import avg_pool2d_forward as naive_forward
+
 DTYPES = [np.float32, np.float64]
-
-
-def naive_windows(input_hw, kernel, stride, padding, ceil_mode, count_include_pad, divisor_override):
-    """Yield (oh, ow, rows, cols, divisor): the real input rows / columns summed by each window and
-    its divisor, found by laying the window on the padded axis [0, H + 2 * pad) and counting."""
-    (H, W), (kh, kw), (sh, sw), (ph, pw) = input_hw, kernel, stride, padding
-    OH = pool_output_size(H, kh, sh, ph, 1, ceil_mode)
-    OW = pool_output_size(W, kw, sw, pw, 1, ceil_mode)
-    for oh in range(OH):
-        padded_rows = [r for r in range(oh * sh, oh * sh + kh) if r < H + 2 * ph]
-        rows = [r - ph for r in padded_rows if ph <= r < ph + H]
-        for ow in range(OW):
-            padded_cols = [s for s in range(ow * sw, ow * sw + kw) if s < W + 2 * pw]
-            cols = [s - pw for s in padded_cols if pw <= s < pw + W]
-            if divisor_override:
-                divisor = divisor_override
-            elif count_include_pad:
-                divisor = len(padded_rows) * len(padded_cols)
-            else:
-                divisor = len(rows) * len(cols)
-            yield oh, ow, rows, cols, divisor
-
-
-def naive_forward(x, *params):
-    N, C, H, W = x.shape
-    windows = list(naive_windows((H, W), *params))
-    out = np.zeros((N, C, windows[-1][0] + 1, windows[-1][1] + 1))
-    for oh, ow, rows, cols, divisor in windows:
-        if rows and cols:
-            out[:, :, oh, ow] = x[:, :, rows][:, :, :, cols].sum(axis=(2, 3)) / divisor
-    return out
-
-
-def naive_backward(grad_out, input_hw, *params):
-    grad_x = np.zeros(grad_out.shape[:2] + tuple(input_hw))
-    for oh, ow, rows, cols, divisor in naive_windows(input_hw, *params):
-        for r in rows:
-            for s in cols:
-                grad_x[:, :, r, s] += grad_out[:, :, oh, ow] / divisor
-    return grad_x
 
 
 def check_against_naive(x, *params):

@@ -1,58 +1,13 @@
-"""conv2d_forward / conv2d_backward (dense, grouped, depthwise) against a naive float64 loop
-reference and its hand-derived adjoint, hand-computed all-ones cases, the golden 'same' example,
-and randomized PyTorch autograd parity."""
-import itertools
-
+"""conv2d_forward / conv2d_backward (dense, grouped, depthwise) against the naive float64 loop
+reference (minigrad.kernels.reference.conv2d) and its term-by-term backward, hand-computed all-ones
+cases, the golden 'same' example, and randomized PyTorch autograd parity."""
 import numpy as np
 import pytest
 
 from minigrad.kernels import conv2d as conv2d_module
 from minigrad.kernels.conv2d import conv2d_backward, conv2d_forward, conv2d_output_size
-
-
-def _padded(x, padding):
-    top, bottom, left, right = padding
-    return np.pad(x, ((0, 0), (0, 0), (top, bottom), (left, right)))
-
-
-def _loops(x, w, stride, padding, dilation, groups):
-    """Every (n, co, oh, ow, ci, ki, kj) term of the convolution, with the index of x it reads in
-    the explicitly zero-padded input."""
-    N, C_in, H, W = x.shape
-    C_out, Cg, kH, kW = w.shape
-    (sH, sW), (dH, dW) = stride, dilation
-    OH, OW = conv2d_output_size((H, W), (kH, kW), stride, padding, dilation)
-    per_group = C_out // groups
-    for n, co, oh, ow, ci, ki, kj in itertools.product(
-        range(N), range(C_out), range(OH), range(OW), range(Cg), range(kH), range(kW)
-    ):
-        yield (n, co, oh, ow), (co, ci, ki, kj), (n, (co // per_group) * Cg + ci, oh * sH + ki * dH, ow * sW + kj * dW)
-
-
-def naive_conv2d(x, w, b, stride, padding, dilation, groups):
-    """out[n, co, oh, ow] = b[co] + sum w[co, ci, ki, kj] * x_padded[n, g*Cg + ci, oh*sH + ki*dH, ow*sW + kj*dW]."""
-    x, w = x.astype(np.float64), w.astype(np.float64)
-    OH, OW = conv2d_output_size(x.shape[2:], w.shape[2:], stride, padding, dilation)
-    out = np.zeros((x.shape[0], w.shape[0], OH, OW))
-    xp = _padded(x, padding)
-    for o, wi, xi in _loops(x, w, stride, padding, dilation, groups):
-        out[o] += w[wi] * xp[xi]
-    if b is not None:
-        out += np.asarray(b, np.float64)[None, :, None, None]
-    return out
-
-
-def naive_conv2d_grads(g, x, w, stride, padding, dilation, groups):
-    """The derivative of each term of ``naive_conv2d``, accumulated: (grad_x, grad_w, grad_b)."""
-    x, w, g = x.astype(np.float64), w.astype(np.float64), g.astype(np.float64)
-    xp = _padded(x, padding)
-    gxp, gw = np.zeros_like(xp), np.zeros_like(w)
-    for o, wi, xi in _loops(x, w, stride, padding, dilation, groups):
-        gxp[xi] += g[o] * w[wi]
-        gw[wi] += g[o] * xp[xi]
-    top, _, left, _ = padding
-    H, W = x.shape[2:]
-    return gxp[:, :, top:top + H, left:left + W], gw, g.sum(axis=(0, 2, 3))
+from minigrad.kernels.reference.conv2d import conv2d_backward as naive_conv2d_grads
+from minigrad.kernels.reference.conv2d import conv2d_forward as naive_conv2d
 
 
 def check_against_naive(x_shape, w_shape, stride, padding, dilation, groups, bias=True, dtype=np.float64, seed=0):

@@ -1,5 +1,6 @@
 """Fused cross-entropy (class indices and probabilities, weights, ignore_index, label smoothing)
-against a naive float64 reference, finite differences and PyTorch, including the reduction contract."""
+against the naive float64 reference (minigrad.kernels.reference.cross_entropy), finite differences
+and PyTorch, including the reduction contract."""
 import math
 
 import numpy as np
@@ -9,38 +10,10 @@ from minigrad.kernels import _parallel
 from minigrad.kernels.cross_entropy import cross_entropy_backward, cross_entropy_forward
 from minigrad.kernels import _threads
 
+from minigrad.kernels.reference.cross_entropy import cross_entropy_forward as naive_cross_entropy
+
 DTYPES = [np.float32, np.float64]
 TOL = {np.float32: dict(rtol=1e-5, atol=1e-6), np.float64: dict(rtol=1e-12, atol=1e-13)}
-
-
-def naive_log_softmax(row):
-    m = max(float(v) for v in row)
-    lse = m + math.log(sum(math.exp(float(v) - m) for v in row))
-    return [float(v) - lse for v in row]
-
-
-def naive_cross_entropy(x, target, weight, ignore_index, smoothing):
-    """Float64 loops written from PyTorch's definition: class indices give
-    ``(1 - s) * nll + s / C * smooth`` (both weighted, 0 for ignored rows), mean denominator = sum of
-    target weights; probabilities are smoothed, then ``-sum_c w_c q_c log p_c``, denominator = rows."""
-    M, C = x.shape
-    w = [1.0] * C if weight is None else [float(v) for v in weight]
-    losses, denominator = [], 0.0
-    for i in range(M):
-        lp = naive_log_softmax(x[i])
-        if target.ndim == 1:
-            t = int(target[i])
-            if t == ignore_index:
-                losses.append(0.0)
-                continue
-            denominator += w[t]
-            smooth = -sum(w[c] * lp[c] for c in range(C))
-            losses.append((1 - smoothing) * -w[t] * lp[t] + smoothing / C * smooth)
-        else:
-            q = [(1 - smoothing) * float(target[i, c]) + smoothing / C for c in range(C)]
-            losses.append(-sum(w[c] * q[c] * lp[c] for c in range(C)))
-            denominator += 1
-    return np.array(losses), denominator
 
 
 def numerical_grad(f, x, h=1e-6):

@@ -1,38 +1,18 @@
-"""Group norm (and InstanceNorm as G = C) forward/backward against naive loops, finite differences,
-PyTorch, a float64 reference on a long float32 reduction, and thread counts."""
-import math
-
+"""Group norm (and InstanceNorm as G = C) forward/backward against the naive loops
+(minigrad.kernels.reference.group_norm), finite differences, PyTorch, a float64 reference on a long
+float32 reduction, and thread counts."""
 import numpy as np
 import pytest
 
 from minigrad.kernels.group_norm import group_norm_backward, group_norm_forward
 from minigrad.kernels import _threads
 
+from minigrad.kernels.reference.group_norm import group_norm_forward as naive_group_norm
+
 DTYPES = [np.float32, np.float64]
 CASES = [((2, 6), 3), ((2, 6, 5), 2), ((3, 4, 2, 3), 4), ((2, 4, 3, 2), 1), ((1, 6, 4), 6)]
 EPS = 1e-5
 TOL = {np.float32: dict(rtol=1e-5, atol=1e-5), np.float64: dict(rtol=1e-12, atol=1e-12)}
-
-
-def naive_group_norm(x, groups, weight, bias, eps):
-    """Float64 loops: for every sample n and group g, the (C / G) * S values of channels
-    g * C/G .. (g + 1) * C/G - 1 get their two-pass mean and biased variance; channel c is then
-    scaled and shifted by weight[c], bias[c]."""
-    N, C = x.shape[:2]
-    planes = x.reshape(N, C, -1).astype(np.float64)
-    size = C // groups
-    out, means, invstds = np.empty(planes.shape), np.empty((N, groups)), np.empty((N, groups))
-    for n in range(N):
-        for g in range(groups):
-            values = [float(v) for v in planes[n, g * size:(g + 1) * size].ravel()]
-            mean = sum(values) / len(values)
-            invstd = 1 / math.sqrt(sum((v - mean) ** 2 for v in values) / len(values) + eps)
-            for c in range(g * size, (g + 1) * size):
-                w = 1.0 if weight is None else float(weight[c])
-                b = 0.0 if bias is None else float(bias[c])
-                out[n, c] = [(float(v) - mean) * invstd * w + b for v in planes[n, c]]
-            means[n, g], invstds[n, g] = mean, invstd
-    return out.reshape(x.shape), means, invstds
 
 
 def numerical_grad(f, x, h=1e-6):

@@ -1,22 +1,12 @@
-"""im2col / col2im against a naive float64 reference and against each other (adjoint test)."""
+"""im2col / col2im against the naive float64 references (minigrad.kernels.reference.im2col) and
+against each other (adjoint test)."""
 import itertools
 
 import numpy as np
 import pytest
 
 from minigrad.kernels.im2col import col2im, im2col, valid_output_range
-
-
-def naive_im2col(x, kernel_hw, out_hw, stride, pad_top_left, dilation):
-    """cols[(c*kH + ki)*kW + kj, (n*OH + oh)*OW + ow] = x[n, c, ih, iw] or 0 outside."""
-    N, C, H, W = x.shape
-    (kH, kW), (OH, OW), (sH, sW), (pT, pL), (dH, dW) = kernel_hw, out_hw, stride, pad_top_left, dilation
-    cols = np.zeros((C * kH * kW, N * OH * OW))
-    for n, c, ki, kj, oh, ow in itertools.product(range(N), range(C), range(kH), range(kW), range(OH), range(OW)):
-        ih, iw = oh * sH - pT + ki * dH, ow * sW - pL + kj * dW
-        if 0 <= ih < H and 0 <= iw < W:
-            cols[(c * kH + ki) * kW + kj, (n * OH + oh) * OW + ow] = x[n, c, ih, iw]
-    return cols
+from minigrad.kernels.reference import im2col as reference
 
 
 # (input shape, kernel, out size, stride, pad top/left, dilation); out sizes include ones smaller
@@ -36,7 +26,18 @@ def test_im2col_matches_naive(case, dtype):
     x = np.random.default_rng(0).standard_normal(shape).astype(dtype)
     cols = im2col(x, kernel_hw, out_hw, stride, pad, dilation)
     assert cols.dtype == dtype
-    np.testing.assert_array_equal(cols, naive_im2col(x.astype(np.float64), kernel_hw, out_hw, stride, pad, dilation))
+    np.testing.assert_array_equal(cols, reference.im2col(x, kernel_hw, out_hw, stride, pad, dilation))
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_col2im_matches_naive(case):
+    shape, kernel_hw, out_hw, stride, pad, dilation = case
+    c = np.random.default_rng(4).standard_normal((shape[1] * kernel_hw[0] * kernel_hw[1],
+                                                  shape[0] * out_hw[0] * out_hw[1]))
+    folded = np.full(shape, np.nan)
+    col2im(c, folded, kernel_hw, out_hw, stride, pad, dilation)
+    np.testing.assert_allclose(folded, reference.col2im(c, shape, kernel_hw, out_hw, stride, pad, dilation),
+                               rtol=1e-12, atol=1e-12)
 
 
 @pytest.mark.parametrize("case", CASES)

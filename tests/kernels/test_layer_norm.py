@@ -1,35 +1,17 @@
-"""Layer norm forward/backward against naive loops, finite differences, PyTorch, a float64 reference
-on long float32 reductions, and thread counts."""
-import math
-
+"""Layer norm forward/backward against the naive loops (minigrad.kernels.reference.layer_norm),
+finite differences, PyTorch, a float64 reference on long float32 reductions, and thread counts."""
 import numpy as np
 import pytest
 
 from minigrad.kernels.layer_norm import layer_norm_backward, layer_norm_forward
 from minigrad.kernels import _threads
 
+from minigrad.kernels.reference.layer_norm import layer_norm_forward as naive_layer_norm
+
 DTYPES = [np.float32, np.float64]
 CASES = [((4, 6), (6,)), ((2, 3, 5), (3, 5)), ((2, 3, 4), (4,)), ((7,), (7,)), ((130, 3), (3,))]
 EPS = 1e-5
 TOL = {np.float32: dict(rtol=1e-5, atol=1e-5), np.float64: dict(rtol=1e-12, atol=1e-12)}
-
-
-def naive_layer_norm(x, normalized_shape, weight, bias, eps):
-    """Float64 loops: each row of the trailing D = prod(normalized_shape) values is normalised with
-    its two-pass mean and biased variance, then scaled and shifted elementwise."""
-    D = math.prod(normalized_shape)
-    rows = x.reshape(-1, D).astype(np.float64)
-    w = np.ones(D) if weight is None else weight.reshape(D)
-    b = np.zeros(D) if bias is None else bias.reshape(D)
-    out, means, invstds = np.empty(rows.shape), [], []
-    for i, row in enumerate(rows):
-        mean = sum(float(v) for v in row) / D
-        invstd = 1 / math.sqrt(sum((float(v) - mean) ** 2 for v in row) / D + eps)
-        for d in range(D):
-            out[i, d] = (row[d] - mean) * invstd * float(w[d]) + float(b[d])
-        means.append(mean)
-        invstds.append(invstd)
-    return out.reshape(x.shape), np.array(means), np.array(invstds)
 
 
 def numerical_grad(f, x, h=1e-6):

@@ -1,4 +1,5 @@
-"""max_pool2d_forward / max_pool2d_backward against a naive loop, named cases, and PyTorch."""
+"""max_pool2d_forward / max_pool2d_backward against the naive loops (minigrad.kernels.reference.max_pool2d),
+named cases, and PyTorch."""
 import numpy as np
 import pytest
 
@@ -6,51 +7,10 @@ from minigrad.kernels.max_pool2d import max_pool2d_backward, max_pool2d_forward
 from minigrad.kernels.pool_output_size import pool_output_size
 from minigrad.kernels import _threads
 
+from minigrad.kernels.reference.max_pool2d import max_pool2d_backward as naive_backward
+from minigrad.kernels.reference.max_pool2d import max_pool2d_forward as naive_max_pool
+
 DTYPES = [np.float32, np.float64]
-
-
-def naive_max_pool(x, kernel, stride, padding, dilation=(1, 1), ceil_mode=False):
-    """Float64 loops over an explicitly -inf-padded copy of x (wide enough for ceil_mode windows).
-
-    Scan taps row-major; a tap wins when strictly greater or NaN; the index starts at the first
-    row tap and first column tap at or after the input's start (padding is never reported; a
-    window entirely in the padding reports that position even if it lies past the plane).
-    """
-    N, C, H, W = x.shape
-    (kh, kw), (sh, sw), (ph, pw), (dh, dw) = kernel, stride, padding, dilation
-    OH = pool_output_size(H, kh, sh, ph, dh, ceil_mode)
-    OW = pool_output_size(W, kw, sw, pw, dw, ceil_mode)
-    padded = np.full((N, C, H + 2 * ph + kh * dh + sh, W + 2 * pw + kw * dw + sw), -np.inf)
-    padded[:, :, ph:ph + H, pw:pw + W] = x
-    out = np.empty((N, C, OH, OW))
-    indices = np.empty((N, C, OH, OW), np.int64)
-    for n in range(N):
-        for c in range(C):
-            for oh in range(OH):
-                for ow in range(OW):
-                    rows = [oh * sh + i * dh for i in range(kh)]
-                    cols = [ow * sw + j * dw for j in range(kw)]
-                    best = -np.inf
-                    best_index = (min(r for r in rows if r >= ph) - ph) * W + \
-                        min(s for s in cols if s >= pw) - pw
-                    for r in rows:
-                        for s in cols:
-                            v = padded[n, c, r, s]
-                            if v > best or np.isnan(v):
-                                best, best_index = v, (r - ph) * W + (s - pw)
-                    out[n, c, oh, ow], indices[n, c, oh, ow] = best, best_index
-    return out, indices
-
-
-def naive_backward(grad_out, indices, input_hw):
-    """Each output adds its gradient to the element its index names (none for an index past the
-    plane, which only an all-padding window reports)."""
-    N, C = grad_out.shape[:2]
-    grad_x = np.zeros((N, C, input_hw[0] * input_hw[1]))
-    for n, c, oh, ow in np.ndindex(grad_out.shape):
-        if indices[n, c, oh, ow] < grad_x.shape[2]:
-            grad_x[n, c, indices[n, c, oh, ow]] += grad_out[n, c, oh, ow]
-    return grad_x.reshape(N, C, *input_hw)
 
 
 def check_against_naive(x, *params):

@@ -1,29 +1,10 @@
-"""pool_output_size: PyTorch's pooling output length, incl. the ceil_mode last-window rule."""
+"""pool_output_size: PyTorch's pooling output length, incl. the ceil_mode last-window rule, against
+the window count of minigrad.kernels.reference.pool_output_size."""
 import numpy as np
 import pytest
 
 from minigrad.kernels.pool_output_size import pool_output_size
-
-
-def naive_output_size(size, kernel, stride, pad, dilation, ceil_mode):
-    """Count window positions one by one on the padded axis of length L = size + 2 * pad.
-
-    floor mode: a window is kept when it fits inside L. ceil mode: a window is kept while the
-    previous one did not yet reach the end of L, provided it starts inside the input or the left
-    padding (start < size + pad in padded coordinates).
-    """
-    span = dilation * (kernel - 1) + 1
-    length = size + 2 * pad
-    n = 0
-    while True:
-        start = n * stride
-        if ceil_mode:
-            keep = start < size + pad and (n == 0 or (n - 1) * stride + span < length)
-        else:
-            keep = start + span <= length
-        if not keep:
-            return n
-        n += 1
+from minigrad.kernels.reference.pool_output_size import pool_output_size as naive_output_size
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""softmax / log_softmax forward and backward against naive loops, finite differences and PyTorch."""
+"""softmax / log_softmax forward and backward against the naive loops and explicit Jacobians
+(minigrad.kernels.reference.softmax), finite differences and PyTorch."""
 import math
 
 import numpy as np
@@ -6,6 +7,7 @@ import pytest
 
 from minigrad.kernels import _threads
 from minigrad.kernels import _parallel
+from minigrad.kernels.reference import softmax as reference
 from minigrad.kernels.softmax import (
     log_softmax_backward, log_softmax_forward, softmax_backward, softmax_forward,
 )
@@ -16,35 +18,6 @@ SHAPES_AND_DIMS = [((7,), 0), ((3, 4), 1), ((3, 4), 0), ((3, 4), -1), ((2, 3, 4)
 TOL = {np.float32: dict(rtol=1e-5, atol=1e-6), np.float64: dict(rtol=1e-12, atol=1e-13)}
 
 
-def naive_softmax(x, dim, log):
-    """Float64 loops: every line along ``dim`` becomes exp(v - max) / sum(exp(v - max)), or its log."""
-    rows = np.moveaxis(np.asarray(x, np.float64), dim, -1)
-    out = np.empty(rows.shape)
-    for idx in np.ndindex(rows.shape[:-1]):
-        row = [float(v) for v in rows[idx]]
-        m = max(row)
-        total = sum(math.exp(v - m) for v in row)
-        out[idx] = [v - m - math.log(total) if log else math.exp(v - m) / total for v in row]
-    return np.moveaxis(out, -1, dim)
-
-
-def naive_backward(grad_out, out, dim, log):
-    """Float64 loops over the explicit Jacobian of each line: dx_j = sum_i g_i * d y_i / d x_j with
-    softmax d y_i / d x_j = y_i ([i == j] - y_j); log-softmax d y_i / d x_j = [i == j] - exp(y_j)."""
-    g_rows = np.moveaxis(np.asarray(grad_out, np.float64), dim, -1)
-    y_rows = np.moveaxis(np.asarray(out, np.float64), dim, -1)
-    grad_x = np.empty(y_rows.shape)
-    n = y_rows.shape[-1]
-    for idx in np.ndindex(y_rows.shape[:-1]):
-        g, y = g_rows[idx], y_rows[idx]
-        for j in range(n):
-            if log:
-                grad_x[idx + (j,)] = sum(g[i] * ((i == j) - math.exp(y[j])) for i in range(n))
-            else:
-                grad_x[idx + (j,)] = sum(g[i] * y[i] * ((i == j) - y[j]) for i in range(n))
-    return np.moveaxis(grad_x, -1, dim)
-
-
 def numerical_grad(f, x, h=1e-6):
     """Central differences of the scalar function f at the float64 array x."""
     steps = np.eye(x.size).reshape(x.size, *x.shape) * h
@@ -53,6 +26,8 @@ def numerical_grad(f, x, h=1e-6):
 
 FORWARD = {False: softmax_forward, True: log_softmax_forward}
 BACKWARD = {False: softmax_backward, True: log_softmax_backward}
+NAIVE_FORWARD = {False: reference.softmax_forward, True: reference.log_softmax_forward}
+NAIVE_BACKWARD = {False: reference.softmax_backward, True: reference.log_softmax_backward}
 
 
 @pytest.mark.parametrize("log", [False, True])
@@ -63,11 +38,11 @@ def test_forward_and_backward_match_naive(shape, dim, dtype, log):
     x = (rng.standard_normal(shape) * 3).astype(dtype)
     out = FORWARD[log](x, dim)
     assert out.shape == x.shape and out.dtype == dtype
-    np.testing.assert_allclose(out, naive_softmax(x, dim, log), **TOL[dtype])
+    np.testing.assert_allclose(out, NAIVE_FORWARD[log](x, dim), **TOL[dtype])
     grad_out = rng.standard_normal(shape).astype(dtype)
     grad_x = BACKWARD[log](grad_out, out, dim)
     assert grad_x.shape == x.shape and grad_x.dtype == dtype
-    np.testing.assert_allclose(grad_x, naive_backward(grad_out, out, dim, log), **TOL[dtype])
+    np.testing.assert_allclose(grad_x, NAIVE_BACKWARD[log](grad_out, out, dim), **TOL[dtype])
 
 
 @pytest.mark.parametrize("log", [False, True])
@@ -102,8 +77,8 @@ def test_huge_logits_are_stable(dtype):
     out = softmax_forward(x, 1)
     log_out = log_softmax_forward(x, 1)
     assert np.isfinite(out).all() and np.isfinite(log_out).all()
-    np.testing.assert_allclose(out, naive_softmax(x, 1, False), rtol=1e-5, atol=1e-30)
-    np.testing.assert_allclose(log_out, naive_softmax(x, 1, True), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(out, reference.softmax_forward(x, 1), rtol=1e-5, atol=1e-30)
+    np.testing.assert_allclose(log_out, reference.log_softmax_forward(x, 1), rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(out[2], [1 / 3] * 3, rtol=1e-6)
     grad = log_softmax_backward(np.ones_like(x), log_out, 1)
     assert np.isfinite(grad).all()

@@ -13,6 +13,8 @@ import minigrad as mg
 import minigrad.nn as nn
 import minigrad.nn.functional as F
 from minigrad.autograd import gradcheck
+from minigrad.kernels.reference.conv2d import conv2d_forward as reference_conv2d
+from minigrad.kernels.reference.conv_transpose2d import conv_transpose2d_forward as reference_conv_transpose2d
 
 
 def leaf(*shape, seed=0, dtype=mg.float64):
@@ -31,46 +33,7 @@ def check_layer_gradients(layer, x):
     assert gradcheck(lambda x, *_: layer(x), (x, *params))
 
 
-# ---- direct-definition references ---------------------------------------------------------------
-
-def reference_conv2d(x, w, b, stride, padding, dilation, groups):
-    """out[n, co, i, j] = b[co] + sum w[co, c, a, e] * xpad[n, group(co) c, i s + a d, j s + e d],
-    ``padding = (top, bottom, left, right)`` zeros; x (N, C, H, W) numpy."""
-    (sh, sw), (top, bottom, left, right), (dh, dw) = stride, padding, dilation
-    xp = np.pad(x, ((0, 0), (0, 0), (top, bottom), (left, right)))
-    c_out, c_group, kh, kw = w.shape
-    oh = (xp.shape[2] - dh * (kh - 1) - 1) // sh + 1
-    ow = (xp.shape[3] - dw * (kw - 1) - 1) // sw + 1
-    out = np.zeros((x.shape[0], c_out, oh, ow))
-    for co in range(c_out):
-        g = co // (c_out // groups)
-        xs = xp[:, g * c_group:(g + 1) * c_group]
-        for i in range(oh):
-            for j in range(ow):
-                patch = xs[:, :, i * sh:i * sh + dh * (kh - 1) + 1:dh, j * sw:j * sw + dw * (kw - 1) + 1:dw]
-                out[:, co, i, j] = (patch * w[co]).sum(axis=(1, 2, 3))
-    return out if b is None else out + b[:, None, None]
-
-
-def reference_conv_transpose2d(x, w, b, stride, padding, output_padding, dilation, groups):
-    """Every x[n, ci, i, j] adds x * w[ci, co] at rows i s + a d, cols j s + e d of an uncropped
-    output, then ``padding`` is cropped from both sides (``output_padding`` rows stay at the end)."""
-    (sh, sw), (ph, pw), (oph, opw), (dh, dw) = stride, padding, output_padding, dilation
-    n, c_in, h, width = x.shape
-    _, c_group, kh, kw = w.shape
-    full = np.zeros((n, c_group * groups, (h - 1) * sh + dh * (kh - 1) + 1 + oph,
-                     (width - 1) * sw + dw * (kw - 1) + 1 + opw))
-    for ci in range(c_in):
-        g = ci // (c_in // groups)
-        for i in range(h):
-            for j in range(width):
-                rows = slice(i * sh, i * sh + dh * (kh - 1) + 1, dh)
-                cols = slice(j * sw, j * sw + dw * (kw - 1) + 1, dw)
-                full[:, g * c_group:(g + 1) * c_group, rows, cols] += (
-                    x[:, ci, i, j][:, None, None, None] * w[ci][None])
-    out = full[:, :, ph:full.shape[2] - ph, pw:full.shape[3] - pw]
-    return out if b is None else out + b[:, None, None]
-
+# ---- direct-definition references (minigrad.kernels.reference) -----------------------------------
 
 def conv_reference_of(layer, x):
     """The reference output of a zeros-padded Conv2d layer on a batched input."""
