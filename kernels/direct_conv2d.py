@@ -29,29 +29,34 @@ from .im2col import valid_output_range
 
 
 @njit(cache=True)
-def _axpy(dst, dst_step, a, src, src_step, count):
-    """``dst[t * dst_step] += a * src[t * src_step]`` for ``t < count``: one kernel tap applied to
-    one image row. The all-unit-step branch is the common case (stride 1) and is kept separate so
-    LLVM can vectorise it; with a runtime step it cannot."""
+def _axpy(dst, dst_start, dst_step, a, src, src_start, src_step, count):
+    """``dst[dst_start + t*dst_step] += a * src[src_start + t*src_step]`` for ``t < count``, on flat
+    planes: one kernel tap applied to one image row. The indices are unsigned so numba emits no
+    wrap-around check (a signed index costs one per element and blocks vectorisation), and the
+    all-unit-step branch, the common case, is separate so LLVM vectorises it."""
+    d, s, n = np.uint64(dst_start), np.uint64(src_start), np.uint64(count)
     if dst_step == 1 and src_step == 1:
-        for t in range(count):
-            dst[t] += a * src[t]
+        for t in range(n):
+            dst[d + t] += a * src[s + t]
     else:
-        for t in range(count):
-            dst[t * dst_step] += a * src[t * src_step]
+        ds, ss = np.uint64(dst_step), np.uint64(src_step)
+        for t in range(n):
+            dst[d + t * ds] += a * src[s + t * ss]
 
 
 @njit(cache=True)
-def _multiply_accumulate(acc, a, b, b_step, count):
-    """``acc[t] += a[t] * b[t * b_step]`` for ``t < count`` in ``acc``'s float64. Elementwise (not a
-    reduction into one scalar) so it vectorises without reassociating the sum; unit-step branch
-    separate for the same reason as in ``_axpy``."""
+def _multiply_accumulate(acc, acc_start, a, a_start, b, b_start, b_step, count):
+    """``acc[acc_start + t] += a[a_start + t] * b[b_start + t*b_step]`` for ``t < count`` in ``acc``'s
+    float64, on flat arrays with unsigned indices (see ``_axpy``). Elementwise (not a reduction into
+    one scalar) so it vectorises without reassociating the sum."""
+    p, q, r, n = np.uint64(acc_start), np.uint64(a_start), np.uint64(b_start), np.uint64(count)
     if b_step == 1:
-        for t in range(count):
-            acc[t] += a[t] * np.float64(b[t])
+        for t in range(n):
+            acc[p + t] += a[q + t] * np.float64(b[r + t])
     else:
-        for t in range(count):
-            acc[t] += a[t] * np.float64(b[t * b_step])
+        step = np.uint64(b_step)
+        for t in range(n):
+            acc[p + t] += a[q + t] * np.float64(b[r + t * step])
 
 
 @njit(parallel=True, cache=True)
@@ -71,10 +76,10 @@ def _direct_forward_kernel(x, w, bias, out, sH, sW, pT, pL, dH, dW):
         n = nco // C_out
         co = nco % C_out
         c0 = (co // Cgo) * Cg
-        plane = out[n, co]
-        plane[:, :] = bias[co]
+        plane = out[n, co].reshape(-1)  # flat views: one per plane, not one per row
+        plane[:] = bias[co]
         for c in range(Cg):
-            src = x[n, c0 + c]
+            src = x[n, c0 + c].reshape(-1)
             for ki in range(kH):
                 oh_lo, oh_hi = valid_output_range(ki * dH, pT, sH, H, OH)
                 for kj in range(kW):
@@ -82,7 +87,7 @@ def _direct_forward_kernel(x, w, bias, out, sH, sW, pT, pL, dH, dW):
                     iw0 = ow_lo * sW - pL + kj * dW
                     for oh in range(oh_lo, oh_hi):
                         ih = oh * sH - pT + ki * dH
-                        _axpy(plane[oh, ow_lo:], 1, w[co, c, ki, kj], src[ih, iw0:], sW, ow_hi - ow_lo)
+                        _axpy(plane, oh * OW + ow_lo, 1, w[co, c, ki, kj], src, ih * W + iw0, sW, ow_hi - ow_lo)
 
 
 @njit(parallel=True, cache=True)
@@ -106,19 +111,20 @@ def _direct_input_grad_kernel(grad_out, w, grad_x, sH, sW, pT, pL, dH, dW):
         n = nc // C_in
         ci = nc % C_in
         g, c = ci // Cg, ci % Cg
-        plane = grad_x[n, ci]
-        plane[:, :] = 0
-        for ih in range(H):
-            for ki in range(kH):
-                shifted = ih + pT - ki * dH
-                if shifted < 0 or shifted % sH != 0 or shifted // sH >= OH:
-                    continue
-                oh = shifted // sH
-                for kj in range(kW):
-                    ow_lo, ow_hi = valid_output_range(kj * dW, pL, sW, W, OW)
-                    iw0 = ow_lo * sW - pL + kj * dW
-                    for co in range(g * Cgo, (g + 1) * Cgo):
-                        _axpy(plane[ih, iw0:], sW, w[co, c, ki, kj], grad_out[n, co, oh, ow_lo:], 1, ow_hi - ow_lo)
+        plane = grad_x[n, ci].reshape(-1)
+        plane[:] = 0
+        for co in range(g * Cgo, (g + 1) * Cgo):
+            grad_plane = grad_out[n, co].reshape(-1)
+            for ih in range(H):
+                for ki in range(kH):
+                    shifted = ih + pT - ki * dH
+                    if shifted < 0 or shifted % sH != 0 or shifted // sH >= OH:
+                        continue
+                    oh = shifted // sH
+                    for kj in range(kW):
+                        ow_lo, ow_hi = valid_output_range(kj * dW, pL, sW, W, OW)
+                        iw0 = ow_lo * sW - pL + kj * dW
+                        _axpy(plane, ih * W + iw0, sW, w[co, c, ki, kj], grad_plane, oh * OW + ow_lo, 1, ow_hi - ow_lo)
 
 
 @njit(parallel=True, cache=True)
@@ -138,9 +144,11 @@ def _direct_weight_grad_kernel(grad_out, x, grad_w, sH, sW, pT, pL, dH, dW):
     Cgo = C_out * Cg // C_in
     for co in prange(C_out):
         c0 = (co // Cgo) * Cg
-        partial = np.zeros((Cg, kH, kW, OW))
+        partial = np.zeros(Cg * kH * kW * OW)  # flat (Cg, kH, kW, OW)
         for n in range(N):
+            grad_plane = grad_out[n, co].reshape(-1)
             for c in range(Cg):
+                src = x[n, c0 + c].reshape(-1)
                 for ki in range(kH):
                     oh_lo, oh_hi = valid_output_range(ki * dH, pT, sH, H, OH)
                     for kj in range(kW):
@@ -148,12 +156,13 @@ def _direct_weight_grad_kernel(grad_out, x, grad_w, sH, sW, pT, pL, dH, dW):
                         iw0 = ow_lo * sW - pL + kj * dW
                         for oh in range(oh_lo, oh_hi):
                             ih = oh * sH - pT + ki * dH
-                            _multiply_accumulate(partial[c, ki, kj, ow_lo:], grad_out[n, co, oh, ow_lo:],
-                                                 x[n, c0 + c, ih, iw0:], sW, ow_hi - ow_lo)
+                            _multiply_accumulate(partial, ((c * kH + ki) * kW + kj) * OW + ow_lo, grad_plane,
+                                                 oh * OW + ow_lo, src, ih * W + iw0, sW, ow_hi - ow_lo)
         for c in range(Cg):
             for ki in range(kH):
                 for kj in range(kW):
-                    grad_w[co, c, ki, kj] = partial[c, ki, kj].sum()
+                    tap = (c * kH + ki) * kW + kj
+                    grad_w[co, c, ki, kj] = partial[tap * OW:(tap + 1) * OW].sum()
 
 
 def direct_conv2d_forward(
