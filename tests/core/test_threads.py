@@ -126,3 +126,15 @@ def test_set_num_threads_sets_blas_too():
 def test_set_num_threads_bad_input_as_pytorch(value, message):
     with pytest.raises(RuntimeError, match=message):
         mg.set_num_threads(value)
+
+
+def test_training_is_bitwise_repeatable_per_thread_count_and_close_across_counts(thread_counts):
+    first = None
+    for count in thread_counts:
+        mg.set_num_threads(count)
+        results, again = make_worker(0, True)(), make_worker(0, True)()
+        for a, b in zip(results, again):
+            np.testing.assert_array_equal(a, b, err_msg=f"two runs differ at {count} threads")
+        first = results if first is None else first
+        for a, b in zip(results, first):
+            np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5, err_msg=f"{count} threads")
