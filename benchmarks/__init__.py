@@ -7,9 +7,10 @@ Run from the repository root::
 Files, one concept each:
 
 - ``run.py``           the command line: which rows, how many repeats, the report;
-- ``machine.py``       the report's header: CPU model and SIMD flags, threads, versions, numpy's BLAS;
+- ``machine.py``       the report's header: CPU model and SIMD flags, threads, versions, BLAS, load;
 - ``frameworks.py``    minigrad and PyTorch behind one small interface, same weights, same threads;
-- ``timing.py``        warm-up, inner-loop calibration and paired (interleaved) repeats;
+- ``cases.py``         what a row is; ``Benchmark``, the in-process kind;
+- ``timing.py``        warm-up, inner-loop calibration, paired (interleaved) repeats, child processes;
 - ``results.py``       a row's samples -> medians, spreads and the minigrad / PyTorch ratio;
 - ``table.py``         the markdown table;
 - ``train_step.py``    training-step rows: the MLP, a 3x3 CNN and the CNN example's own model;

@@ -45,8 +45,9 @@ def simd_flags() -> list[str]:
 
 
 def blas() -> str:
-    """numpy's BLAS: library, version, kernel architecture and thread count (threadpoolctl's view,
-    which sees the library actually loaded); numpy's build configuration when threadpoolctl is absent."""
+    """The BLAS libraries loaded, numpy's among them (others: SciPy's, when something imported it):
+    library, version, kernel architecture, threads and file, as threadpoolctl sees them; numpy's
+    build configuration when threadpoolctl is absent."""
     try:
         from threadpoolctl import threadpool_info
     except ImportError:
@@ -58,19 +59,28 @@ def blas() -> str:
     return "; ".join(libraries) or "none loaded"
 
 
+def load_average() -> float | None:
+    """The 1-minute load average (runnable threads, all processes), where the platform has one.
+    Other processes on the cores make the timings, and PyTorch's 2-thread OpenMP ops above all,
+    noisy (on a 2-core machine at load 3-4, torch's 256x10 cross-entropy took 1-30 ms instead of
+    0.1 ms): the report prints it so a reader can judge a table."""
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+
+
 def _version(name: str) -> str | None:
     module = sys.modules.get(name)
     return getattr(module, "__version__", None) if module else None
 
 
 def header(threads: dict[str, int], notes: list[str]) -> str:
-    """The report's header as markdown bullet lines: machine, threads per framework, versions, BLAS."""
+    """The report's header as markdown bullet lines: machine, threads per framework, versions, BLAS,
+    then ``notes``."""
     versions = [f"Python {platform.python_version()}"]
     versions += [f"{name} {version}" for name in ("numpy", "numba", "torch", "minigrad")
                  if (version := _version(name))]
     lines = [f"CPU: {cpu_model()} ({os.cpu_count()} logical cores), SIMD: {' '.join(simd_flags()) or 'unknown'}",
              "threads: " + ", ".join(f"{name} {count}" for name, count in threads.items()),
              "versions: " + ", ".join(versions),
-             f"numpy BLAS: {blas()}",
+             f"BLAS loaded: {blas()}",
              *notes]
     return "\n".join(f"- {line}" for line in lines)

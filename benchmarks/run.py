@@ -29,6 +29,7 @@ from benchmarks.frameworks import NAMES, get_threads, load, set_threads  # noqa:
 from benchmarks.results import Result, Summary, geometric_mean  # noqa: E402
 from benchmarks.startup import Startup  # noqa: E402
 from benchmarks.table import format_ratio, markdown  # noqa: E402
+from benchmarks.timing import SETTLE_SECONDS  # noqa: E402
 
 
 def all_cases(e2e: bool) -> list:
@@ -54,9 +55,24 @@ def with_summaries(results: list[Result]) -> list[Result | Summary]:
     return [*results[:last + 1], summary, *results[last + 1:]]
 
 
+def _method(settings: Settings, quick: bool, load_before: float | None) -> list[str]:
+    """The header's lines on how this run measured, and how loaded the machine was."""
+    notes = [f"each in-process row: warm-up, then {settings.repeats} rounds of one sample per framework "
+             f"(minigrad then PyTorch, each after {SETTLE_SECONDS} s idle), each sample >= "
+             f"{settings.min_seconds * 1e3:.0f} ms of back-to-back calls; process rows: {settings.slow_repeats} round(s)",
+             "times: median (min-max) per call; ratio: minigrad / PyTorch per round, median (min-max)"]
+    if load_before is not None:
+        notes.append(f"1-minute load average before / after: {load_before:.2f} / {machine.load_average():.2f} "
+                     "(this run itself adds up to its thread count; more means other processes competed for the cores)")
+    if quick:
+        notes.append("--quick: few, short samples: a smoke run, noisier than the default")
+    return notes
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+                                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     epilog="\n".join(__doc__.splitlines()[1:]))
     parser.add_argument("--quick", action="store_true",
                         help="3 repeats of >= 10 ms samples, one run per process row (a smoke run)")
     parser.add_argument("--only", metavar="PATTERN", help="run the rows whose label matches this regular expression")
@@ -80,6 +96,7 @@ def main(argv: list[str] | None = None) -> str:
                         slow_repeats=args.slow_repeats or (1 if args.quick else 3), threads=args.threads)
     if args.threads > (os.cpu_count() or 1):  # numba's pool is sized once, to the core count unless told
         os.environ.setdefault("NUMBA_NUM_THREADS", str(args.threads))
+    load_before = machine.load_average()
     frameworks = load(args.frameworks)
     set_threads(frameworks, args.threads)
     pattern = re.compile(args.only, re.IGNORECASE) if args.only else None
@@ -88,13 +105,7 @@ def main(argv: list[str] | None = None) -> str:
     for number, case in enumerate(cases, 1):
         results.append(case.measure(frameworks, settings))
         print(f"[{number}/{len(cases)}] {case.label}: {format_ratio(results[-1].ratio)}", file=sys.stderr, flush=True)
-    notes = [f"each in-process row: warm-up, then {settings.repeats} rounds of one sample per framework "
-             f"(minigrad then PyTorch), each sample >= {settings.min_seconds * 1e3:.0f} ms of back-to-back calls; "
-             f"process rows: {settings.slow_repeats} round(s)",
-             "times: median (min-max) per call; ratio: minigrad / PyTorch per round, median (min-max)"]
-    if args.quick:
-        notes.append("--quick: few, short samples; expect noise of 10-30% per row")
-    report = (machine.header(get_threads(frameworks), notes) + "\n\n"
+    report = (machine.header(get_threads(frameworks), _method(settings, args.quick, load_before)) + "\n\n"
               + markdown(with_summaries(results), [fw.name for fw in frameworks]))
     print(report)
     if args.markdown:

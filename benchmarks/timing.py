@@ -15,6 +15,12 @@ from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[1]
 WARMUP_CALLS = 2  # the first call compiles (numba) or loads kernels; the second fills caches
+# Idle time before each sample. After a GEMM, OpenBLAS's worker threads keep spinning for about
+# 0.1 s (its THREAD_TIMEOUT, 2**28 cycles) and PyTorch's OpenMP workers spin after each parallel
+# region: without a pause, one framework's spinning threads take the cores from the other's next
+# sample (measured: a 2-thread torch.relu on 64x64x14x14 ran 5-10x slower right after a numpy
+# GEMM, at its normal speed 0.1-0.15 s later).
+SETTLE_SECONDS = 0.15
 
 
 def seconds_per_call(fn: Callable[[], object], iterations: int) -> float:
@@ -49,11 +55,12 @@ def sampler(fn: Callable[[], object], min_seconds: float) -> Callable[[], float]
 
 
 def paired(samplers: dict[str, Callable[[], float]], repeats: int) -> dict[str, list[float]]:
-    """``repeats`` rounds of one sample per framework, in a fixed order within each round;
-    sample ``i`` of every framework comes from round ``i``."""
+    """``repeats`` rounds of one sample per framework, in a fixed order within each round, each
+    after ``SETTLE_SECONDS`` of idling; sample ``i`` of every framework comes from round ``i``."""
     samples = {name: [] for name in samplers}
     for _ in range(repeats):
         for name, sample in samplers.items():
+            time.sleep(SETTLE_SECONDS)
             samples[name].append(sample())
     return samples
 
