@@ -27,6 +27,7 @@ from __future__ import annotations
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from typing import Callable, TypeVar
 
 Result = TypeVar("Result")
@@ -34,7 +35,7 @@ Result = TypeVar("Result")
 _lock = threading.Lock()
 _num_threads = max(1, int(os.environ.get("NUMBA_NUM_THREADS") or os.cpu_count() or 1))
 _pool: ThreadPoolExecutor | None = None
-_regions = 0  # run_split regions in flight, over all Python threads (BLAS is single-threaded meanwhile)
+_regions = 0  # single-threaded BLAS regions in flight, over all Python threads
 _blas = None  # threadpoolctl's controller for BLAS, created on first use (it scans the loaded libraries)
 
 
@@ -86,6 +87,16 @@ def _leave_region() -> None:
             _set_blas_threads(_num_threads)
 
 
+@contextmanager
+def single_threaded_blas():
+    """Run the block with BLAS on one thread; nests and overlaps safely across Python threads."""
+    _enter_region()
+    try:
+        yield
+    finally:
+        _leave_region()
+
+
 def _executor() -> ThreadPoolExecutor:
     global _pool
     with _lock:
@@ -113,13 +124,10 @@ def run_split(task: Callable[[int, int], Result], count: int) -> list[Result]:
     slices = split(count, _num_threads)
     if len(slices) == 1:
         return [task(*slices[0])]
-    _enter_region()
-    try:
+    with single_threaded_blas():
         futures = [_executor().submit(task, *bounds) for bounds in slices[1:]]
         try:
             first = task(*slices[0])
         finally:
             wait(futures)  # never leave the region (and restore BLAS) while a slice still runs
         return [first] + [future.result() for future in futures]
-    finally:
-        _leave_region()

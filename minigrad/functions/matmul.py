@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._device import kernel_module
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from .shape import expanded_shape
@@ -118,7 +119,7 @@ class Linear(ArrayFunction):
     @staticmethod
     def forward(ctx, x, weight, bias):
         ctx.save_for_backward(x if ctx.needs_input_grad[1] else None, weight if ctx.needs_input_grad[0] else None)
-        out = x @ weight.T
+        out = kernel_module("gemm", ctx.device).matmul(x, weight.T)
         if bias is not None:
             out += bias
         return out
@@ -126,11 +127,12 @@ class Linear(ArrayFunction):
     @staticmethod
     def backward(ctx, grad):
         x, weight = ctx.saved_tensors
-        grad_x = grad @ weight if ctx.needs_input_grad[0] else None
+        gemm = kernel_module("gemm", ctx.device)
+        grad_x = gemm.matmul(grad, weight) if ctx.needs_input_grad[0] else None
         grad_w = grad_b = None
         if ctx.needs_input_grad[1]:
             # Batch dims fold into the GEMM's inner dimension: dW = sum over rows of dy^T x.
-            grad_w = grad.reshape(-1, grad.shape[-1]).T @ x.reshape(-1, x.shape[-1])
+            grad_w = gemm.matmul(grad.reshape(-1, grad.shape[-1]).T, x.reshape(-1, x.shape[-1]))
         if ctx.needs_input_grad[2]:
             grad_b = grad.reshape(-1, grad.shape[-1]).sum(0)
         return grad_x, grad_w, grad_b
