@@ -1,7 +1,7 @@
 """Dense matrix products on numpy's BLAS, each on as many BLAS threads as it is worth.
 
 ``matmul(a, b)`` is ``np.matmul(a, b)``. Only the thread count differs: a product of fewer than
-``SINGLE_THREAD_MAX_MACS`` multiply-adds runs with BLAS on one thread. Why: OpenBLAS wakes its
+``SINGLE_THREAD_MAX_MACS`` (2^21) multiply-adds runs with BLAS on one thread. Why: OpenBLAS wakes its
 worker threads for any product above about 2^18 multiply-adds, and after the call they spin for about
 0.1 s (its default thread timeout) waiting for more work. A small product gains microseconds from
 them, but everything parallel that follows in that tenth of a second (the convolution engine's
@@ -16,7 +16,7 @@ import numpy as np
 from . import _threads
 
 # Products below this many multiply-adds run on one BLAS thread (see the module docstring).
-SINGLE_THREAD_MAX_MACS = 1 << 22
+SINGLE_THREAD_MAX_MACS = 1 << 21
 
 
 def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
