@@ -28,12 +28,14 @@ from ._parallel import launch
 from .im2col import valid_output_range
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath={"contract"})
 def _axpy(dst, dst_start, dst_step, a, src, src_start, src_step, count):
     """``dst[dst_start + t*dst_step] += a * src[src_start + t*src_step]`` for ``t < count``, on flat
     planes: one kernel tap applied to one image row. The indices are unsigned so numba emits no
     wrap-around check (a signed index costs one per element and blocks vectorisation), and the
-    all-unit-step branch, the common case, is separate so LLVM vectorises it."""
+    all-unit-step branch, the common case, is separate so LLVM vectorises it into packed FMAs
+    (``contract`` lets it fuse the multiply and the add: each element is still computed by one fixed
+    sequence of operations, so the result does not depend on the thread count)."""
     d, s, n = np.uint64(dst_start), np.uint64(src_start), np.uint64(count)
     if dst_step == 1 and src_step == 1:
         for t in range(n):
