@@ -66,6 +66,34 @@ def launch(parallel_kernel, *args):
         return parallel_kernel(*args)
 
 
+# The same for elementwise maps (kernels/relu.py) and the other one-pass, memory-bound kernels over
+# contiguous rows (kernels/plane_mean.py, max pooling's gradient scatter), vectorized at about
+# 0.1-0.4 ns per element serially. On this VM a second thread rarely repays its launch on them:
+# memory bandwidth, not the core, bounds them. Measured on the 2-core target (float32, µs, serial /
+# parallel, medians of 25 back-to-back calls):
+#     elements    ReLU forward     ReLU backward
+#     2^18          61 /  239        79 /  260
+#     2^20         188 /  346       202 /  358
+#     2^21         469 /  620       468 /  832
+#     2^22        1299 / 1606      1505 / 1797
+#     2^23        5274 / 6605      8284 / 4450
+SERIAL_ELEMENTWISE_LIMIT = 1 << 23
+
+# The same for max pooling's window loops (kernels/max_pool2d.py), about 0.6 ns per input element
+# serially for 2 x 2 windows (µs, serial / parallel, 14 x 14 planes):
+#     input elements    forward
+#     2^18             167 /  531
+#     2^19             330 /  833
+#     2^20            1256 / 1396
+#     2^21            2288 / 1467
+SERIAL_POOL_LIMIT = 1 << 21
+
+# Elements per block of the elementwise parallel drivers: each block is one range-function call.
+# Every element is computed on its own, so results do not depend on this size (nor on the thread
+# count); it only has to be large enough to amortize a call and small enough to balance the threads.
+ELEMENTWISE_BLOCK = 1 << 14
+
+
 def run_range(range_kernel, parallel_kernel, count: int, work: int, *args, limit: int | None = None) -> None:
     """Run a kernel over ``count`` rows (or elements): ``range_kernel(*args, 0, count)`` serially
     when ``work < limit`` (``SERIAL_WORK_LIMIT`` unless a kernel measured its own), else

@@ -19,6 +19,9 @@ Backward (g = grad_out, sums over the N * S values of channel c, float64):
 
 (in eval mode mean and invstd are constants, so the two batch-mean terms vanish).
 
+The passes are memory-bound: channels run in parallel only above
+``_parallel.SERIAL_ELEMENTWISE_LIMIT`` elements.
+
 Reference: :mod:`minigrad.kernels.reference.batch_norm`.
 """
 import math
@@ -26,27 +29,27 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from ._parallel import launch
-
+from . import _parallel
+from ._parallel import run_range
 from .moments import mean_and_variance
 from .plane_affine import as_planes, plane_affine
 
 
 # 'reassoc' vectorises the float64 channel sums; each channel is summed by one thread in a fixed
 # order, so results do not depend on the thread count.
-@njit(parallel=True, cache=True, fastmath={"reassoc"})
-def batch_norm_backward_kernel(grad_out, x, mean, invstd, weight, training, grad_x, grad_weight, grad_bias):
-    """Gradients of batch norm, one channel per iteration.
+@njit(cache=True, nogil=True, fastmath={"reassoc"})
+def batch_norm_backward_channels(grad_out, x, mean, invstd, weight, training, grad_x, grad_weight, grad_bias,
+                                 start, stop):
+    """Gradients of batch norm for channels ``start <= c < stop``; serial.
 
     grad_out, x, grad_x: (N, C, S) same dtype; mean, invstd, weight: (C,) float64;
     grad_weight, grad_bias: (C,) float64 outputs. Formulas in the module docstring
-    (``training`` selects the batch-statistics form).
-    Parallel over channels c; race-free: iteration c writes only ``grad_x[:, c, :]``,
-    ``grad_weight[c]`` and ``grad_bias[c]``.
+    (``training`` selects the batch-statistics form). Writes only ``grad_x[:, start:stop, :]``,
+    ``grad_weight[start:stop]`` and ``grad_bias[start:stop]``.
     """
     N, C, S = x.shape
     count = N * S
-    for c in prange(C):
+    for c in range(start, stop):
         m = mean[c]
         r = invstd[c]
         sum_g = 0.0
@@ -66,6 +69,15 @@ def batch_norm_backward_kernel(grad_out, x, mean, invstd, weight, training, grad
             for s in range(S):
                 xhat = (x[n, c, s] - m) * r
                 grad_x[n, c, s] = k * (grad_out[n, c, s] - mean_g - xhat * mean_g_xhat)
+
+
+@njit(parallel=True, cache=True)
+def batch_norm_backward_kernel(grad_out, x, mean, invstd, weight, training, grad_x, grad_weight, grad_bias):
+    """``batch_norm_backward_channels`` over all C channels. Parallel over channels c; race-free:
+    iteration c writes only ``grad_x[:, c, :]``, ``grad_weight[c]`` and ``grad_bias[c]``."""
+    for c in prange(x.shape[1]):
+        batch_norm_backward_channels(grad_out, x, mean, invstd, weight, training, grad_x, grad_weight, grad_bias,
+                                     c, c + 1)
 
 
 def _normalize(x: np.ndarray, mean: np.ndarray, invstd: np.ndarray,
@@ -130,6 +142,7 @@ def batch_norm_backward(
     weight64 = np.ones(C) if weight is None else np.ascontiguousarray(weight, np.float64)
     mean, invstd = (np.ascontiguousarray(a, np.float64) for a in (mean, invstd))
     grad_planes = as_planes(grad_out.astype(x.dtype, copy=False))
-    launch(batch_norm_backward_kernel, grad_planes, x3, mean, invstd, weight64, bool(training),
-                               grad_x, grad_weight, grad_bias)
+    run_range(batch_norm_backward_channels, batch_norm_backward_kernel, C, x3.size, grad_planes, x3, mean,
+              invstd, weight64, bool(training), grad_x, grad_weight, grad_bias,
+              limit=_parallel.SERIAL_ELEMENTWISE_LIMIT)
     return grad_x.reshape(x.shape), grad_weight.astype(x.dtype), grad_bias.astype(x.dtype)

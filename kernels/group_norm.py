@@ -15,36 +15,37 @@ Backward, with g = grad_out and h = g * weight[c] (gradient wrt xhat), means ove
     grad_weight[c] = sum_{n, s} g * xhat,   grad_bias[c] = sum_{n, s} g
 
 Each (n, g) iteration stores its channels' partial sums over s in (N, C) buffers; numpy sums them
-over n afterwards (race-free, and independent of the thread count).
+over n afterwards (race-free, and independent of the thread count). The passes are memory-bound:
+(n, g) groups run in parallel only above ``_parallel.SERIAL_ELEMENTWISE_LIMIT`` elements.
 
 Reference: :mod:`minigrad.kernels.reference.group_norm`.
 """
 import numpy as np
 from numba import njit, prange
 
-from ._parallel import launch
-
+from . import _parallel
+from ._parallel import run_range
 from .moments import mean_and_variance
 from .plane_affine import as_planes, plane_affine
 
 
 # 'reassoc' vectorises the float64 sums; each (n, g) is summed by one thread in a fixed order.
-@njit(parallel=True, cache=True, fastmath={"reassoc"})
-def group_norm_backward_kernel(grad_out, x, mean, invstd, weight, grad_x, grad_weight_parts, grad_bias_parts):
-    """Gradients of group norm, one (sample, group) per iteration.
+@njit(cache=True, nogil=True, fastmath={"reassoc"})
+def group_norm_backward_groups(grad_out, x, mean, invstd, weight, grad_x, grad_weight_parts, grad_bias_parts,
+                               start, stop):
+    """Gradients of group norm for (sample, group) pairs ``start <= p < stop``, p = n * G + g; serial.
 
     grad_out, x, grad_x: (N, C, S) same dtype; mean, invstd: (N, G) float64; weight: (C,) float64;
     grad_weight_parts, grad_bias_parts: (N, C) float64 outputs,
     ``grad_weight_parts[n, c] = sum_s g * xhat`` and ``grad_bias_parts[n, c] = sum_s g``.
-    grad_x as in the module docstring.
-    Parallel over (n, g); race-free: iteration (n, g) writes only the channels of group g of
-    sample n in grad_x and in the two parts buffers.
+    grad_x as in the module docstring. Writes only the channels of the groups in its range, in
+    grad_x and in the two parts buffers.
     """
     N, C, S = x.shape
     G = mean.shape[1]
     group_size = C // G
     count = group_size * S
-    for p in prange(N * G):
+    for p in range(start, stop):
         n = p // G
         group = p - n * G
         first = group * group_size
@@ -69,6 +70,16 @@ def group_norm_backward_kernel(grad_out, x, mean, invstd, weight, grad_x, grad_w
             for s in range(S):
                 xhat = (x[n, c, s] - m) * r
                 grad_x[n, c, s] = r * (grad_out[n, c, s] * weight[c] - mean_h - xhat * mean_h_xhat)
+
+
+@njit(parallel=True, cache=True)
+def group_norm_backward_kernel(grad_out, x, mean, invstd, weight, grad_x, grad_weight_parts, grad_bias_parts):
+    """``group_norm_backward_groups`` over all N * G pairs. Parallel over (n, g); race-free:
+    iteration (n, g) writes only the channels of group g of sample n in grad_x and in the two
+    parts buffers."""
+    for p in prange(mean.shape[0] * mean.shape[1]):
+        group_norm_backward_groups(grad_out, x, mean, invstd, weight, grad_x, grad_weight_parts, grad_bias_parts,
+                                   p, p + 1)
 
 
 def group_norm_forward(
@@ -114,8 +125,8 @@ def group_norm_backward(
     weight64 = np.ones(C) if weight is None else np.ascontiguousarray(weight, np.float64)
     mean, invstd = (np.ascontiguousarray(a, np.float64) for a in (mean, invstd))
     grad_planes = as_planes(grad_out.astype(x.dtype, copy=False))
-    launch(group_norm_backward_kernel, grad_planes, x3, mean, invstd, weight64,
-                               grad_x, grad_weight_parts, grad_bias_parts)
+    run_range(group_norm_backward_groups, group_norm_backward_kernel, mean.size, x3.size, grad_planes, x3, mean,
+              invstd, weight64, grad_x, grad_weight_parts, grad_bias_parts, limit=_parallel.SERIAL_ELEMENTWISE_LIMIT)
     grad_weight = grad_weight_parts.sum(axis=0).astype(x.dtype)
     grad_bias = grad_bias_parts.sum(axis=0).astype(x.dtype)
     return grad_x.reshape(x.shape), grad_weight, grad_bias

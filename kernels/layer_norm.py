@@ -15,6 +15,8 @@ The column sums run over all rows, which a row-parallel loop cannot add into one
 without races; instead the rows are split into a FIXED number of chunks, each chunk sums into its
 own float64 row of a (chunks, D) buffer, and numpy adds the chunk rows at the end. The split does
 not depend on the thread count, so the result is bit-identical under any number of threads.
+The passes are memory-bound: they run in parallel only above ``_parallel.SERIAL_ELEMENTWISE_LIMIT``
+elements.
 
 Reference: :mod:`minigrad.kernels.reference.layer_norm`.
 """
@@ -23,43 +25,52 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from ._parallel import launch
-
+from . import _parallel
+from ._parallel import run_range
 from .moments import mean_and_variance
 
 ROW_CHUNKS = 64  # chunks of rows for the weight/bias sums: enough parallel work, small buffers
 
 
-@njit(parallel=True, cache=True)
-def layer_norm_affine_kernel(x, mean, invstd, weight, bias, out):
-    """x, out: (M, D) same dtype; mean, invstd: (M,) float64; weight, bias: (D,) float64.
+@njit(cache=True, nogil=True)
+def layer_norm_affine_rows(x, mean, invstd, weight, bias, out, start, stop):
+    """``out[i, d] = (x[i, d] - mean[i]) * invstd[i] * weight[d] + bias[d]`` for rows
+    ``start <= i < stop``; serial.
 
-    ``out[i, d] = (x[i, d] - mean[i]) * invstd[i] * weight[d] + bias[d]``.
-    Parallel over rows i; race-free: iteration i writes only ``out[i]``.
+    x, out: (M, D) same dtype; mean, invstd: (M,) float64; weight, bias: (D,) float64.
+    Writes only ``out[start:stop]``.
     """
-    M, D = x.shape
-    for i in prange(M):
+    D = x.shape[1]
+    for i in range(start, stop):
         m = mean[i]
         r = invstd[i]
         for d in range(D):
             out[i, d] = (x[i, d] - m) * r * weight[d] + bias[d]
 
 
+@njit(parallel=True, cache=True)
+def layer_norm_affine_kernel(x, mean, invstd, weight, bias, out):
+    """``layer_norm_affine_rows`` over all M rows. Parallel over rows i; race-free: iteration i
+    writes only ``out[i]``."""
+    for i in prange(x.shape[0]):
+        layer_norm_affine_rows(x, mean, invstd, weight, bias, out, i, i + 1)
+
+
 # 'reassoc' vectorises the float64 row sums; the summation order is still fixed per row and chunk.
-@njit(parallel=True, cache=True, fastmath={"reassoc"})
-def layer_norm_backward_kernel(grad_out, x, mean, invstd, weight, grad_x, grad_weight_parts, grad_bias_parts):
-    """Gradients of layer norm, one chunk of rows per iteration.
+@njit(cache=True, nogil=True, fastmath={"reassoc"})
+def layer_norm_backward_chunks(grad_out, x, mean, invstd, weight, grad_x, grad_weight_parts, grad_bias_parts,
+                               start, stop):
+    """Gradients of layer norm for the chunks of rows ``start <= k < stop``; serial.
 
     grad_out, x, grad_x: (M, D) same dtype; mean, invstd: (M,) float64; weight: (D,) float64;
     grad_weight_parts, grad_bias_parts: (K, D) float64, zero on entry; chunk k covers rows
     [k * M // K, (k + 1) * M // K) and accumulates ``sum g * xhat`` and ``sum g`` over them into
-    row k of the parts. grad_x as in the module docstring.
-    Parallel over chunks k; race-free: iteration k writes only its own rows of grad_x and row k of
-    the two parts buffers.
+    row k of the parts. grad_x as in the module docstring. Writes only the rows of its chunks in
+    grad_x and rows ``start:stop`` of the two parts buffers.
     """
     M, D = x.shape
     K = grad_weight_parts.shape[0]
-    for k in prange(K):
+    for k in range(start, stop):
         for i in range(k * M // K, (k + 1) * M // K):
             m = mean[i]
             r = invstd[i]
@@ -78,6 +89,15 @@ def layer_norm_backward_kernel(grad_out, x, mean, invstd, weight, grad_x, grad_w
             for d in range(D):
                 xhat = (x[i, d] - m) * r
                 grad_x[i, d] = r * (grad_out[i, d] * weight[d] - mean_h - xhat * mean_h_xhat)
+
+
+@njit(parallel=True, cache=True)
+def layer_norm_backward_kernel(grad_out, x, mean, invstd, weight, grad_x, grad_weight_parts, grad_bias_parts):
+    """``layer_norm_backward_chunks`` over all K chunks. Parallel over chunks k; race-free:
+    iteration k writes only its own rows of grad_x and row k of the two parts buffers."""
+    for k in prange(grad_weight_parts.shape[0]):
+        layer_norm_backward_chunks(grad_out, x, mean, invstd, weight, grad_x, grad_weight_parts, grad_bias_parts,
+                                   k, k + 1)
 
 
 def _as_rows(x: np.ndarray, normalized_shape: tuple[int, ...]) -> np.ndarray:
@@ -106,7 +126,8 @@ def layer_norm_forward(
     mean, var = mean_and_variance(rows.reshape(1, M, D))
     invstd = 1.0 / np.sqrt(var + eps)
     out = np.empty(rows.shape, x.dtype)
-    launch(layer_norm_affine_kernel, rows, mean, invstd, _param64(weight, D, 1.0), _param64(bias, D, 0.0), out)
+    run_range(layer_norm_affine_rows, layer_norm_affine_kernel, M, rows.size, rows, mean, invstd,
+              _param64(weight, D, 1.0), _param64(bias, D, 0.0), out, limit=_parallel.SERIAL_ELEMENTWISE_LIMIT)
     return out.reshape(x.shape), mean, invstd
 
 
@@ -129,8 +150,9 @@ def layer_norm_backward(
     grad_bias_parts = np.zeros((chunks, D))
     mean, invstd = (np.ascontiguousarray(a, np.float64) for a in (mean, invstd))
     grad_rows = _as_rows(grad_out.astype(x.dtype, copy=False), normalized_shape)
-    launch(layer_norm_backward_kernel, grad_rows, rows, mean, invstd, _param64(weight, D, 1.0),
-                               grad_x, grad_weight_parts, grad_bias_parts)
+    run_range(layer_norm_backward_chunks, layer_norm_backward_kernel, chunks, rows.size, grad_rows, rows, mean,
+              invstd, _param64(weight, D, 1.0), grad_x, grad_weight_parts, grad_bias_parts,
+              limit=_parallel.SERIAL_ELEMENTWISE_LIMIT)
     grad_weight = grad_weight_parts.sum(axis=0).astype(x.dtype).reshape(normalized_shape)
     grad_bias = grad_bias_parts.sum(axis=0).astype(x.dtype).reshape(normalized_shape)
     return grad_x.reshape(x.shape), grad_weight, grad_bias

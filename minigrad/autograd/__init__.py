@@ -33,7 +33,9 @@ def _root_gradients(outputs: list, grad_outputs: list) -> list:
                     f"Mismatch in shape: grad_output[0] has a shape of {list(grad.shape)} and output[0] "
                     f"has a shape of {list(out.shape)}."
                 )
-            grads.append(np.array(grad, dtype=out._data.dtype))  # a copy: the caller keeps theirs
+            # A view, not a copy: backward functions never write into gradients, and a view does not
+            # own its memory, so a leaf copies it before keeping it as .grad (engine._unshared).
+            grads.append(grad.astype(out._data.dtype, copy=False).view())
     return grads
 
 

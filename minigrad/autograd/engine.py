@@ -109,7 +109,9 @@ def run_backward(roots: list, root_grads: list, retain_graph: bool, capture: dic
         needed = _needed(nodes, captured)
     while ready:
         node = ready.pop()
-        grads = buffers.pop(id(node), None) or [None] * _num_outputs(node)
+        # A node has a buffer only once a gradient (never None) was put in it.
+        buffer = buffers.pop(id(node), None)
+        grads = buffer or [None] * _num_outputs(node)
         node_hooks = node._hooks
         if node_hooks and (capture is None or id(node) in needed or id(node) in captured):
             grads = hooks.run_hooks(node_hooks, grads, given_to_leaves)
@@ -124,20 +126,26 @@ def run_backward(roots: list, root_grads: list, retain_graph: bool, capture: dic
                 elif grads[0] is not None:
                     node.variable._accumulate_grad(grads[0], owned=_unshared(grads[0], given_to_leaves))
             continue
-        runs = any(g is not None for g in grads) and (capture is None or id(node) in needed)
+        if node_hooks:  # a hook may have replaced every gradient by None
+            runs = any([g is not None for g in grads])
+        else:
+            runs = buffer is not None
+        if capture is not None:
+            runs = runs and id(node) in needed
         input_grads = _run_node(node, grads, retain_graph) if runs else ()
+        count = len(input_grads)
         for index, edge in enumerate(node._edges):
             if edge is None:
                 continue
             parent, key = edge[0], id(edge[0])
-            grad = input_grads[index] if index < len(input_grads) else None
+            grad = input_grads[index] if index < count else None
             if grad is not None:
                 if grad.shape != edge[3] or grad.dtype != edge[2]:
                     grad = _checked(grad, node, index, edge)
-                buffer = buffers.get(key)
-                if buffer is None:
-                    buffers[key] = buffer = [None] * _num_outputs(parent)
-                _accumulate(buffer, edge[1], grad)
+                parent_buffer = buffers.get(key)
+                if parent_buffer is None:
+                    buffers[key] = parent_buffer = [None] * _num_outputs(parent)
+                _accumulate(parent_buffer, edge[1], grad)
             dependencies[key] -= 1
             if dependencies[key] == 0:
                 ready.append(parent)
@@ -172,7 +180,7 @@ def _run_node(node: Function, grads: list, retain_graph: bool) -> tuple:
                 f"{node.name()}; is at version {counter.value}; expected version {version} instead."
             )
     # A node with several outputs may get gradients for only some: the rest are zeros.
-    if any(g is None for g in grads) and node._materialize_grads:
+    if node._num_outputs > 1 and any([g is None for g in grads]) and node._materialize_grads:
         grads = [np.zeros(out_shape, out_dtype) if g is None else g
                  for g, (out_shape, out_dtype) in zip(grads, node._output_meta)]
     result = node._call_backward(tuple(grads))

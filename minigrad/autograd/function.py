@@ -115,17 +115,18 @@ class Function:
         ctx.needs_input_grad = needs
         ctx._saved, ctx._hooks, ctx._freed = (), None, False
         raw = cls._call_forward(ctx, args, kwargs)
-        is_tuple = isinstance(raw, tuple)
-        outputs = raw if is_tuple else (raw,)
         if True in needs and is_grad_enabled():
+            outputs = raw if isinstance(raw, tuple) else (raw,)
             ctx._num_outputs = len(outputs)
-            ctx._output_meta = tuple([(o._data.shape, o._data.dtype) if isinstance(o, tensor_type)
-                                      else ((), np.float32) for o in outputs])
+            # Only a node with several outputs can run with some of their gradients missing; the
+            # engine then passes zeros of these shapes and dtypes (see engine._run_node).
+            ctx._output_meta = () if len(outputs) == 1 else tuple(
+                [(o._data.shape, o._data.dtype) if isinstance(o, tensor_type) else ((), np.float32) for o in outputs])
             ctx._edges = tuple([_edge_to(a) if need else None for a, need in zip(args, needs)])
             for index, out in enumerate(outputs):
                 if isinstance(out, tensor_type) and out._data.dtype.kind == "f":
                     out.grad_fn, out._output_nr, out.requires_grad_flag = ctx, index, True
-            ctx._saved_versions = _versions_of_saved(ctx._saved, args, outputs)
+            ctx._saved_versions = _versions_of_saved(ctx._saved, args, outputs) if ctx._saved else ()
         else:
             ctx._saved = ()  # nothing will run backward: drop what forward saved at once
         return raw
@@ -181,12 +182,12 @@ class ArrayFunction(Function):
 
     @classmethod
     def _call_forward(cls, ctx, args, kwargs):
-        tensor_type, device, arrays = _tensor.Tensor, None, []
+        tensor_type, device = _tensor.Tensor, None
+        arrays = [a._data if isinstance(a, tensor_type) else a for a in args]
         for a in args:
             if isinstance(a, tensor_type):
-                device = device or a._device
-                a = a._data
-            arrays.append(a)
+                device = a._device
+                break
         ctx.device = device
         half = cls.computes_half_in_float32 and any([_is_half(a) for a in arrays])
         if half:
@@ -195,7 +196,7 @@ class ArrayFunction(Function):
         if half:
             raw = tuple(_narrowed(r) for r in raw) if isinstance(raw, tuple) else _narrowed(raw)
         if isinstance(raw, tuple):
-            return tuple(_tensor.Tensor._from_storage(r, device) for r in raw)
+            return tuple([_tensor.Tensor._from_storage(r, device) for r in raw])
         out = _tensor.Tensor._from_storage(raw, device)
         if cls.is_view and np.may_share_memory(raw, arrays[0]):
             out._become_view_of(args[0])
@@ -243,19 +244,16 @@ def _versions_of_saved(saved: tuple, args: tuple, outputs: tuple) -> tuple:
 
     Backward compares the counters again: an in-place change in between would make the gradient
     silently wrong, so the engine raises instead, as PyTorch does. Only what the error message
-    needs is kept, not the tensors themselves.
+    needs is kept, not the tensors themselves. A saved value is matched to the first input or
+    output that is it, or whose storage it is (a handful of identity tests: no lookup table pays).
     """
-    if not saved:
-        return ()
-    owners = {}  # id of a tensor or of its storage -> the first such input/output tensor
-    for t in (*args, *outputs):
-        if isinstance(t, _tensor.Tensor):
-            owners.setdefault(id(t), t)
-            owners.setdefault(id(t._data), t)
+    tensor_type = _tensor.Tensor
+    tensors = [t for t in (*args, *outputs) if isinstance(t, tensor_type)]
     versions = []
     for value in saved:
-        t = owners.get(id(value))
-        if t is not None:
-            counter = t._version_counter
-            versions.append((counter, counter.value, (t._data.shape, t._data.dtype)))
+        for t in tensors:
+            if t is value or t._data is value:
+                counter = t._version_counter
+                versions.append((counter, counter.value, (t._data.shape, t._data.dtype)))
+                break
     return tuple(versions)

@@ -22,7 +22,23 @@ def result_dtype(*operands) -> np.dtype:
     """The numpy dtype of an op's result, by PyTorch's promotion rules (shapes checked too)."""
     if len(operands) == 2:
         check_broadcast(*operands)
+        same = _same_kind_fast_path(*operands)
+        if same is not None:
+            return same
     return _dtype.result_type(*operands).numpy
+
+
+def _same_kind_fast_path(a, b) -> np.dtype | None:
+    """The result dtype of the two commonest binary operations, without the general promotion
+    (which costs more than a small op itself): two tensors of one dtype keep it, and a floating
+    tensor keeps its dtype with a Python int or float. None for every other case."""
+    if isinstance(a, Tensor):
+        if isinstance(b, Tensor):
+            return a._data.dtype if a._data.dtype == b._data.dtype else None
+        return a._data.dtype if type(b) in (int, float) and a._data.dtype.kind == "f" else None
+    if isinstance(b, Tensor) and type(a) in (int, float) and b._data.dtype.kind == "f":
+        return b._data.dtype
+    return None
 
 
 def floating_dtype(*operands) -> np.dtype:
@@ -40,7 +56,8 @@ def type_name(dtype: _dtype.dtype) -> str:
 
 def check_broadcast(a, b) -> None:
     """PyTorch's error for operands whose shapes do not broadcast."""
-    shape_a, shape_b = getattr(a, "shape", ()), getattr(b, "shape", ())
+    shape_a = a._data.shape if isinstance(a, Tensor) else getattr(a, "shape", ())
+    shape_b = b._data.shape if isinstance(b, Tensor) else getattr(b, "shape", ())
     if shape_a == shape_b:
         return
     for offset in range(1, min(len(shape_a), len(shape_b)) + 1):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _dtype
+from .._device import kernel_module
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 
@@ -136,16 +137,18 @@ class Sigmoid(ArrayFunction):
 
 
 class Relu(ArrayFunction):
+    """max(x, 0); backward keeps only the output (one fused select, ``kernels/relu.py``)."""
+
     @staticmethod
     def forward(ctx, x):
-        out = np.maximum(x, 0)
+        out = kernel_module("relu", ctx.device).relu_forward(x)
         ctx.save_for_backward(out)
         return out
 
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        return grad * (out > 0)
+        return kernel_module("relu", ctx.device).relu_backward(grad, out)
 
 
 class Rounding(ArrayFunction):
