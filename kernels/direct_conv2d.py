@@ -61,18 +61,69 @@ def _multiply_accumulate(acc, acc_start, a, a_start, b, b_start, b_step, count):
             acc[p + t] += a[q + t] * np.float64(b[r + t * step])
 
 
+@njit(cache=True)
+def _forward_plane_rows(plane, x_group, w_co, sH, sW, pT, pL, dH, dW, OW):
+    """Accumulate into the flat output plane (OH*OW) the taps of ``w_co`` (Cg, kH, kW) over the
+    group's input planes ``x_group`` (Cg, H, W): one (channel, tap) at a time, row by row over the
+    tap's valid output rectangle (no bounds tests in the inner loop). Any stride."""
+    Cg, H, W = x_group.shape
+    kH, kW = w_co.shape[1], w_co.shape[2]
+    OH = plane.shape[0] // OW
+    for c in range(Cg):
+        src = x_group[c].reshape(-1)
+        for ki in range(kH):
+            oh_lo, oh_hi = valid_output_range(ki * dH, pT, sH, H, OH)
+            for kj in range(kW):
+                ow_lo, ow_hi = valid_output_range(kj * dW, pL, sW, W, OW)
+                iw0 = ow_lo * sW - pL + kj * dW
+                for oh in range(oh_lo, oh_hi):
+                    ih = oh * sH - pT + ki * dH
+                    _axpy(plane, oh * OW + ow_lo, 1, w_co[c, ki, kj], src, ih * W + iw0, sW, ow_hi - ow_lo)
+
+
+@njit(cache=True)
+def _forward_plane_wide_rows(plane, x_group, w_co, pT, pL, dH, dW, OW):
+    """The same sum for stride 1, with one long update per tap instead of one per row: each input
+    plane is copied into a zero-padded plane of width ``Wp = OW + dW*(kW-1)``, and the output is
+    computed on that width, where tap (ki, kj) of every row is one contiguous run::
+
+        acc[oh*Wp + ow] += w[c, ki, kj] * padded[(oh + ki*dH)*Wp + ow + kj*dW]   for oh*Wp + ow < (OH-1)*Wp + OW
+
+    The columns ow >= OW of ``acc`` are never copied out (they mix two rows). This trades
+    (Wp - OW)/OW extra multiply-adds for far fewer, longer vectorised loops."""
+    Cg, H, W = x_group.shape
+    kH, kW = w_co.shape[1], w_co.shape[2]
+    OH = plane.shape[0] // OW
+    Wp, Hp = OW + dW * (kW - 1), OH + dH * (kH - 1)
+    span = (OH - 1) * Wp + OW
+    padded = np.empty(Hp * Wp, plane.dtype)
+    acc = np.zeros(span, plane.dtype)
+    for c in range(Cg):
+        padded[:] = 0
+        for ih in range(max(0, -pT), min(H, Hp - pT)):  # input rows inside the padded plane
+            iw_lo, iw_hi = max(0, -pL), min(W, Wp - pL)
+            if iw_hi > iw_lo:
+                _axpy(padded, (ih + pT) * Wp + iw_lo + pL, 1, 1, x_group[c].reshape(-1), ih * W + iw_lo, 1,
+                      iw_hi - iw_lo)
+        for ki in range(kH):
+            for kj in range(kW):
+                _axpy(acc, 0, 1, w_co[c, ki, kj], padded, ki * dH * Wp + kj * dW, 1, span)
+    for oh in range(OH):
+        _axpy(plane, oh * OW, 1, 1, acc, oh * Wp, 1, OW)
+
+
 @njit(parallel=True, cache=True)
 def _direct_forward_kernel(x, w, bias, out, sH, sW, pT, pL, dH, dW):
     """``out`` (N, C_out, OH, OW) = grouped convolution of ``x`` (N, C_in, H, W) with ``w``
     (C_out, Cg, kH, kW) plus ``bias`` (C_out,), formula in the module docstring.
 
     Parallel over the N*C_out output planes; race-free because each iteration writes only its own
-    plane ``out[n, co]``. The plane starts at the bias and accumulates one (channel, tap) at a time,
-    row by row over the tap's valid output rectangle (no bounds tests in the inner loop).
+    plane ``out[n, co]`` (and its own scratch). The plane starts at the bias and accumulates the
+    taps: by long padded rows for stride 1 (``_forward_plane_wide_rows``), row by row otherwise.
     """
     N, C_in, H, W = x.shape
     C_out, Cg, kH, kW = w.shape
-    OH, OW = out.shape[2], out.shape[3]
+    OW = out.shape[3]
     Cgo = C_out * Cg // C_in
     for nco in prange(N * C_out):
         n = nco // C_out
@@ -80,16 +131,10 @@ def _direct_forward_kernel(x, w, bias, out, sH, sW, pT, pL, dH, dW):
         c0 = (co // Cgo) * Cg
         plane = out[n, co].reshape(-1)  # flat views: one per plane, not one per row
         plane[:] = bias[co]
-        for c in range(Cg):
-            src = x[n, c0 + c].reshape(-1)
-            for ki in range(kH):
-                oh_lo, oh_hi = valid_output_range(ki * dH, pT, sH, H, OH)
-                for kj in range(kW):
-                    ow_lo, ow_hi = valid_output_range(kj * dW, pL, sW, W, OW)
-                    iw0 = ow_lo * sW - pL + kj * dW
-                    for oh in range(oh_lo, oh_hi):
-                        ih = oh * sH - pT + ki * dH
-                        _axpy(plane, oh * OW + ow_lo, 1, w[co, c, ki, kj], src, ih * W + iw0, sW, ow_hi - ow_lo)
+        if sH == 1 and sW == 1:
+            _forward_plane_wide_rows(plane, x[n, c0:c0 + Cg], w[co], pT, pL, dH, dW, OW)
+        else:
+            _forward_plane_rows(plane, x[n, c0:c0 + Cg], w[co], sH, sW, pT, pL, dH, dW, OW)
 
 
 @njit(parallel=True, cache=True)
