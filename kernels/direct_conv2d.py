@@ -145,8 +145,9 @@ def _direct_input_grad_kernel(grad_out, w, grad_x, sH, sW, pT, pL, dH, dW):
                                 with ih = oh*sH - pT + ki*dH, iw = ow*sW - pL + kj*dW of
                                 grad_out[n, co, oh, ow] * w[co, ci % Cg, ki, kj]
 
-    Written as a gather: each input row ``ih`` collects, tap row ``ki`` by tap row, the one output
-    row ``oh`` that read it (if ``ih + pT - ki*dH`` is a non-negative multiple of sH below OH*sH),
+    For stride 1 this is the forward's correlation of grad_out (zero-padded by ``d*(k-1) - p``) with
+    the flipped taps, computed by ``_forward_plane_wide_rows``. Otherwise it is written as a gather:
+    each input row ``ih`` collects, tap row ``ki`` by tap row, the one output row ``oh`` that read it (if ``ih + pT - ki*dH`` is a non-negative multiple of sH below OH*sH),
     and from it every column tap. Parallel over the N*C_in input planes; race-free because plane
     (n, ci) is written only by its own iteration (it only reads the output channels of its group).
     """
@@ -160,6 +161,10 @@ def _direct_input_grad_kernel(grad_out, w, grad_x, sH, sW, pT, pL, dH, dW):
         g, c = ci // Cg, ci % Cg
         plane = grad_x[n, ci].reshape(-1)
         plane[:] = 0
+        if sH == 1 and sW == 1:  # a correlation of grad_out with the flipped taps: as the forward
+            _forward_plane_wide_rows(plane, grad_out[n, g * Cgo:(g + 1) * Cgo], w[g * Cgo:(g + 1) * Cgo, c, ::-1, ::-1],
+                                     (kH - 1) * dH - pT, (kW - 1) * dW - pL, dH, dW, W)
+            continue
         for co in range(g * Cgo, (g + 1) * Cgo):
             grad_plane = grad_out[n, co].reshape(-1)
             for ih in range(H):
