@@ -82,6 +82,18 @@ def _forward_plane_rows(plane, x_group, w_co, sH, sW, pT, pL, dH, dW, OW):
 
 
 @njit(cache=True)
+def _pad_plane(padded, plane, pT, pL, Hp, Wp):
+    """``padded`` (flat Hp*Wp) = ``plane`` (H, W) placed at row pT, column pL of a zero plane; rows
+    and columns that fall outside (Hp, Wp) are dropped."""
+    H, W = plane.shape
+    padded[:] = 0
+    iw_lo, iw_hi = max(0, -pL), min(W, Wp - pL)
+    if iw_hi > iw_lo:
+        for ih in range(max(0, -pT), min(H, Hp - pT)):
+            _axpy(padded, (ih + pT) * Wp + iw_lo + pL, 1, 1, plane[ih], iw_lo, 1, iw_hi - iw_lo)
+
+
+@njit(cache=True)
 def _forward_plane_wide_rows(plane, x_group, w_co, pT, pL, dH, dW, OW):
     """The same sum for stride 1, with one long update per tap instead of one per row: each input
     plane is copied into a zero-padded plane of width ``Wp = OW + dW*(kW-1)``, and the output is
@@ -99,12 +111,7 @@ def _forward_plane_wide_rows(plane, x_group, w_co, pT, pL, dH, dW, OW):
     padded = np.empty(Hp * Wp, plane.dtype)
     acc = np.zeros(span, plane.dtype)
     for c in range(Cg):
-        padded[:] = 0
-        for ih in range(max(0, -pT), min(H, Hp - pT)):  # input rows inside the padded plane
-            iw_lo, iw_hi = max(0, -pL), min(W, Wp - pL)
-            if iw_hi > iw_lo:
-                _axpy(padded, (ih + pT) * Wp + iw_lo + pL, 1, 1, x_group[c].reshape(-1), ih * W + iw_lo, 1,
-                      iw_hi - iw_lo)
+        _pad_plane(padded, x_group[c], pT, pL, Hp, Wp)
         for ki in range(kH):
             for kj in range(kW):
                 _axpy(acc, 0, 1, w_co[c, ki, kj], padded, ki * dH * Wp + kj * dW, 1, span)
@@ -179,6 +186,47 @@ def _direct_input_grad_kernel(grad_out, w, grad_x, sH, sW, pT, pL, dH, dW):
                         _axpy(plane, ih * W + iw0, sW, w[co, c, ki, kj], grad_plane, oh * OW + ow_lo, 1, ow_hi - ow_lo)
 
 
+@njit(cache=True)
+def _weight_grad_rows(partial, grad_plane, x_group, kH, kW, sH, sW, pT, pL, dH, dW, OW):
+    """Add one image's terms to the float64 accumulators ``partial`` (flat Cg*kH*kW rows of OW): for
+    each (channel, tap), row by row over the tap's valid output rectangle,
+    ``partial[tap, ow] += grad[oh, ow] * x[c, ih, iw]``. Any stride."""
+    Cg, H, W = x_group.shape
+    OH = grad_plane.shape[0] // OW
+    for c in range(Cg):
+        src = x_group[c].reshape(-1)
+        for ki in range(kH):
+            oh_lo, oh_hi = valid_output_range(ki * dH, pT, sH, H, OH)
+            for kj in range(kW):
+                ow_lo, ow_hi = valid_output_range(kj * dW, pL, sW, W, OW)
+                iw0 = ow_lo * sW - pL + kj * dW
+                for oh in range(oh_lo, oh_hi):
+                    ih = oh * sH - pT + ki * dH
+                    _multiply_accumulate(partial, ((c * kH + ki) * kW + kj) * OW + ow_lo, grad_plane,
+                                         oh * OW + ow_lo, src, ih * W + iw0, sW, ow_hi - ow_lo)
+
+
+@njit(cache=True)
+def _weight_grad_wide_rows(partial, grad_plane, x_group, kH, kW, pT, pL, dH, dW, OW):
+    """The same for stride 1 with one long product per tap (as ``_forward_plane_wide_rows``): the
+    gradient plane is laid out at the padded width Wp with zeros in columns >= OW, so that
+    ``partial[tap, t] += grad_wide[t] * padded[t + ki*dH*Wp + kj*dW]`` over t < span covers every
+    term of the tap; ``partial`` holds Cg*kH*kW rows of ``span`` accumulators."""
+    Cg = x_group.shape[0]
+    OH = grad_plane.shape[0] // OW
+    Wp, Hp = OW + dW * (kW - 1), OH + dH * (kH - 1)
+    span = (OH - 1) * Wp + OW
+    grad_wide = np.empty(OH * Wp, grad_plane.dtype)
+    _pad_plane(grad_wide, grad_plane.reshape(OH, OW), 0, 0, OH, Wp)
+    padded = np.empty(Hp * Wp, x_group.dtype)
+    for c in range(Cg):
+        _pad_plane(padded, x_group[c], pT, pL, Hp, Wp)
+        for ki in range(kH):
+            for kj in range(kW):
+                _multiply_accumulate(partial, ((c * kH + ki) * kW + kj) * span, grad_wide, 0, padded,
+                                     ki * dH * Wp + kj * dW, 1, span)
+
+
 @njit(parallel=True, cache=True)
 def _direct_weight_grad_kernel(grad_out, x, grad_w, sH, sW, pT, pL, dH, dW):
     """``grad_w`` (C_out, Cg, kH, kW) from ``grad_out`` (N, C_out, OH, OW) and ``x`` (N, C_in, H, W)::
@@ -186,35 +234,31 @@ def _direct_weight_grad_kernel(grad_out, x, grad_w, sH, sW, pT, pL, dH, dW):
         grad_w[co, c, ki, kj] = sum_{n, oh, ow} grad_out[n, co, oh, ow] * x[n, g*Cg + c, ih, iw]
 
     The sum runs over N*OH*OW terms, so it accumulates in float64 (float32 inputs keep
-    float64-reference accuracy): one float64 partial sum per (channel, tap, output column), added up
-    at the end. Parallel over the C_out output channels; race-free because each iteration writes
-    only ``grad_w[co]`` and its own partial sums.
+    float64-reference accuracy): elementwise into one row of float64 partial sums per (channel, tap)
+    (long padded rows for stride 1, output columns otherwise), each row added up at the end.
+    Parallel over the C_out output channels; race-free because each iteration writes only
+    ``grad_w[co]`` and its own partial sums.
     """
     N, C_in, H, W = x.shape
     C_out, Cg, kH, kW = grad_w.shape
     OH, OW = grad_out.shape[2], grad_out.shape[3]
     Cgo = C_out * Cg // C_in
+    wide = sH == 1 and sW == 1
+    length = (OH - 1) * (OW + dW * (kW - 1)) + OW if wide else OW  # accumulators per (channel, tap)
     for co in prange(C_out):
         c0 = (co // Cgo) * Cg
-        partial = np.zeros(Cg * kH * kW * OW)  # flat (Cg, kH, kW, OW)
+        partial = np.zeros(Cg * kH * kW * length)
         for n in range(N):
             grad_plane = grad_out[n, co].reshape(-1)
-            for c in range(Cg):
-                src = x[n, c0 + c].reshape(-1)
-                for ki in range(kH):
-                    oh_lo, oh_hi = valid_output_range(ki * dH, pT, sH, H, OH)
-                    for kj in range(kW):
-                        ow_lo, ow_hi = valid_output_range(kj * dW, pL, sW, W, OW)
-                        iw0 = ow_lo * sW - pL + kj * dW
-                        for oh in range(oh_lo, oh_hi):
-                            ih = oh * sH - pT + ki * dH
-                            _multiply_accumulate(partial, ((c * kH + ki) * kW + kj) * OW + ow_lo, grad_plane,
-                                                 oh * OW + ow_lo, src, ih * W + iw0, sW, ow_hi - ow_lo)
+            if wide:
+                _weight_grad_wide_rows(partial, grad_plane, x[n, c0:c0 + Cg], kH, kW, pT, pL, dH, dW, OW)
+            else:
+                _weight_grad_rows(partial, grad_plane, x[n, c0:c0 + Cg], kH, kW, sH, sW, pT, pL, dH, dW, OW)
         for c in range(Cg):
             for ki in range(kH):
                 for kj in range(kW):
                     tap = (c * kH + ki) * kW + kj
-                    grad_w[co, c, ki, kj] = partial[tap * OW:(tap + 1) * OW].sum()
+                    grad_w[co, c, ki, kj] = partial[tap * length:(tap + 1) * length].sum()
 
 
 def direct_conv2d_forward(
