@@ -64,10 +64,17 @@ def group_norm_backward_groups(grad_out, x, mean, invstd, weight, grad_x, grad_w
             sum_h_xhat += weight[c] * sum_g_centered * r
         mean_h = sum_h / count
         mean_h_xhat = sum_h_xhat / count
+        # grad_x = r (g w - mean_h - xhat mean_h_xhat) is affine in g and in x - m per channel:
+        # a g + b (x - m) + d, coefficients formed in float64, the pass in x's dtype centred on m
+        # rounded to it (m_x; its rounding goes into d), so x's common offset cancels exactly.
+        m_x = x.dtype.type(m)
+        b64 = -r * r * mean_h_xhat
+        b = x.dtype.type(b64)
+        d = x.dtype.type(-r * mean_h - b64 * (m - m_x))
         for c in range(first, first + group_size):
+            a = x.dtype.type(r * weight[c])
             for s in range(S):
-                xhat = (x[n, c, s] - m) * r
-                grad_x[n, c, s] = r * (grad_out[n, c, s] * weight[c] - mean_h - xhat * mean_h_xhat)
+                grad_x[n, c, s] = a * grad_out[n, c, s] + b * (x[n, c, s] - m_x) + d
 
 
 @njit(parallel=True, cache=True)
