@@ -64,11 +64,18 @@ def batch_norm_backward_channels(grad_out, x, mean, invstd, weight, training, gr
         grad_weight[c] = sum_g_xhat
         mean_g = sum_g / count if training else 0.0
         mean_g_xhat = sum_g_xhat / count if training else 0.0
+        # grad_x = k (g - mean_g - xhat mean_g_xhat), k = weight * invstd, is affine in g and in
+        # x - m: a g + b (x - m) + d. The three coefficients are formed in float64 and the pass
+        # runs in x's dtype, centred on m rounded to it (m_x; its rounding goes into d), so the
+        # large common offset of x cancels exactly before any rounding.
         k = weight[c] * r
+        m_x = x.dtype.type(m)
+        a = x.dtype.type(k)
+        b = x.dtype.type(-k * r * mean_g_xhat)
+        d = x.dtype.type(-k * mean_g + k * r * mean_g_xhat * (m - m_x))
         for n in range(N):
             for s in range(S):
-                xhat = (x[n, c, s] - m) * r
-                grad_x[n, c, s] = k * (grad_out[n, c, s] - mean_g - xhat * mean_g_xhat)
+                grad_x[n, c, s] = a * grad_out[n, c, s] + b * (x[n, c, s] - m_x) + d
 
 
 @njit(parallel=True, cache=True)

@@ -66,10 +66,16 @@ def group_norm_backward_groups(grad_out, x, mean, invstd, weight, grad_x, grad_w
             sum_h_xhat += weight[c] * sum_g_centered * r
         mean_h = sum_h / count
         mean_h_xhat = sum_h_xhat / count
+        # grad_x = r (g w - mean_h - xhat mean_h_xhat) is affine in g and in x - m per channel:
+        # a g + b (x - m) + d with float64 coefficients, evaluated in float64 and rounded once: the
+        # terms can be far larger than their sum (r is 1/sqrt(eps) for a constant group), so
+        # rounding a, b and d to float32 first would leave their rounding error in the result.
+        b = -r * r * mean_h_xhat
+        d = -r * mean_h
         for c in range(first, first + group_size):
+            a = r * weight[c]
             for s in range(S):
-                xhat = (x[n, c, s] - m) * r
-                grad_x[n, c, s] = r * (grad_out[n, c, s] * weight[c] - mean_h - xhat * mean_h_xhat)
+                grad_x[n, c, s] = a * np.float64(grad_out[n, c, s]) + b * (x[n, c, s] - m) + d
 
 
 @njit(parallel=True, cache=True)

@@ -1,9 +1,10 @@
 """ReLU, forward and backward, elementwise over flat arrays:
 
     forward:   out[i]    = 0 if x[i] <= 0 else x[i]          (NaN passes through, as max(x, 0) in PyTorch)
-    backward:  grad_x[i] = grad[i] if out[i] > 0 else 0      (one select: PyTorch's threshold_backward)
+    backward:  grad_x[i] = 0 if out[i] <= 0 else grad[i]     (one select: PyTorch's threshold_backward)
 
-The backward reads the forward's output, not its input (out > 0 exactly where x > 0), so the
+The backward reads the forward's output, not its input (out <= 0 exactly where x <= 0; a NaN
+passes its gradient through in both, as in PyTorch), so the
 forward may run in place and the graph keeps one array. Each is one pass with no temporaries: numpy's
 ``grad * (out > 0)`` builds a bool mask and then multiplies, and its ``maximum`` is several times
 slower than this loop (measured on the 2-core target, 802,816 float32 elements, serial:
@@ -47,15 +48,15 @@ def relu_kernel(x, out):
 
 @njit(cache=True, nogil=True)
 def relu_backward_range(grad, out, grad_x, start, stop):
-    """``grad_x[i] = grad[i] if out[i] > 0 else 0`` for ``start <= i < stop``; serial.
+    """``grad_x[i] = 0 if out[i] <= 0 else grad[i]`` for ``start <= i < stop``; serial.
 
     grad, out, grad_x: flat (n,) arrays of one dtype, out the forward's result. Writes only
-    ``grad_x[start:stop]``. Reference: ``np.where(out > 0, grad, 0)``.
+    ``grad_x[start:stop]``. Reference: ``np.where(out <= 0, 0, grad)``.
     """
     grad, out, grad_x = grad[start:stop], out[start:stop], grad_x[start:stop]
     zero = grad.dtype.type(0)
     for i in range(grad.shape[0]):
-        grad_x[i] = grad[i] if out[i] > zero else zero
+        grad_x[i] = zero if out[i] <= zero else grad[i]
 
 
 @njit(parallel=True, cache=True)
@@ -89,13 +90,13 @@ def relu_forward(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
 
 
 def relu_backward(grad: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """Gradient of ``out = relu(x)`` wrt x: ``grad`` where ``out > 0``, else 0; out's shape and dtype.
+    """Gradient of ``out = relu(x)`` wrt x: 0 where ``out <= 0``, else ``grad``; out's shape and dtype.
 
     grad: any array broadcastable to out's shape (a broadcast gradient, say from ``sum``, is
     materialized first); out: the forward's result.
     """
     if not _kernel_dtype(out):
-        return np.where(out > 0, grad, out.dtype.type(0))
+        return np.where(out <= 0, out.dtype.type(0), grad)
     flat_out = np.ascontiguousarray(out).reshape(-1)
     if grad.shape != out.shape:
         grad = np.broadcast_to(grad, out.shape)

@@ -15,6 +15,8 @@
 """
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 
 from .. import _dtype
@@ -156,13 +158,38 @@ def _unshared(grad: np.ndarray, given_to_leaves: set) -> bool:
 
     Backward functions never modify gradient arrays, so an array that owns its memory (not a view
     or a broadcast), has not been handed to another leaf in this pass and was not seen by a hook
-    (whose caller may keep it; ``hooks.run_hooks`` adds those ids) belongs to no one else.
-    Saves copying every parameter's gradient on every step, as PyTorch's AccumulateGrad does.
+    (whose caller may keep it; ``hooks.run_hooks`` adds those ids) belongs to no one else. So does
+    a reshaped view of such an array that nothing else references (a kernel's result that its
+    Function reshaped to the input's shape): PyTorch's AccumulateGrad likewise steals a gradient
+    whose reference count says no one else holds it. Saves copying every parameter's (and leaf
+    input's) gradient on every step.
     """
-    if not (grad.flags.owndata and grad.flags.writeable) or id(grad) in given_to_leaves:
+    if not grad.flags.writeable or id(grad) in given_to_leaves:
+        return False
+    if not (grad.flags.owndata or _is_sole_view(grad)):
         return False
     given_to_leaves.add(id(grad))
     return True
+
+
+def _base_references(view: np.ndarray) -> int:
+    base = view.base
+    return sys.getrefcount(base)
+
+
+def _is_sole_view(grad: np.ndarray) -> bool:
+    """Whether ``grad`` is a C-contiguous view of a whole array that nothing but ``grad`` holds."""
+    base = grad.base
+    if not (type(base) is np.ndarray and base.flags.owndata and base.size == grad.size and grad.flags.c_contiguous):
+        return False
+    del base  # our own reference would be counted
+    return _base_references(grad) == _SOLE_VIEW_REFERENCES
+
+
+# What ``_base_references`` counts for a view whose base nothing else holds (the view's own
+# reference plus the ones the call makes): measured once rather than assumed, as the count of
+# the call's own references is an interpreter detail.
+_SOLE_VIEW_REFERENCES = _base_references(np.empty(1).reshape(1))
 
 
 def _num_outputs(node) -> int:

@@ -166,9 +166,14 @@ def _check_running_stats(running_mean: Tensor | None, running_var: Tensor | None
 
 def _update_running(running: Tensor, statistic: Tensor, momentum: float) -> None:
     """``running = (1 - momentum) * running + momentum * statistic`` in place, formed in float64
-    as PyTorch's CPU kernel does."""
-    with no_grad():
-        running.copy_((running.double() * (1 - momentum) + statistic * momentum).view(running.shape))
+    as PyTorch's CPU kernel does.
+
+    A buffer update that no graph records, so it is numpy on the storage (a handful of tensor ops
+    cost more than the whole normalisation of a small batch); the version counter is bumped as an
+    in-place op would."""
+    data = running._data
+    data[...] = (data.astype(np.float64) * (1 - momentum) + statistic._data * momentum).reshape(data.shape)
+    running._version_counter.value += 1
 
 
 # ---- the functional forms -------------------------------------------------------------------

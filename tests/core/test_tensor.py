@@ -129,6 +129,21 @@ def test_type_promotion_follows_pytorch():
     assert (i > 1).dtype == mg.bool
 
 
+def test_binary_promotion_fast_path_agrees_with_the_general_rule():
+    """``result_dtype`` answers the commonest pairs (one dtype; a float tensor and a Python number)
+    without the general promotion: every pair must give what the general rule gives."""
+    from minigrad import _dtype
+    from minigrad.functions._operands import result_dtype
+
+    names = ["float64", "float32", "float16", "int64", "int32", "uint8", "bool"]
+    tensors = [mg.zeros(2, dtype=getattr(mg, n)) for n in names] + [mg.tensor(1.0, dtype=mg.float64)]
+    operands = tensors + [2, 2.5, True]
+    for a in operands:
+        for b in operands:
+            if isinstance(a, mg.Tensor) or isinstance(b, mg.Tensor):
+                assert result_dtype(a, b) == _dtype.result_type(a, b).numpy, (a, b)
+
+
 @pytest.mark.parametrize("make, text", [
     (lambda: mg.tensor([[1.0, 2.0]], requires_grad=True), "tensor([[1., 2.]], requires_grad=True)"),
     (lambda: mg.tensor([1.5, 2.25]), "tensor([1.5000, 2.2500])"),

@@ -3,7 +3,9 @@ named divisor cases, and PyTorch."""
 import numpy as np
 import pytest
 
-from minigrad.kernels.avg_pool2d import avg_pool2d_backward, avg_pool2d_forward
+from minigrad.kernels import _parallel
+from minigrad.kernels.avg_pool2d import (_tables, avg_pool2d_backward, avg_pool2d_forward, window_mean,
+                                         window_mean_backward)
 from minigrad.kernels.pool_output_size import pool_output_size
 from minigrad.kernels import _threads
 
@@ -110,15 +112,33 @@ def test_matches_torch(dtype):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
-def test_identical_across_thread_counts(dtype, thread_counts):
+@pytest.mark.parametrize("params", [((3, 3), (2, 2), (1, 1), True, False, None),
+                                    ((2, 2), (2, 2), (0, 0), False, True, None)])
+def test_identical_across_thread_counts(dtype, params, thread_counts, monkeypatch):
+    monkeypatch.setattr(_parallel, "SERIAL_POOL_LIMIT", 0)  # the prange drivers, window and 2 x 2
     rng = np.random.default_rng(8)
     x = rng.standard_normal((3, 5, 17, 19)).astype(dtype)
-    params = ((3, 3), (2, 2), (1, 1), True, False, None)
-    grad_out = rng.standard_normal((3, 5, 9, 10)).astype(dtype)
+    grad_out = rng.standard_normal(avg_pool2d_forward(x, *params).shape).astype(dtype)
     results = []
     for n in thread_counts:
         _threads.set_num_threads(n)
         results.append((avg_pool2d_forward(x, *params), avg_pool2d_backward(grad_out, (17, 19), *params)))
+    check_against_naive(x, *params)
     for result in results[1:]:
         for a, b in zip(results[0], result):
             assert np.array_equal(a, b)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shape, ceil_mode", [((2, 3, 8, 6), False), ((2, 3, 7, 9), False), ((1, 4, 6, 10), True)])
+def test_unrolled_2x2_path_matches_the_window_loop(shape, ceil_mode, dtype):
+    """Kernel 2 / stride 2 without padding takes the unrolled loops: bit-identical to the
+    table-driven ones (same float64 summation order), leftover rows / columns get no gradient."""
+    rng = np.random.default_rng(10)
+    x = rng.standard_normal(shape).astype(dtype)
+    params = (2, 2), (2, 2), (0, 0), ceil_mode, True, None
+    out, grad_x = check_against_naive(x, *params)
+    tables = _tables(shape[2:], out.shape[2:], *params[:3], True)
+    assert np.array_equal(out, window_mean(x, tables))
+    grad_out = np.random.default_rng(1).standard_normal(out.shape).astype(dtype)  # check_against_naive's
+    assert np.array_equal(grad_x, window_mean_backward(grad_out, shape[2:], tables))

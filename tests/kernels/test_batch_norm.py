@@ -4,6 +4,7 @@ float32 reduction, and thread counts."""
 import numpy as np
 import pytest
 
+from minigrad.kernels import _parallel
 from minigrad.kernels.batch_norm import batch_norm_backward, batch_norm_forward_eval, batch_norm_forward_train
 from minigrad.kernels import _threads
 
@@ -154,13 +155,15 @@ def test_single_value_per_channel_gives_nan_unbiased_variance():
     np.testing.assert_array_equal(mean, [1.0, 2.0])
 
 
-def test_identical_across_thread_counts(thread_counts):
+def test_identical_across_thread_counts(thread_counts, monkeypatch):
     rng = np.random.default_rng(5)
     x, weight, bias = make_case(rng, (16, 9, 50), np.float32, True)
     grad_out = rng.standard_normal(x.shape).astype(np.float32)
     results = []
-    for n in thread_counts:
-        _threads.set_num_threads(n)
+    for n in [None, *thread_counts]:  # serial first, then the prange drivers
+        if n is not None:
+            monkeypatch.setattr(_parallel, "SERIAL_ELEMENTWISE_LIMIT", 0)
+            _threads.set_num_threads(n)
         out, mean, invstd, var_unbiased = batch_norm_forward_train(x, weight, bias, EPS)
         run = [out, mean, invstd, var_unbiased, *batch_norm_backward(grad_out, x, mean, invstd, weight),
                batch_norm_forward_eval(x, mean, var_unbiased, weight, bias, EPS),
@@ -168,3 +171,19 @@ def test_identical_across_thread_counts(thread_counts):
         results.append(run)
     for run in results[1:]:
         assert all(np.array_equal(a, b) for a, b in zip(results[0], run))
+
+
+@pytest.mark.parametrize("training", [True, False])
+def test_float32_gradient_is_accurate_for_a_large_offset(training):
+    """The backward's elementwise pass runs in float32 centred on the mean, with its coefficients
+    formed in float64: an offset of 1e4 (std 1) must not cost accuracy against the float64 pass."""
+    rng = np.random.default_rng(11)
+    x64 = rng.standard_normal((8, 3, 40)) + 1e4
+    grad_out64 = rng.standard_normal(x64.shape)
+    weight64 = rng.uniform(0.5, 2.0, 3)
+    x, grad_out, weight = (a.astype(np.float32) for a in (x64, grad_out64, weight64))
+    _, mean, invstd, _ = batch_norm_forward_train(x.astype(np.float64), weight64, None, EPS)
+    ref = batch_norm_backward(grad_out.astype(np.float64), x.astype(np.float64), mean, invstd,
+                              weight.astype(np.float64), training)[0]
+    grad_x = batch_norm_backward(grad_out, x, mean, invstd, weight, training)[0]
+    np.testing.assert_allclose(grad_x, ref, rtol=0, atol=2e-6 * np.abs(ref).max())

@@ -4,6 +4,7 @@ float32 reduction, and thread counts."""
 import numpy as np
 import pytest
 
+from minigrad.kernels import _parallel
 from minigrad.kernels.group_norm import group_norm_backward, group_norm_forward
 from minigrad.kernels import _threads
 
@@ -126,14 +127,32 @@ def test_float32_long_reduction_matches_float64_reference():
     np.testing.assert_allclose(grad_x, ref_grad_x.reshape(x.shape), **tol)
 
 
-def test_identical_across_thread_counts(thread_counts):
+def test_identical_across_thread_counts(thread_counts, monkeypatch):
     rng = np.random.default_rng(5)
     x, weight, bias = make_case(rng, (6, 8, 30), np.float32, True)
     grad_out = rng.standard_normal(x.shape).astype(np.float32)
     results = []
-    for n in thread_counts:
-        _threads.set_num_threads(n)
+    for n in [None, *thread_counts]:  # serial first, then the prange drivers
+        if n is not None:
+            monkeypatch.setattr(_parallel, "SERIAL_ELEMENTWISE_LIMIT", 0)
+            _threads.set_num_threads(n)
         out, mean, invstd = group_norm_forward(x, 4, weight, bias, EPS)
         results.append([out, mean, invstd, *group_norm_backward(grad_out, x, mean, invstd, weight)])
     for run in results[1:]:
         assert all(np.array_equal(a, b) for a, b in zip(results[0], run))
+
+
+def test_float32_gradient_is_accurate_for_a_large_offset():
+    """The backward's elementwise pass runs in float32 centred on each group's mean, with its
+    coefficients formed in float64: an offset of 1e4 (std 1) must not cost accuracy against the
+    float64 pass."""
+    rng = np.random.default_rng(11)
+    x64 = rng.standard_normal((4, 6, 30)) + 1e4
+    grad_out64 = rng.standard_normal(x64.shape)
+    weight64 = rng.uniform(0.5, 2.0, 6)
+    x, grad_out, weight = (a.astype(np.float32) for a in (x64, grad_out64, weight64))
+    _, mean, invstd = group_norm_forward(x.astype(np.float64), 3, weight64, None, EPS)
+    ref = group_norm_backward(grad_out.astype(np.float64), x.astype(np.float64), mean, invstd,
+                              weight.astype(np.float64))[0]
+    grad_x = group_norm_backward(grad_out, x, mean, invstd, weight)[0]
+    np.testing.assert_allclose(grad_x, ref, rtol=0, atol=2e-6 * np.abs(ref).max())

@@ -3,6 +3,7 @@ finite differences, PyTorch, a float64 reference on long float32 reductions, and
 import numpy as np
 import pytest
 
+from minigrad.kernels import _parallel
 from minigrad.kernels.layer_norm import layer_norm_backward, layer_norm_forward
 from minigrad.kernels import _threads
 
@@ -122,13 +123,15 @@ def test_empty_batch_and_empty_rows():
     assert out.shape == (3, 0) and mean.shape == (3,) and np.isnan(mean).all()
 
 
-def test_identical_across_thread_counts(thread_counts):
+def test_identical_across_thread_counts(thread_counts, monkeypatch):
     rng = np.random.default_rng(4)
     x, weight, bias = make_case(rng, (300, 40), (40,), np.float32, True)
     grad_out = rng.standard_normal(x.shape).astype(np.float32)
     results = []
-    for n in thread_counts:
-        _threads.set_num_threads(n)
+    for n in [None, *thread_counts]:  # serial first, then the prange drivers
+        if n is not None:
+            monkeypatch.setattr(_parallel, "SERIAL_ELEMENTWISE_LIMIT", 0)
+            _threads.set_num_threads(n)
         out, mean, invstd = layer_norm_forward(x, (40,), weight, bias, EPS)
         results.append([out, mean, invstd, *layer_norm_backward(grad_out, x, (40,), mean, invstd, weight)])
     for run in results[1:]:

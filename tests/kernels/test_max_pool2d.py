@@ -3,7 +3,8 @@ named cases, and PyTorch."""
 import numpy as np
 import pytest
 
-from minigrad.kernels.max_pool2d import max_pool2d_backward, max_pool2d_forward
+from minigrad.kernels import _parallel
+from minigrad.kernels.max_pool2d import max_pool2d_backward, max_pool2d_forward, window_max
 from minigrad.kernels.pool_output_size import pool_output_size
 from minigrad.kernels import _threads
 
@@ -153,15 +154,44 @@ def test_matches_torch(dtype):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
-def test_identical_across_thread_counts(dtype, thread_counts):
+@pytest.mark.parametrize("params", [((3, 3), (2, 2), (1, 1), (1, 1), True), ((2, 2), (2, 2), (0, 0), (1, 1), False)])
+def test_identical_across_thread_counts(dtype, params, thread_counts, monkeypatch):
+    monkeypatch.setattr(_parallel, "SERIAL_POOL_LIMIT", 0)  # the prange drivers, window and 2 x 2
+    monkeypatch.setattr(_parallel, "SERIAL_ELEMENTWISE_LIMIT", 0)  # and the gradient scatter's
     rng = np.random.default_rng(7)
     x = rng.standard_normal((3, 5, 17, 19)).astype(dtype)
-    grad_out = rng.standard_normal((3, 5, 9, 10)).astype(dtype)
     results = []
     for n in thread_counts:
         _threads.set_num_threads(n)
-        out, indices = max_pool2d_forward(x, (3, 3), (2, 2), (1, 1), (1, 1), True)
+        out, indices = max_pool2d_forward(x, *params)
+        grad_out = np.random.default_rng(8).standard_normal(out.shape).astype(dtype)
         results.append((out, indices, max_pool2d_backward(grad_out, indices, (17, 19))))
+    check_against_naive(x, *params)
     for result in results[1:]:
         for a, b in zip(results[0], result):
             assert np.array_equal(a, b)
+
+
+def special_values(shape, dtype, seed):
+    """Coarse values (many ties) with NaNs, infinities and signed zeros sprinkled in."""
+    rng = np.random.default_rng(seed)
+    x = np.round(rng.standard_normal(shape)).astype(dtype)
+    flat = x.reshape(-1)
+    picks = rng.choice(flat.size, size=flat.size // 5, replace=False)
+    flat[picks] = rng.choice(np.array([np.nan, np.inf, -np.inf, 0.0, -0.0], dtype), size=picks.size)
+    return x
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shape, ceil_mode", [((2, 3, 8, 6), False), ((2, 3, 7, 9), False), ((1, 4, 6, 10), True)])
+def test_unrolled_2x2_path_matches_the_window_loop(shape, ceil_mode, dtype):
+    """Kernel 2 / stride 2 takes the unrolled loop: same values (NaN, ties, -0.0) and indices as
+    the table-driven loop and the naive reference."""
+    x = special_values(shape, dtype, seed=9)
+    out, indices, _ = check_against_naive(x, (2, 2), (2, 2), (0, 0), (1, 1), ceil_mode)
+    OH, OW = out.shape[2:]
+    starts = np.arange(OH) * 2, np.arange(OW) * 2
+    table_out, table_indices = window_max(x, starts[0], starts[0] + 2, 1, starts[1], starts[1] + 2, 1)
+    np.testing.assert_array_equal(indices, table_indices)
+    assert np.array_equal(out, table_out, equal_nan=True)
+    assert np.array_equal(np.signbit(out), np.signbit(table_out))

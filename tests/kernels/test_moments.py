@@ -3,6 +3,7 @@ slices and thread counts."""
 import numpy as np
 import pytest
 
+from minigrad.kernels import _parallel
 from minigrad.kernels.moments import mean_and_variance
 from minigrad.kernels import _threads
 
@@ -44,11 +45,13 @@ def test_empty_slices_are_nan():
     assert mean_and_variance(np.zeros((2, 0, 4)))[0].shape == (0,)
 
 
-def test_identical_across_thread_counts(thread_counts):
+def test_identical_across_thread_counts(thread_counts, monkeypatch):
     x = np.random.default_rng(2).standard_normal((8, 37, 61)).astype(np.float32)
     results = []
-    for n in thread_counts:
-        _threads.set_num_threads(n)
+    for n in [None, *thread_counts]:  # serial first, then the prange drivers
+        if n is not None:
+            monkeypatch.setattr(_parallel, "SERIAL_ELEMENTWISE_LIMIT", 0)
+            _threads.set_num_threads(n)
         results.append(mean_and_variance(x))
     for mean, var in results[1:]:
         assert np.array_equal(mean, results[0][0]) and np.array_equal(var, results[0][1])

@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 
+from minigrad.kernels import _parallel
 from minigrad.kernels.plane_affine import as_planes, plane_affine
 from minigrad.kernels import _threads
 
@@ -26,12 +27,14 @@ def test_as_planes_flattens_spatial_dims():
     np.testing.assert_array_equal(as_planes(x.transpose(0, 1, 3, 2))[1, 2], x[1, 2].T.ravel())
 
 
-def test_identical_across_thread_counts(thread_counts):
+def test_identical_across_thread_counts(thread_counts, monkeypatch):
     rng = np.random.default_rng(1)
     x = rng.standard_normal((97, 33)).astype(np.float32)
     scale, shift = rng.standard_normal(97), rng.standard_normal(97)
     results = []
-    for n in thread_counts:
-        _threads.set_num_threads(n)
+    for n in [None, *thread_counts]:  # serial first, then the prange drivers
+        if n is not None:
+            monkeypatch.setattr(_parallel, "SERIAL_ELEMENTWISE_LIMIT", 0)
+            _threads.set_num_threads(n)
         results.append(plane_affine(x, scale, shift))
     assert all(np.array_equal(results[0], r) for r in results[1:])
