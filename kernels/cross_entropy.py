@@ -24,6 +24,11 @@ An empty batch (or all rows ignored) gives 0 / 0 = NaN for 'mean', like PyTorch.
 ``cross_entropy_backward`` takes the gradient of the per-row losses: pass ``g`` for 'sum' and
 ``g / denominator`` for 'mean' (a scalar is broadcast to every row).
 
+The gradient of each row's loss (``grad_ic`` above, the "unit gradient") comes out of the forward's
+own pass when asked for (``return_grad=True``): the exps of the log-sum-exp are kept in it and
+scaled, so backward is one multiplication by the incoming gradient instead of a second pass with
+an exp per element (which cost as much as the forward on a training batch's logits).
+
 Each kernel is a serial function over a row range (``*_rows``) and a parallel driver over all rows
 (``*_kernel``); the entry points run the range function directly below
 ``_parallel.SERIAL_WORK_LIMIT`` elements, where a thread launch costs more than the rows (a training
@@ -37,25 +42,48 @@ import numpy as np
 from numba import njit, prange
 
 from ._parallel import run_range
-from .softmax import logsumexp
+from .softmax import row_max
 
 
-@njit(cache=True)
-def cross_entropy_index_rows(logits, target, weight, ignore_index, smoothing, losses, lse, row_weight, start, stop):
-    """Per-row loss for class-index targets, rows ``start <= i < stop``; serial.
+@njit(cache=True, nogil=True)
+def _row_lse(logits, i, unit_grad, with_grad):
+    """``logsumexp(logits[i])`` (max-shifted, float64 sum; -inf for an empty row), as
+    ``softmax.logsumexp``, and the sum of exps it shifted by; with ``with_grad`` each
+    ``exp(logits[i, c] - max)`` is also stored in ``unit_grad[i, c]`` for the caller to scale."""
+    C = logits.shape[1]
+    if C == 0:
+        return -math.inf, 0.0  # the log of an empty sum
+    m = row_max(logits[i])
+    total = 0.0
+    for c in range(C):
+        e = math.exp(logits[i, c] - m)
+        total += e
+        if with_grad:
+            unit_grad[i, c] = e
+    return m + math.log(total), total
 
-    logits: (M, C); target: (M,) int64; weight: (C,) float64; losses: (M,) logits' dtype;
-    lse: (M,) float64 output, ``lse[i] = logsumexp(logits[i])`` (-inf when C == 0);
-    row_weight: (M,) float64 output, ``w[t]`` (0 for ignored rows), whose sum is the 'mean'
-    denominator.
+
+@njit(cache=True, nogil=True)
+def cross_entropy_index_rows(logits, target, weight, weight_sum, ignore_index, smoothing, losses, lse, row_weight,
+                             unit_grad, start, stop):
+    """Per-row loss (and its gradient) for class-index targets, rows ``start <= i < stop``; serial.
+
+    logits: (M, C); target: (M,) int64; weight: (C,) float64, weight_sum = sum(weight);
+    losses: (M,) logits' dtype; lse: (M,) float64 output, ``lse[i] = logsumexp(logits[i])``
+    (-inf when C == 0); row_weight: (M,) float64 output, ``w[t]`` (0 for ignored rows), whose sum
+    is the 'mean' denominator; unit_grad: (M, C) logits' dtype output, or (0, C) to skip it.
     ``losses[i] = (1 - s) * w[t] * (lse_i - x_it) + s / C * sum_c w[c] * (lse_i - x_ic)`` with
     t = target[i] and s = smoothing (the sum is skipped when s == 0); 0 when t == ignore_index.
-    Writes only ``losses``, ``lse`` and ``row_weight`` in ``[start, stop)``.
+    ``unit_grad[i, c] = p_c * Q_i - s / C * w[c] - [c == t] * (1 - s) * w[t]``, p = softmax(x_i),
+    ``Q_i = (1 - s) * w[t] + s / C * weight_sum``; 0 for ignored rows.
+    Writes only rows ``[start, stop)`` of ``losses``, ``lse``, ``row_weight`` and ``unit_grad``.
+    Reference: ``naive_cross_entropy`` in tests/kernels/test_cross_entropy.py.
     """
     C = logits.shape[1]
+    with_grad = unit_grad.shape[0] > 0
     for i in range(start, stop):
         row = logits[i]
-        row_lse = logsumexp(row) if C else -math.inf  # the log of an empty sum
+        row_lse, total = _row_lse(logits, i, unit_grad, with_grad)
         lse[i] = row_lse
         t = target[i]
         loss = kept_weight = 0.0
@@ -69,121 +97,68 @@ def cross_entropy_index_rows(logits, target, weight, ignore_index, smoothing, lo
                 loss += smoothing / C * smooth
         losses[i] = loss
         row_weight[i] = kept_weight
+        if with_grad:
+            if t == ignore_index:
+                unit_grad[i, :] = 0
+                continue
+            scale = ((1.0 - smoothing) * kept_weight + smoothing / C * weight_sum) / total  # Q_i / sum of exps
+            for c in range(C):
+                unit_grad[i, c] = unit_grad[i, c] * scale - smoothing / C * weight[c]
+            unit_grad[i, t] -= (1.0 - smoothing) * kept_weight
 
 
 @njit(parallel=True, cache=True)
-def cross_entropy_index_kernel(logits, target, weight, ignore_index, smoothing, losses, lse, row_weight):
+def cross_entropy_index_kernel(logits, target, weight, weight_sum, ignore_index, smoothing, losses, lse, row_weight,
+                               unit_grad):
     """``cross_entropy_index_rows`` over all M rows (same arguments, no range).
 
     Parallel over rows i; race-free: iteration i runs row i alone, which writes only ``losses[i]``,
-    ``lse[i]`` and ``row_weight[i]``.
+    ``lse[i]``, ``row_weight[i]`` and ``unit_grad[i]``.
     """
     for i in prange(logits.shape[0]):
-        cross_entropy_index_rows(logits, target, weight, ignore_index, smoothing, losses, lse, row_weight, i, i + 1)
+        cross_entropy_index_rows(logits, target, weight, weight_sum, ignore_index, smoothing, losses, lse, row_weight,
+                                 unit_grad, i, i + 1)
 
 
-@njit(cache=True)
-def cross_entropy_index_backward_rows(grad_losses, logits, lse, target, weight, weight_sum, ignore_index,
-                                      smoothing, grad_logits, start, stop):
-    """Gradient wrt logits of the per-row losses of ``cross_entropy_index_rows``, rows
-    ``start <= i < stop``; serial.
+@njit(cache=True, nogil=True)
+def cross_entropy_prob_rows(logits, probs, weight, smoothing, losses, lse, unit_grad, start, stop):
+    """Per-row loss (and its gradient) for probability targets, rows ``start <= i < stop``; serial.
 
-    grad_losses: (M,); logits, grad_logits: (M, C); lse: (M,) float64; target: (M,) int64;
-    weight: (C,) float64, weight_sum = sum(weight). For a kept row i with t = target[i],
-    s = smoothing, p = softmax(logits[i]):
-    ``grad[i, c] = g_i * (p_c * Q_i - s / C * w[c] - [c == t] * (1 - s) * w[t])`` with
-    ``Q_i = (1 - s) * w[t] + s / C * weight_sum``; ignored rows get 0.
-    Writes only ``grad_logits[start:stop]``.
+    logits, probs: (M, C), same dtype; weight: (C,) float64; losses: (M,) logits' dtype;
+    lse: (M,) float64 output (-inf when C == 0); unit_grad: (M, C) logits' dtype output, or (0, C)
+    to skip it. ``losses[i] = sum_c q_ic * (lse_i - x_ic)`` with
+    ``q_ic = ((1 - s) * probs[i, c] + s / C) * w[c]``, s = smoothing;
+    ``unit_grad[i, c] = softmax(x_i)_c * Q_i - q_ic``, ``Q_i = sum_c q_ic``.
+    Writes only rows ``[start, stop)`` of ``losses``, ``lse`` and ``unit_grad``.
     """
     C = logits.shape[1]
+    with_grad = unit_grad.shape[0] > 0
     for i in range(start, stop):
-        t = target[i]
-        if t == ignore_index:
-            grad_logits[i, :] = 0
-            continue
-        g = grad_losses[i]
-        total = (1.0 - smoothing) * weight[t] + smoothing / C * weight_sum
-        for c in range(C):
-            p = math.exp(logits[i, c] - lse[i])
-            grad_logits[i, c] = g * (p * total - smoothing / C * weight[c])
-        grad_logits[i, t] -= g * (1.0 - smoothing) * weight[t]
-
-
-@njit(parallel=True, cache=True)
-def cross_entropy_index_backward_kernel(grad_losses, logits, lse, target, weight, weight_sum, ignore_index,
-                                        smoothing, grad_logits):
-    """``cross_entropy_index_backward_rows`` over all M rows (same arguments, no range).
-
-    Parallel over rows i; race-free: iteration i runs row i alone, which writes only
-    ``grad_logits[i]``.
-    """
-    for i in prange(logits.shape[0]):
-        cross_entropy_index_backward_rows(grad_losses, logits, lse, target, weight, weight_sum, ignore_index,
-                                          smoothing, grad_logits, i, i + 1)
-
-
-@njit(cache=True)
-def cross_entropy_prob_rows(logits, probs, weight, smoothing, losses, lse, start, stop):
-    """Per-row loss for probability targets, rows ``start <= i < stop``; serial.
-
-    logits, probs: (M, C), C >= 1, same dtype; weight: (C,) float64; losses: (M,) logits' dtype;
-    lse: (M,) float64 output (-inf when C == 0). ``losses[i] = sum_c q_ic * (lse_i - x_ic)`` with
-    ``q_ic = ((1 - s) * probs[i, c] + s / C) * w[c]``, s = smoothing.
-    Writes only ``losses[start:stop]`` and ``lse[start:stop]``.
-    """
-    C = logits.shape[1]
-    for i in range(start, stop):
-        row_lse = logsumexp(logits[i]) if C else -math.inf  # the log of an empty sum
+        row = logits[i]
+        row_lse, total = _row_lse(logits, i, unit_grad, with_grad)
         lse[i] = row_lse
-        loss = 0.0
+        loss = total_q = 0.0
         for c in range(C):
             q = ((1.0 - smoothing) * probs[i, c] + smoothing / C) * weight[c]
-            loss += q * (row_lse - logits[i, c])
+            loss += q * (row_lse - row[c])
+            total_q += q
         losses[i] = loss
+        if with_grad:
+            scale = total_q / total
+            for c in range(C):
+                q = ((1.0 - smoothing) * probs[i, c] + smoothing / C) * weight[c]
+                unit_grad[i, c] = unit_grad[i, c] * scale - q
 
 
 @njit(parallel=True, cache=True)
-def cross_entropy_prob_kernel(logits, probs, weight, smoothing, losses, lse):
+def cross_entropy_prob_kernel(logits, probs, weight, smoothing, losses, lse, unit_grad):
     """``cross_entropy_prob_rows`` over all M rows (same arguments, no range).
 
-    Parallel over rows i; race-free: iteration i runs row i alone, which writes only ``losses[i]``
-    and ``lse[i]``.
+    Parallel over rows i; race-free: iteration i runs row i alone, which writes only ``losses[i]``,
+    ``lse[i]`` and ``unit_grad[i]``.
     """
     for i in prange(logits.shape[0]):
-        cross_entropy_prob_rows(logits, probs, weight, smoothing, losses, lse, i, i + 1)
-
-
-@njit(cache=True)
-def cross_entropy_prob_backward_rows(grad_losses, logits, lse, probs, weight, smoothing, grad_logits, start, stop):
-    """Gradient wrt logits of the per-row losses of ``cross_entropy_prob_rows``, rows
-    ``start <= i < stop``; serial.
-
-    grad_losses: (M,); logits, probs, grad_logits: (M, C); lse: (M,) float64; weight: (C,) float64.
-    ``grad[i, c] = g_i * (softmax(logits[i])_c * Q_i - q_ic)``, ``Q_i = sum_c q_ic``, q as in the
-    forward. Writes only ``grad_logits[start:stop]`` (q is staged there before the final value).
-    """
-    C = logits.shape[1]
-    for i in range(start, stop):
-        total = 0.0
-        for c in range(C):
-            q = ((1.0 - smoothing) * probs[i, c] + smoothing / C) * weight[c]
-            grad_logits[i, c] = q
-            total += q
-        g = grad_losses[i]
-        for c in range(C):
-            p = math.exp(logits[i, c] - lse[i])
-            grad_logits[i, c] = g * (p * total - grad_logits[i, c])
-
-
-@njit(parallel=True, cache=True)
-def cross_entropy_prob_backward_kernel(grad_losses, logits, lse, probs, weight, smoothing, grad_logits):
-    """``cross_entropy_prob_backward_rows`` over all M rows (same arguments, no range).
-
-    Parallel over rows i; race-free: iteration i runs row i alone, which writes only
-    ``grad_logits[i]``.
-    """
-    for i in prange(logits.shape[0]):
-        cross_entropy_prob_backward_rows(grad_losses, logits, lse, probs, weight, smoothing, grad_logits, i, i + 1)
+        cross_entropy_prob_rows(logits, probs, weight, smoothing, losses, lse, unit_grad, i, i + 1)
 
 
 def _weights64(weight: np.ndarray | None, num_classes: int) -> np.ndarray:
@@ -193,8 +168,8 @@ def _weights64(weight: np.ndarray | None, num_classes: int) -> np.ndarray:
 
 def cross_entropy_forward(
     logits: np.ndarray, target: np.ndarray, weight: np.ndarray | None = None,
-    ignore_index: int = -100, label_smoothing: float = 0.0,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    ignore_index: int = -100, label_smoothing: float = 0.0, return_grad: bool = False,
+) -> tuple:
     """Per-row cross-entropy losses, the 'mean' denominator, and the per-row log-sum-exp.
 
     logits: (M, C) float32/float64. target: either class indices, int64 (M,) with entries in [0, C)
@@ -202,48 +177,47 @@ def cross_entropy_forward(
     unused; PyTorch requires it negative). weight: (C,) or None; label_smoothing in [0, 1].
     Returns ``(losses, denominator, lse)``: losses (M,) in logits' dtype (formulas in the module
     docstring), denominator a 0-d array in logits' dtype (see the reduction contract there), and
-    lse (M,) float64, to be passed to ``cross_entropy_backward``.
+    lse (M,) float64; with ``return_grad`` also the unit gradient (M, C) in logits' dtype, the
+    gradient of each row's loss wrt its logits, for ``cross_entropy_backward``.
     """
     M, C = logits.shape
     logits = np.ascontiguousarray(logits)
     losses, lse = np.empty(M, logits.dtype), np.empty(M)
+    unit_grad = np.empty((M if return_grad else 0, C), logits.dtype)
     weight64 = _weights64(weight, C)
     if target.ndim == 1:
         row_weight = np.empty(M)
+        weight_sum = float(weight64.sum()) if weight is not None else float(C)
         run_range(cross_entropy_index_rows, cross_entropy_index_kernel, M, logits.size, logits,
-                  np.ascontiguousarray(target, np.int64), weight64, int(ignore_index), float(label_smoothing),
-                  losses, lse, row_weight)
+                  np.ascontiguousarray(target, np.int64), weight64, weight_sum, int(ignore_index),
+                  float(label_smoothing), losses, lse, row_weight, unit_grad)
         denominator = row_weight.sum()
     else:
         run_range(cross_entropy_prob_rows, cross_entropy_prob_kernel, M, logits.size, logits,
-                  np.ascontiguousarray(target, logits.dtype), weight64, float(label_smoothing), losses, lse)
+                  np.ascontiguousarray(target, logits.dtype), weight64, float(label_smoothing), losses, lse, unit_grad)
         denominator = M if C else 0  # PyTorch: numel / C rows, NaN mean when empty
-    return losses, np.asarray(denominator, logits.dtype), lse
+    results = losses, np.asarray(denominator, logits.dtype), lse
+    return (*results, unit_grad) if return_grad else results
 
 
 def cross_entropy_backward(
     grad_losses: np.ndarray | float, logits: np.ndarray, lse: np.ndarray, target: np.ndarray,
     weight: np.ndarray | None = None, ignore_index: int = -100, label_smoothing: float = 0.0,
+    unit_grad: np.ndarray | None = None,
 ) -> np.ndarray:
     """Gradient wrt logits (M, C) of the per-row losses of ``cross_entropy_forward``.
 
     grad_losses: (M,) gradient of each row's loss, or a scalar broadcast to every row ('sum': g,
     'mean': g / denominator); lse: the forward's third result; the other arguments as given to the
     forward. ``grad[i, c] = grad_losses[i] * (softmax(logits[i])_c * Q_i - q_ic)`` (module
-    docstring); same shape and dtype as logits.
+    docstring); same shape and dtype as logits. ``unit_grad``: the forward's unit gradient, if it
+    returned one; else it is computed again (one more pass with an exp per element). Ignored rows
+    get exactly 0, whatever their incoming gradient (as in PyTorch).
     """
-    M, C = logits.shape
-    logits = np.ascontiguousarray(logits)
-    grad_logits = np.empty(logits.shape, logits.dtype)  # the kernels write every row
-    grad_rows = np.empty(M, logits.dtype)
-    grad_rows[...] = grad_losses  # a scalar ('sum', 'mean') or one value per row ('none')
-    weight64 = _weights64(weight, C)
-    if target.ndim == 1:
-        run_range(cross_entropy_index_backward_rows, cross_entropy_index_backward_kernel, M, logits.size,
-                 grad_rows, logits, lse, np.ascontiguousarray(target, np.int64), weight64, float(weight64.sum()),
-                 int(ignore_index), float(label_smoothing), grad_logits)
-    else:
-        run_range(cross_entropy_prob_backward_rows, cross_entropy_prob_backward_kernel, M, logits.size,
-                 grad_rows, logits, lse, np.ascontiguousarray(target, logits.dtype), weight64,
-                 float(label_smoothing), grad_logits)
-    return grad_logits
+    if unit_grad is None:
+        unit_grad = cross_entropy_forward(logits, target, weight, ignore_index, label_smoothing, return_grad=True)[3]
+    grad_rows = np.asarray(grad_losses, unit_grad.dtype)
+    grad = unit_grad * (grad_rows if grad_rows.ndim == 0 else grad_rows[:, None])
+    if target.ndim == 1 and not np.isfinite(grad_rows).all():  # 0 * inf or 0 * nan must stay 0
+        grad[target == ignore_index] = 0
+    return grad

@@ -9,12 +9,45 @@ and the reductions are ``sum = sum_i loss_i`` and ``mean = sum_i loss_i / total_
 NaN, 0 / 0, when every row is ignored or M == 0). The caller moves the class axis last and flattens
 (N, C, d1, ...) into M = N * d1 * ... rows.
 
-The loss touches one element per row, so this is plain numpy gather/scatter (O(M) work, no loop
-worth a kernel).
+The loss touches one element per row: O(M) work, so the loops below are serial (never worth a
+thread). They are loops and not numpy's masked gathers and scatters because, on a training batch,
+the half dozen temporaries and fancy-indexing calls of those cost several times the work itself.
 
 Reference: :mod:`minigrad.kernels.reference.nll_loss`.
 """
 import numpy as np
+from numba import njit
+
+
+@njit(cache=True, nogil=True)
+def nll_loss_rows(log_probs, target, weight, ignore_index, losses, row_weight):
+    """Per-row losses and target weights; serial.
+
+    log_probs: (M, C); target: (M,) int64; weight: (C,) log_probs' dtype (ones when unweighted);
+    losses, row_weight: (M,) log_probs' dtype outputs, ``row_weight[i] = w[t_i]`` and
+    ``losses[i] = -w[t_i] * log_probs[i, t_i]``, both exactly 0 for ignored rows.
+    Reference: ``naive_nll`` in tests/kernels/test_nll_loss.py.
+    """
+    for i in range(target.shape[0]):
+        t = target[i]
+        if t == ignore_index:
+            losses[i] = 0
+            row_weight[i] = 0
+        else:
+            row_weight[i] = weight[t]
+            losses[i] = -weight[t] * log_probs[i, t]
+
+
+@njit(cache=True, nogil=True)
+def nll_loss_backward_rows(grad_rows, target, row_weight, ignore_index, grad):
+    """``grad[i, t_i] = -row_weight[i] * grad_rows[i]`` for the rows not ignored; serial.
+
+    grad_rows, row_weight: (M,); target: (M,) int64; grad: (M, C), zero on entry.
+    """
+    for i in range(target.shape[0]):
+        t = target[i]
+        if t != ignore_index:
+            grad[i, t] = -row_weight[i] * grad_rows[i]
 
 
 def target_weights(target: np.ndarray, weight: np.ndarray | None, ignore_index: int, dtype) -> np.ndarray:
@@ -39,11 +72,13 @@ def nll_loss_forward(
     0-d array of that dtype = sum of w[t_i] over non-ignored rows. Reductions: 'none' -> losses,
     'sum' -> losses.sum(), 'mean' -> losses.sum() / total_weight.
     """
-    kept = target != ignore_index
-    row_weight = target_weights(target, weight, ignore_index, log_probs.dtype)
-    losses = np.zeros(target.shape, log_probs.dtype)
-    losses[kept] = -row_weight[kept] * log_probs[kept, target[kept]]
-    return losses, np.asarray(row_weight.sum(dtype=np.float64), log_probs.dtype)
+    M, C = log_probs.shape
+    dtype = log_probs.dtype
+    losses, row_weight = np.empty(M, dtype), np.empty(M, dtype)
+    class_weight = np.ones(C, dtype) if weight is None else np.ascontiguousarray(weight, dtype)
+    nll_loss_rows(log_probs, np.ascontiguousarray(target, np.int64), class_weight, int(ignore_index), losses,
+                  row_weight)
+    return losses, np.asarray(row_weight.sum(dtype=np.float64), dtype)
 
 
 def nll_loss_backward(
@@ -56,9 +91,9 @@ def nll_loss_backward(
     ``g`` for 'sum' and ``g / total_weight`` for 'mean'). Result: zeros except
     ``grad[i, t_i] = -grad_losses[i] * w[t_i]`` for non-ignored rows; log_probs' shape and dtype.
     """
-    kept = target != ignore_index
+    target = np.ascontiguousarray(target, np.int64)
     row_weight = target_weights(target, weight, ignore_index, log_probs.dtype)
-    grad_rows = np.broadcast_to(grad_losses, target.shape)
+    grad_rows = np.ascontiguousarray(np.broadcast_to(grad_losses, target.shape))
     grad = np.zeros(log_probs.shape, log_probs.dtype)
-    grad[kept, target[kept]] = -row_weight[kept] * grad_rows[kept]
+    nll_loss_backward_rows(grad_rows, target, row_weight, int(ignore_index), grad)
     return grad

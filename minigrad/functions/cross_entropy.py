@@ -26,6 +26,7 @@ from .. import _dtype
 from .._device import kernel_module
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
+from ..autograd.grad_mode import is_grad_enabled
 from ._loss import check_tensor, losses_gradient, no_weight_grad, reduce_losses, reduction_mode, type_name
 from .activation import _floating
 
@@ -65,22 +66,24 @@ class CrossEntropy(ArrayFunction):
     @staticmethod
     def forward(ctx, input, target, weight, reduction, ignore_index, label_smoothing):
         kernels = kernel_module("cross_entropy", ctx.device)
-        losses, denominator, lse = kernels.cross_entropy_forward(
-            _rows(input), _target_rows(target, input), weight, ignore_index, label_smoothing)
-        ctx.save_for_backward(input, target, weight, lse)
+        # The gradient wrt the logits comes out of the forward's pass (kernels/cross_entropy.py).
+        with_grad = ctx.needs_input_grad[0] and is_grad_enabled()
+        losses, denominator, lse, *unit_grad = kernels.cross_entropy_forward(
+            _rows(input), _target_rows(target, input), weight, ignore_index, label_smoothing, return_grad=with_grad)
+        ctx.save_for_backward(input, target, weight, lse, *unit_grad)
         ctx.options = (reduction, ignore_index, label_smoothing, denominator)
         return reduce_losses(losses.reshape(_loss_shape(input.shape)), reduction, denominator)
 
     @staticmethod
     def backward(ctx, grad):
-        input, target, weight, lse = ctx.saved_tensors
+        input, target, weight, lse, *unit_grad = ctx.saved_tensors
         reduction, ignore_index, smoothing, denominator = ctx.options
         logits, rows_target = _rows(input), _target_rows(target, input)
         grad_rows = losses_gradient(grad, reduction, denominator).reshape(-1)
         grad_input = grad_target = grad_weight = None
         if ctx.needs_input_grad[0]:
             grad_input = _unrows(kernel_module("cross_entropy", ctx.device).cross_entropy_backward(
-                grad_rows, logits, lse, rows_target, weight, ignore_index, smoothing), input.shape)
+                grad_rows, logits, lse, rows_target, weight, ignore_index, smoothing, *unit_grad), input.shape)
         if ctx.needs_input_grad[1] or ctx.needs_input_grad[2]:
             # Probability targets: l_i = sum_c ((1 - s) p_ic + s / C) w_c nlp_ic, nlp = -log_softmax.
             weighted_nlp = grad_rows[:, None] * (lse[:, None] - logits)
