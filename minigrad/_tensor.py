@@ -401,11 +401,29 @@ class Tensor:
                 result = fn(self, *args, **kwargs)
         self._write(result)
         if recording:
-            old_node, old_output_nr = self.grad_fn, self._output_nr
-            self.grad_fn, self._output_nr, self.requires_grad_flag = result.grad_fn, result._output_nr, True
-            if self._retains_grad:
-                hooks.move_retained(self, old_node, old_output_nr)
+            self._rebase(result)
         return self
+
+    def _inplace_function(self, function, *args) -> "Tensor":
+        """Apply an ArrayFunction whose forward writes its result into its first argument's
+        storage itself (``relu_``): no copy of the old values and no write-back, as ``_inplace``
+        needs for an out-of-place function. Only for a function whose backward does not read
+        this tensor's old values; when autograd records, this tensor is re-based onto its node.
+        """
+        self._check_inplace()
+        # Counted before the write (which happens inside apply), so the node saves the new version.
+        self._version_counter.value += 1
+        result = function.apply(self, *args)
+        if result.grad_fn is not None:
+            self._rebase(result)
+        return self
+
+    def _rebase(self, result: "Tensor") -> None:
+        """Make this tensor the output of ``result``'s graph node (after an in-place op)."""
+        old_node, old_output_nr = self.grad_fn, self._output_nr
+        self.grad_fn, self._output_nr, self.requires_grad_flag = result.grad_fn, result._output_nr, True
+        if self._retains_grad:
+            hooks.move_retained(self, old_node, old_output_nr)
 
     def _write(self, result: "Tensor") -> None:
         """Store ``result`` into this tensor's storage, with PyTorch's shape and cast rules."""

@@ -84,11 +84,12 @@ def bind() -> None:
         setattr(Tensor, name, _reflected(fn))
     for fn in (arithmetic.add, arithmetic.sub, arithmetic.mul, arithmetic.div, arithmetic.pow,
                arithmetic.neg, unary.exp, unary.log, unary.sqrt, unary.abs, unary.tanh, unary.sigmoid,
-               unary.relu, unary.floor, unary.ceil, unary.round, selection.clamp, indexing.masked_fill,
+               unary.floor, unary.ceil, unary.round, selection.clamp, indexing.masked_fill,
                triangular.tril, triangular.triu, cumulative.cumsum, cumulative.cumprod, special.erf, special.erfc,
                lerp.lerp, addmm.addmm, addmm.baddbmm):
         setattr(Tensor, fn.__name__ + "_", _inplace(fn))
     Tensor.clip_ = Tensor.clamp_
+    Tensor.relu_ = unary.relu_  # writes into the storage itself (functions/unary.py)
     for name, fn in {"__iadd__": arithmetic.add, "__isub__": arithmetic.sub, "__imul__": arithmetic.mul,
                      "__itruediv__": arithmetic.div, "__ipow__": arithmetic.pow}.items():
         setattr(Tensor, name, _inplace(fn))

@@ -151,6 +151,21 @@ class Relu(ArrayFunction):
         return kernel_module("relu", ctx.device).relu_backward(grad, out)
 
 
+class ReluInPlace(Relu):
+    """``relu_``: the kernel writes max(x, 0) into x's own storage, which the node then keeps as
+    the output for backward. ReLU's backward reads only its output, so, unlike the generic
+    in-place path, nothing is copied: one pass instead of three."""
+
+    backward_name = "ReluBackward0"
+    is_view = True  # the output is the input's storage
+
+    @staticmethod
+    def forward(ctx, x):
+        out = kernel_module("relu", ctx.device).relu_forward(x, out=x)
+        ctx.save_for_backward(out)
+        return out
+
+
 class Rounding(ArrayFunction):
     """floor / ceil / round / trunc: piecewise constant, so the gradient is zero everywhere."""
 
@@ -199,6 +214,15 @@ def sigmoid(input: Tensor) -> Tensor:
 
 def relu(input: Tensor) -> Tensor:
     return Relu.apply(input)
+
+
+def relu_(input: Tensor) -> Tensor:
+    """max(x, 0) in place; the kernel writes into a C-contiguous float32/float64 storage directly,
+    any other tensor takes the generic in-place path."""
+    data = input._data
+    if data.flags.c_contiguous and data.flags.writeable and data.dtype in (np.float32, np.float64):
+        return input._inplace_function(ReluInPlace)
+    return input._inplace(relu)
 
 
 def floor(input: Tensor) -> Tensor:

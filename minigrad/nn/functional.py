@@ -31,7 +31,7 @@ def _maybe_inplace(fn, input: Tensor, inplace: bool, *args) -> Tensor:
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """max(x, 0) elementwise."""
-    return _maybe_inplace(_unary.relu, input, inplace)
+    return _unary.relu_(input) if inplace else _unary.relu(input)
 
 
 def relu_(input: Tensor) -> Tensor:

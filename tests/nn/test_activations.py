@@ -247,3 +247,46 @@ def test_softmin_implicit_dim_warns_as_softmax():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert F.softmin(x, 0, dtype=minigrad.float64).dtype == minigrad.float64
+
+
+def test_relu_inplace_writes_the_kernel_result_into_its_own_storage():
+    """``relu_`` / ``ReLU(inplace=True)`` on a contiguous float tensor: the same storage is
+    written (no copy), the node keeps it for backward, and gradients match PyTorch's."""
+    torch = pytest.importorskip("torch")
+    values = np.random.default_rng(0).standard_normal((4, 6))
+    for call in (lambda x: F.relu_(x), lambda x: F.relu(x, inplace=True), lambda x: x.relu_(),
+                 lambda x: minigrad.nn.ReLU(inplace=True)(x)):
+        leaf = minigrad.tensor(values, requires_grad=True)
+        hidden = leaf * 3
+        storage = hidden._data
+        version = hidden._version
+        assert call(hidden) is hidden and hidden._data is storage and hidden._version == version + 1
+        assert hidden.grad_fn.name() == "ReluBackward0"
+        (hidden * hidden).sum().backward()
+        torch_leaf = torch.tensor(values, requires_grad=True)
+        torch_hidden = torch.relu_(torch_leaf * 3)
+        (torch_hidden * torch_hidden).sum().backward()
+        np.testing.assert_allclose(hidden.detach().numpy(), torch_hidden.detach().numpy(), rtol=1e-15)
+        np.testing.assert_allclose(leaf.grad.numpy(), torch_leaf.grad.numpy(), rtol=1e-15)
+
+
+def test_relu_inplace_over_a_value_saved_for_backward_is_detected():
+    leaf = minigrad.randn(5, requires_grad=True)
+    hidden = leaf * 2
+    out = hidden.exp()  # exp saves its output, not hidden: fine
+    squared = hidden * hidden  # mul saves hidden itself
+    F.relu_(hidden)
+    (out.sum() + hidden.sum()).backward(retain_graph=True)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        squared.sum().backward()
+
+
+def test_relu_inplace_without_grad_and_on_other_layouts():
+    x = minigrad.tensor([[-1.0, 2.0], [3.0, -4.0]])
+    assert F.relu_(x) is x and x.tolist() == [[0.0, 2.0], [3.0, 0.0]]
+    strided = minigrad.tensor([[-1.0, 2.0], [3.0, -4.0]]).t()  # non-contiguous: the generic in-place path
+    assert F.relu_(strided).tolist() == [[0.0, 3.0], [2.0, 0.0]]
+    ints = minigrad.tensor([-2, 5])
+    assert F.relu_(ints).tolist() == [0, 5]
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used in an in-place"):
+        F.relu_(minigrad.randn(3, requires_grad=True))
