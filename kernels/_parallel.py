@@ -53,7 +53,7 @@ SERIAL_UNFOLD_LIMIT = 1 << 20
 
 
 # The same for elementwise maps (kernels/relu.py) and the other one-pass, memory-bound kernels over
-# contiguous rows (kernels/plane_mean.py, max pooling's gradient scatter), vectorized at about
+# contiguous rows (kernels/row_sum.py, the norms, max pooling's gradient scatter), vectorized at about
 # 0.1-0.4 ns per element serially. On this VM a second thread rarely repays its launch on them:
 # memory bandwidth, not the core, bounds them. Measured on the 2-core target (float32, µs, serial /
 # parallel, medians of 25 back-to-back calls):
