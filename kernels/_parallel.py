@@ -65,9 +65,8 @@ def launch(parallel_kernel, *args):
             numba.set_num_threads(_threads.get_num_threads())
         return parallel_kernel(*args)
 
-
 # The same for elementwise maps (kernels/relu.py) and the other one-pass, memory-bound kernels over
-# contiguous rows (kernels/plane_mean.py, max pooling's gradient scatter), vectorized at about
+# contiguous rows (kernels/row_sum.py, the norms, max pooling's gradient scatter), vectorized at about
 # 0.1-0.4 ns per element serially. On this VM a second thread rarely repays its launch on them:
 # memory bandwidth, not the core, bounds them. Measured on the 2-core target (float32, µs, serial /
 # parallel, medians of 25 back-to-back calls):
@@ -79,8 +78,8 @@ def launch(parallel_kernel, *args):
 #     2^23        5274 / 6605      8284 / 4450
 SERIAL_ELEMENTWISE_LIMIT = 1 << 23
 
-# The same for max pooling's window loops (kernels/max_pool2d.py), about 0.6 ns per input element
-# serially for 2 x 2 windows (µs, serial / parallel, 14 x 14 planes):
+# The same for the pooling window loops (kernels/max_pool2d.py, kernels/avg_pool2d.py), about 0.6 ns
+# per input element serially for 2 x 2 max pooling (µs, serial / parallel, 14 x 14 planes):
 #     input elements    forward
 #     2^18             167 /  531
 #     2^19             330 /  833
@@ -91,6 +90,7 @@ SERIAL_POOL_LIMIT = 1 << 21
 # Elements per block of the elementwise parallel drivers: each block is one range-function call.
 # Every element is computed on its own, so results do not depend on this size (nor on the thread
 # count); it only has to be large enough to amortize a call and small enough to balance the threads.
+# (Numba compiles the value into the drivers, so a change needs their cache cleared to take effect.)
 ELEMENTWISE_BLOCK = 1 << 14
 
 

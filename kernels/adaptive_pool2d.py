@@ -8,7 +8,7 @@ Along one axis of length ``size`` pooled to ``out_size``, output index ``o`` cov
 one element when ``size`` is not a multiple of ``out_size``, and every window is non-empty. The
 mean divides by the window's own element count. The loops are the plain pooling kernels fed with
 these windows instead of strided ones, except for a (1, 1) output mean (global average pooling),
-which is a contiguous sum per plane (``plane_mean.py``).
+which is a contiguous sum per plane (``row_sum.py``).
 
 Reference: :mod:`minigrad.kernels.reference.adaptive_pool2d`.
 """
@@ -16,7 +16,7 @@ import numpy as np
 
 from .avg_pool2d import window_mean, window_mean_backward
 from .max_pool2d import max_pool2d_backward, window_max
-from .plane_mean import plane_mean, plane_mean_backward
+from .row_sum import row_fill, row_sums
 
 
 def adaptive_windows(size: int, out_size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -34,8 +34,9 @@ def _mean_tables(input_hw, output_hw):
 def adaptive_avg_pool2d_forward(x: np.ndarray, output_size: tuple[int, int]) -> np.ndarray:
     """x (N, C, H, W) -> (N, C, OH, OW): ``out[n, c, oh, ow]`` = mean of x over rows
     [start(oh), stop(oh)) and columns [start(ow), stop(ow)). Precondition: OH, OW >= 1."""
-    if tuple(output_size) == (1, 1) and x.shape[2] * x.shape[3] > 0:
-        return plane_mean(x).reshape(x.shape[0], x.shape[1], 1, 1)
+    N, C, H, W = x.shape
+    if tuple(output_size) == (1, 1) and H * W > 0:
+        return row_sums(x.reshape(N * C, H * W), H * W).reshape(N, C, 1, 1)
     return window_mean(x, _mean_tables(x.shape[2:], output_size))
 
 
@@ -43,7 +44,7 @@ def adaptive_avg_pool2d_backward(grad_out: np.ndarray, input_hw: tuple[int, int]
     """grad_out (N, C, OH, OW) -> grad_x (N, C, H, W): each element of window (oh, ow) receives
     ``grad_out[n, c, oh, ow] / window size``, summed over the (possibly overlapping) windows."""
     if grad_out.shape[2:] == (1, 1) and input_hw[0] * input_hw[1] > 0:
-        return plane_mean_backward(grad_out, (*grad_out.shape[:2], *input_hw))
+        return row_fill(grad_out, (*grad_out.shape[:2], *input_hw), input_hw[0] * input_hw[1])
     return window_mean_backward(grad_out, input_hw, _mean_tables(input_hw, grad_out.shape[2:]))
 
 

@@ -5,9 +5,12 @@ Backward "un-reduces": the output gradient is reshaped to keep the reduced dims 
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .. import _dtype, return_types
+from .._device import kernel_module
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ._operands import type_name, wrap_dim, wrap_dims
@@ -18,11 +21,26 @@ def _keep(grad: np.ndarray, axes: tuple, keepdim: bool) -> np.ndarray:
     return grad if keepdim else np.expand_dims(grad, axes)
 
 
+def _trailing_row_sums(ctx, x: np.ndarray, axes: tuple, keepdim: bool, dtype, divisor_is_count: bool):
+    """Sum (or mean, ``divisor_is_count``) over x's trailing dims as one contiguous row per leading
+    index (``kernels/row_sum.py``: float64 accumulation, and several times faster than numpy's
+    pairwise reduction over short rows, e.g. the 14 x 14 planes of ``mean((2, 3))``); None for
+    any other case (other axes, dtypes or layouts, an explicit dtype, an empty array)."""
+    lead = x.ndim - len(axes)
+    if not (axes and axes == tuple(range(lead, x.ndim)) and x.size and dtype in (None, x.dtype)
+            and x.dtype in (np.float32, np.float64) and x.flags.c_contiguous):
+        return None
+    rows = x.reshape(x.size // math.prod(x.shape[lead:]), -1)
+    out = kernel_module("row_sum", ctx.device).row_sums(rows, rows.shape[1] if divisor_is_count else 1)
+    return out.reshape(x.shape[:lead] + (1,) * len(axes) if keepdim else x.shape[:lead])
+
+
 class Sum(ArrayFunction):
     @staticmethod
     def forward(ctx, x, axes, keepdim, dtype):
         ctx.shape, ctx.axes, ctx.keepdim = x.shape, axes, keepdim
-        return np.asarray(np.sum(x, axis=axes, keepdims=keepdim, dtype=dtype))
+        rows = _trailing_row_sums(ctx, x, axes, keepdim, dtype, divisor_is_count=False)
+        return rows if rows is not None else np.asarray(np.sum(x, axis=axes, keepdims=keepdim, dtype=dtype))
 
     @staticmethod
     def backward(ctx, grad):
@@ -34,6 +52,9 @@ class Mean(ArrayFunction):
     def forward(ctx, x, axes, keepdim, dtype):
         ctx.shape, ctx.axes, ctx.keepdim = x.shape, axes, keepdim
         ctx.count = int(np.prod([x.shape[a] for a in axes]))
+        rows = _trailing_row_sums(ctx, x, axes, keepdim, dtype, divisor_is_count=True)
+        if rows is not None:
+            return rows
         with np.errstate(invalid="ignore", divide="ignore"):  # the mean of nothing is nan
             return np.asarray(np.mean(x, axis=axes, keepdims=keepdim, dtype=dtype))
 
