@@ -4,12 +4,11 @@
     backward:  grad_x[i] = 0 if out[i] <= 0 else grad[i]     (one select: PyTorch's threshold_backward)
 
 The backward reads the forward's output, not its input (out <= 0 exactly where x <= 0; a NaN
-passes its gradient through in both, as in PyTorch), so the
-forward may run in place and the graph keeps one array. Each is one pass with no temporaries: numpy's
-``grad * (out > 0)`` builds a bool mask and then multiplies, and its ``maximum`` is several times
-slower than this loop (measured on the 2-core target, 802,816 float32 elements, serial:
-``np.maximum(x, 0)`` 490 µs, this loop about 90 µs; ``grad * (out > 0)`` 450 µs, the select about
-150 µs).
+passes its gradient through, as in PyTorch), so the forward may run in place and the graph keeps
+one array. Each is one pass with no temporaries: numpy's ``grad * (out > 0)`` builds a bool mask
+and then multiplies, and its ``maximum`` is several times slower than this loop (measured on the
+2-core target, 802,816 float32 elements, serial: ``np.maximum(x, 0)`` 490 µs, this loop about
+90 µs; ``grad * (out > 0)`` 450 µs, the select about 150 µs).
 
 The loops vectorize (packed compare and blend): each range function slices its arrays first, so the
 loop index starts at 0 and numba emits no wrap-around check for negative indices. Above
