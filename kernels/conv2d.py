@@ -236,7 +236,6 @@ def conv2d_input_and_weight_grads(
     if not (needs_input_grad or needs_weight_grad):
         return None, None
     pad_top_left = (padding[0], padding[2])
-    kernel_hw = weight.shape[2:]
     if _is_thin(weight.shape, groups):
         grad_x = grad_w = None
         if needs_input_grad:
