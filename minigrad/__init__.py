@@ -14,6 +14,7 @@ from ._random import (Generator, default_generator, get_rng_state, initial_seed,
 from ._tensor import Size, Tensor
 from .kernels._threads import get_num_threads, set_num_threads
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled, set_anomaly_enabled
 from .autograd.grad_mode import inference_mode, is_inference_mode_enabled
 from .functions.addmm import addmm, baddbmm
 from .functions.arithmetic import (add, div, divide, multiply, mul, neg, negative, pow, square, sub,

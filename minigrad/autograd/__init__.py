@@ -1,9 +1,11 @@
-"""Automatic differentiation: ``Function``, ``backward``, ``grad``, grad modes and ``gradcheck``."""
+"""Automatic differentiation: ``Function``, ``backward``, ``grad``, grad modes, anomaly mode and
+``gradcheck``."""
 from __future__ import annotations
 
 import numpy as np
 
-from . import hooks
+from . import anomaly_mode, hooks
+from .anomaly_mode import detect_anomaly, set_detect_anomaly
 from .engine import run_backward
 from .function import AccumulateGrad, Function
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
@@ -101,4 +103,4 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None, c
 
 
 __all__ = ["Function", "backward", "grad", "gradcheck", "no_grad", "enable_grad", "set_grad_enabled",
-           "is_grad_enabled"]
+           "is_grad_enabled", "detect_anomaly", "set_detect_anomaly"]

@@ -20,7 +20,7 @@ import sys
 import numpy as np
 
 from .. import _dtype
-from . import hooks
+from . import anomaly_mode, hooks
 from .function import _FREED_MESSAGE, AccumulateGrad, Function
 
 
@@ -205,12 +205,16 @@ def _run_node(node: Function, grads: list, retain_graph: bool) -> tuple:
                 "one of the variables needed for gradient computation has been modified by an "
                 f"inplace operation: [{_dtype.from_numpy_dtype(dtype)} {list(shape)}], which is used by "
                 f"{node.name()}; is at version {counter.value}; expected version {version} instead."
+                + anomaly_mode.inplace_error_hint(node)
             )
     # A node with several outputs may get gradients for only some: the rest are zeros.
     if node._num_outputs > 1 and any([g is None for g in grads]) and node._materialize_grads:
         grads = [np.zeros(out_shape, out_dtype) if g is None else g
                  for g, (out_shape, out_dtype) in zip(grads, node._output_meta)]
-    result = node._call_backward(tuple(grads))
+    if anomaly_mode.state.enabled:  # warns the forward trace on failure, refuses NaN gradients
+        result = anomaly_mode.call_checked(node, node._call_backward, tuple(grads))
+    else:
+        result = node._call_backward(tuple(grads))
     if not retain_graph and node._saved:
         node._saved, node._freed = (), True
     return result

@@ -18,6 +18,7 @@ import weakref
 import numpy as np
 
 from .. import _tensor  # the module, not the class: the two modules import each other
+from . import anomaly_mode
 from .grad_mode import is_grad_enabled, no_grad
 
 
@@ -127,6 +128,8 @@ class Function:
                 if isinstance(out, tensor_type) and out._data.dtype.kind == "f":
                     out.grad_fn, out._output_nr, out.requires_grad_flag = ctx, index, True
             ctx._saved_versions = _versions_of_saved(ctx._saved, args, outputs) if ctx._saved else ()
+            if anomaly_mode.state.enabled:
+                anomaly_mode.record_forward_trace(ctx)
         else:
             ctx._saved = ()  # nothing will run backward: drop what forward saved at once
         return raw
