@@ -10,7 +10,7 @@ from .engine import run_backward
 from .function import AccumulateGrad, Function
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
                         set_grad_enabled)
-from .gradcheck import gradcheck
+from .gradcheck import gradcheck, gradgradcheck
 
 
 def _as_list(x) -> list:
@@ -102,5 +102,5 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None, c
     return tuple(result)
 
 
-__all__ = ["Function", "backward", "grad", "gradcheck", "no_grad", "enable_grad", "set_grad_enabled",
-           "is_grad_enabled", "detect_anomaly", "set_detect_anomaly"]
+__all__ = ["Function", "backward", "grad", "gradcheck", "gradgradcheck", "no_grad", "enable_grad",
+           "set_grad_enabled", "is_grad_enabled", "detect_anomaly", "set_detect_anomaly"]
