@@ -57,11 +57,12 @@ def numerical_jacobians(fn, inputs: tuple, diff_inputs: list, output_sizes: list
     for x in diff_inputs:
         data = x._data
         per_output = [np.empty((data.size, n)) for n in output_sizes]
+        step = np.zeros(data.shape, data.dtype)  # eps at element r, in the input's (logical) C order
         for r in range(data.size):
-            step = np.zeros(data.shape, data.dtype)
             step.reshape(-1)[r] = eps
             for jacobian, row in zip(per_output, _central_differences(fn, inputs, data, step, eps)):
                 jacobian[r] = row
+            step.reshape(-1)[r] = 0
         jacobians.append(per_output)
     return jacobians
 
