@@ -258,12 +258,23 @@ def _functions() -> dict:
             sizes = [b - a for a, b in zip([0] + bounds, bounds + [tensor.shape[axis]])]
             return [recording(part) for part in mg.split(tensor, sizes, axis)]
 
-        def zeros_like(array, dtype=None, shape=None):
-            return recording(np.zeros(array.shape if shape is None else shape, dtype or array.dtype))
+        def constant_like(fill):
+            def like(array, dtype=None, shape=None):
+                return recording(np.full(array.shape if shape is None else shape, fill, dtype or array.dtype))
+            return like
+
+        def einsum(equation, *operands, optimize=False):
+            return recording(mg.einsum(equation, *[as_tensor(a) for a in operands]))
 
         _FUNCTION_TABLE = {
             np.where: where, np.broadcast_to: broadcast_to, np.expand_dims: expand_dims,
-            np.concatenate: concatenate, np.split: split, np.zeros_like: zeros_like,
+            np.concatenate: concatenate, np.split: split, np.einsum: einsum,
+            np.zeros_like: constant_like(0), np.ones_like: constant_like(1),
+            np.stack: lambda arrays, axis=0: recording(mg.stack([as_tensor(a) for a in arrays], axis)),
+            np.cumsum: lambda a, axis=None, dtype=None: recording(mg.cumsum(as_tensor(a), axis)),
+            np.cumprod: lambda a, axis=None, dtype=None: recording(mg.cumprod(as_tensor(a), axis)),
+            np.tril: lambda m, k=0: recording(mg.tril(as_tensor(m), k)),
+            np.triu: lambda m, k=0: recording(mg.triu(as_tensor(m), k)),
             np.sum: lambda a, axis=None, dtype=None, keepdims=False: a.sum(axis, dtype, keepdims),
             np.mean: lambda a, axis=None, keepdims=False: a.mean(axis, keepdims),
             np.reshape: lambda a, shape: a.reshape(shape),
