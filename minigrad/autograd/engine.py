@@ -136,15 +136,25 @@ def run_backward(roots: list, root_grads: list, retain_graph: bool, create_graph
             input_grads = ()
             if grads is not None and (runs is None or id(node) in runs):
                 input_grads = _run_node(node, grads, retain_graph, create_graph)
-            for index, edge in enumerate(node._edges):
-                if edge is None:
-                    continue
-                grad = input_grads[index] if index < len(input_grads) else None
-                if grad is not None:
-                    _accumulate(buffers, edge.node, edge.output_nr, _fitted(grad, node, index, edge))
-                dependencies[id(edge.node)] -= 1
-                if dependencies[id(edge.node)] == 0:
-                    ready.append(edge.node)
+            _deliver(node, input_grads, buffers, dependencies, ready)
+
+
+def _deliver(node: Function, input_grads: tuple, buffers: dict, dependencies: dict, ready: list) -> None:
+    """Send each input gradient along its edge, fitted to the input's shape and dtype, and mark
+    each parent ready once every one of its consumers has delivered (Kahn's algorithm)."""
+    count = len(input_grads)
+    for index, edge in enumerate(node._edges):
+        if edge is None:
+            continue
+        grad = input_grads[index] if index < count else None
+        if grad is not None:
+            if grad.shape != edge.shape or grad.dtype != edge.dtype:
+                grad = _checked(grad, node, index, edge)
+            _accumulate(buffers, edge.node, edge.output_nr, grad)
+        key = id(edge.node)
+        dependencies[key] -= 1
+        if dependencies[key] == 0:
+            ready.append(edge.node)
 
 
 def _accumulate(buffers: dict, node, output_nr: int, grad) -> None:
@@ -154,13 +164,6 @@ def _accumulate(buffers: dict, node, output_nr: int, grad) -> None:
     if buffer is None:
         buffers[id(node)] = buffer = [None] * _num_outputs(node)
     buffer[output_nr] = grad if buffer[output_nr] is None else buffer[output_nr] + grad
-
-
-def _fitted(grad, node, index: int, edge: Edge):
-    """``grad`` as the gradient of the argument ``edge`` stands for: its shape and dtype."""
-    if grad.shape != edge.shape or grad.dtype != edge.dtype:
-        return _checked(grad, node, index, edge)
-    return grad
 
 
 def _capture(capture: dict, node, grads: list) -> None:

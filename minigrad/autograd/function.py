@@ -326,7 +326,12 @@ _FREED_MESSAGE = (
 def _edge_to(tensor) -> Edge:
     """Where the gradient for ``tensor`` goes: the node that made it, or its leaf's accumulator."""
     node = tensor.grad_fn if tensor.grad_fn is not None else AccumulateGrad.for_leaf(tensor)
-    return Edge(node, tensor._output_nr, tensor._data.dtype, tensor._data.shape)
+    return _new_tuple(Edge, (node, tensor._output_nr, tensor._data.dtype, tensor._data.shape))
+
+
+# A named tuple built from a tuple in C: its generated ``__new__`` runs Python code, which costs
+# more than the rest of an edge's bookkeeping on every recorded op.
+_new_tuple = tuple.__new__
 
 
 def _versions_of_saved(saved: tuple, args: tuple, outputs: tuple) -> tuple:
@@ -339,12 +344,14 @@ def _versions_of_saved(saved: tuple, args: tuple, outputs: tuple) -> tuple:
     lookup table pays).
     """
     tensor_type = _tensor.Tensor
+    tensors = [(source, t) for source, t in enumerate((*args, *outputs)) if isinstance(t, tensor_type)]
     versions = []
     for index, value in enumerate(saved):
-        for source, t in enumerate((*args, *outputs)):
-            if isinstance(t, tensor_type) and (t is value or t._data is value):
+        for source, t in tensors:
+            if t is value or t._data is value:
                 counter = t._version_counter
-                versions.append(SavedVersion(counter, counter.value, t._data.shape, t._data.dtype, index, source))
+                versions.append(_new_tuple(SavedVersion, (counter, counter.value, t._data.shape, t._data.dtype,
+                                                          index, source)))
                 break
     return tuple(versions)
 
