@@ -255,13 +255,9 @@ class ArrayFunction(Function):
         """Engine entry under ``create_graph``: the same numpy formula as ``_call_backward``, given
         RecordingArrays for the gradients and for the saved inputs and outputs, so that it records
         its own graph (recording_array.py)."""
-        plain = self._saved
-        self._saved = self._recording_saved()
-        try:
-            with enable_grad():
-                result = type(self).backward(self, *grads)
-        finally:
-            self._saved = plain
+        ctx = _RecordingContext(self, self._recording_saved())
+        with enable_grad():
+            result = type(self).backward(ctx, *grads)
         result = result if isinstance(result, tuple) else (result,)
         return tuple(recording(r) for r in result)
 
@@ -299,6 +295,18 @@ class ArrayFunction(Function):
         ctx._saved, ctx.needs_input_grad = (), (False,) * len(args)
         ctx.device = storage_device(args)
         return cls.forward(ctx, *args)
+
+
+class _RecordingContext:
+    """The ``ctx`` an ArrayFunction's backward gets under ``create_graph``: the node's attributes,
+    with its saved values as RecordingArrays. (A view rather than a change to the node, so other
+    threads may run the node's plain backward meanwhile.)"""
+
+    def __init__(self, node: ArrayFunction, saved: tuple):
+        self._node, self.saved_tensors = node, saved
+
+    def __getattr__(self, name: str):
+        return getattr(self._node, name)
 
 
 def _is_half(value) -> bool:
