@@ -13,6 +13,7 @@ forward and backward read as plain numpy math or a kernel call.
 """
 from __future__ import annotations
 
+import functools
 import weakref
 from typing import NamedTuple
 
@@ -191,6 +192,41 @@ class Function:
             result = type(self).backward(self, *(None if g is None else g.tensor for g in grads))
         result = result if isinstance(result, tuple) else (result,)
         return tuple(recording(r) for r in result)
+
+
+def once_differentiable(backward):
+    """Decorate a custom Function's ``backward`` that cannot itself be differentiated (it leaves
+    autograd, e.g. through numpy): it runs with grad mode off, and under ``create_graph`` its
+    results get an ``Error`` node that raises if a second derivative reaches it, as in PyTorch."""
+
+    @functools.wraps(backward)
+    def wrapper(ctx, *grads):
+        with no_grad():
+            outputs = backward(ctx, *grads)
+        graph_grads = [g for g in grads if isinstance(g, _tensor.Tensor) and g.requires_grad]
+        if not (is_grad_enabled() and graph_grads):
+            return outputs
+        results = outputs if isinstance(outputs, tuple) else (outputs,)
+        marked = tuple(_DelayedError.apply(r, *graph_grads) if isinstance(r, _tensor.Tensor) else r
+                       for r in results)
+        return marked if isinstance(outputs, tuple) else marked[0]
+
+    return wrapper
+
+
+class _DelayedError(Function):
+    """Passes a value on; its backward raises: what ``once_differentiable`` puts on its results."""
+
+    @staticmethod
+    def forward(ctx, value, *grads):
+        return value
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise RuntimeError("trying to differentiate twice a function that was marked with @once_differentiable")
+
+    def name(self) -> str:
+        return "Error"
 
 
 class ArrayFunction(Function):

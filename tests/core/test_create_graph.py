@@ -161,3 +161,29 @@ def test_an_op_whose_saved_value_is_derived_refuses_rather_than_lies():
     np.testing.assert_allclose(g.numpy(), [2.0, 4.0])
     with pytest.raises(RuntimeError, match="does not support create_graph=True"):
         minigrad.autograd.grad(Scaled.apply(x).sum(), x, create_graph=True)
+
+
+def test_once_differentiable_runs_once_and_refuses_a_second_derivative():
+    from minigrad.autograd.function import once_differentiable
+
+    class Square(minigrad.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        @once_differentiable
+        def backward(ctx, grad):
+            (x,) = ctx.saved_tensors
+            return 2 * x * grad
+
+    x = minigrad.tensor([1.0, 2.0], requires_grad=True)
+    (g,) = minigrad.autograd.grad(Square.apply(x).sum(), x, create_graph=True)
+    np.testing.assert_allclose(g.numpy(), [2.0, 4.0])
+    assert g.grad_fn is None  # the incoming gradient did not require grad: nothing to refuse
+    v = minigrad.ones(2, requires_grad=True)
+    (g,) = minigrad.autograd.grad(Square.apply(x), x, v, create_graph=True)
+    assert g.grad_fn.name() == "Error"
+    with pytest.raises(RuntimeError, match="differentiate twice a function that was marked with @once_differentiable"):
+        minigrad.autograd.grad(g.sum(), v)
