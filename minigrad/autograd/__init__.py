@@ -1,9 +1,10 @@
-"""Automatic differentiation: ``Function``, ``backward``, ``grad``, grad modes and ``gradcheck``."""
+"""Automatic differentiation: ``Function``, ``backward``, ``grad``, grad modes, ``gradcheck`` and the
+``functional`` API (jacobian, hessian, vjp, jvp, hvp, vhp)."""
 from __future__ import annotations
 
 import numpy as np
 
-from . import hooks
+from . import functional, hooks
 from .engine import run_backward
 from .function import AccumulateGrad, Function
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
