@@ -80,6 +80,11 @@ def to_storage(array: np.ndarray, target: device) -> np.ndarray:
     return array
 
 
+def storage_device(arrays) -> device:
+    """The device whose storage arrays are among ``arrays`` (numpy arrays: the CPU)."""
+    return CPU
+
+
 def kernel_module(name: str, dev: device) -> ModuleType:
     """The kernel module ``name`` (e.g. ``'softmax'``) for a device: the device table's lookup."""
     qualified = f"{_KERNEL_PACKAGES[dev.type]}.{name}"

@@ -17,6 +17,7 @@ from . import _dtype
 from ._device import CPU, as_device, device, to_storage
 from .autograd import engine, hooks
 from .autograd.grad_mode import is_grad_enabled, no_grad
+from .autograd.recording_array import RecordingArray
 
 if TYPE_CHECKING:
     from .utils.hooks import RemovableHandle
@@ -304,7 +305,13 @@ class Tensor:
     def _accumulate_grad(self, grad: np.ndarray, owned: bool = False) -> None:
         """Add ``grad`` into ``.grad``. ``owned`` says no one else holds ``grad``, so the first
         gradient can be kept as it is; otherwise it is copied (the same array may also flow to
-        other tensors, e.g. both sides of ``+``, and ``.grad`` is later updated in place)."""
+        other tensors, e.g. both sides of ``+``, and ``.grad`` is later updated in place).
+        Under ``create_graph`` ``grad`` is a RecordingArray: ``.grad`` keeps its graph and is
+        summed out of place, as in PyTorch."""
+        if isinstance(grad, RecordingArray):
+            recorded = grad.tensor
+            self._grad = recorded if self._grad is None else self._grad + recorded
+            return
         if self._grad is None:
             kept = grad if owned and grad.dtype == self._data.dtype else np.array(grad, dtype=self._data.dtype)
             self._grad = Tensor._from_storage(kept, self._device)

@@ -1,23 +1,26 @@
-"""Automatic differentiation: ``Function``, ``backward``, ``grad``, grad modes, anomaly mode and
-``gradcheck``."""
+"""Automatic differentiation: ``Function``, ``backward``, ``grad``, grad modes, anomaly mode,
+``gradcheck`` and the ``functional`` API (jacobian, hessian, vjp, jvp, hvp, vhp)."""
 from __future__ import annotations
 
 import numpy as np
 
-from . import anomaly_mode, hooks
+from . import anomaly_mode, functional, hooks
 from .anomaly_mode import detect_anomaly, set_detect_anomaly
 from .engine import run_backward
 from .function import AccumulateGrad, Function
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
                         set_grad_enabled)
 from .gradcheck import gradcheck, gradgradcheck
+from .recording_array import RecordingArray, recording
 
 
 def _as_list(x) -> list:
     return list(x) if isinstance(x, (list, tuple)) else [x]
 
 
-def _root_gradients(outputs: list, grad_outputs: list) -> list:
+def _root_gradients(outputs: list, grad_outputs: list, create_graph: bool) -> list:
+    """The gradients the backward pass starts from: arrays, or under ``create_graph``
+    RecordingArrays (of the given tensors themselves, which may require grad)."""
     from .._tensor import Tensor
 
     grads = []
@@ -28,17 +31,25 @@ def _root_gradients(outputs: list, grad_outputs: list) -> list:
             if out.numel() != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
             grads.append(np.ones(out.shape, out._data.dtype))
+        elif create_graph and isinstance(grad, Tensor):
+            _check_root_shape(grad, out)
+            grads.append(RecordingArray(grad.to(out.dtype)))
+            continue
         else:
             grad = grad._data if isinstance(grad, Tensor) else np.asarray(grad)
-            if grad.shape != out.shape:
-                raise RuntimeError(
-                    f"Mismatch in shape: grad_output[0] has a shape of {list(grad.shape)} and output[0] "
-                    f"has a shape of {list(out.shape)}."
-                )
+            _check_root_shape(grad, out)
             # A view, not a copy: backward functions never write into gradients, and a view does not
             # own its memory, so a leaf copies it before keeping it as .grad (engine._unshared).
             grads.append(grad.astype(out._data.dtype, copy=False).view())
-    return grads
+    return [recording(g) for g in grads] if create_graph else grads
+
+
+def _check_root_shape(grad, out) -> None:
+    if tuple(grad.shape) != tuple(out.shape):
+        raise RuntimeError(
+            f"Mismatch in shape: grad_output[0] has a shape of {list(grad.shape)} and output[0] "
+            f"has a shape of {list(out.shape)}."
+        )
 
 
 def _node_of(tensor):
@@ -47,49 +58,58 @@ def _node_of(tensor):
 
 def backward(tensors, grad_tensors=None, retain_graph: bool | None = None, create_graph: bool = False,
              inputs=None) -> None:
-    """Accumulate the gradients of ``tensors`` into the ``.grad`` of the leaves (or of ``inputs``)."""
-    if create_graph:
-        raise NotImplementedError("minigrad does not support higher-order gradients (create_graph=True)")
+    """Accumulate the gradients of ``tensors`` into the ``.grad`` of the leaves (or of ``inputs``).
+
+    ``create_graph=True`` records the backward pass too, so the ``.grad`` s it leaves have a
+    ``grad_fn`` and can be differentiated again; ``retain_graph`` then defaults to True."""
+    retain_graph = create_graph if retain_graph is None else retain_graph
     outputs = _as_list(tensors)
-    grads = _root_gradients(outputs, _as_list(grad_tensors) if grad_tensors is not None else [None] * len(outputs))
+    given = _as_list(grad_tensors) if grad_tensors is not None else [None] * len(outputs)
+    grads = _root_gradients(outputs, given, create_graph)
     roots = [_node_of(t) for t in outputs]
     if inputs is None:
-        run_backward(roots, grads, bool(retain_graph))
+        run_backward(roots, grads, retain_graph, create_graph)
         return
     targets = _as_list(inputs)
     for tensor in targets:
         if tensor.grad_fn is not None:
             tensor.retain_grad()  # as PyTorch: a non-leaf input's .grad comes from its retains_grad hook
-    captured = run_backward_capture(roots, grads, bool(retain_graph), targets)
+    captured = run_backward_capture(roots, grads, retain_graph, create_graph, targets)
     for tensor, grad in zip(targets, captured):
         if tensor.grad_fn is None and grad is not None:
             hooks.accumulate_into_leaf(AccumulateGrad.for_leaf(tensor), grad)
 
 
-def run_backward_capture(roots, grads, retain_graph: bool, targets: list) -> list:
+def run_backward_capture(roots, grads, retain_graph: bool, create_graph: bool, targets: list) -> list:
     slots = [_node_of(t) for t in targets]
     capture = {(id(node), nr): None for node, nr in slots}
     keep_alive = [node for node, _ in slots]  # ids must stay valid while the pass runs
-    run_backward(roots, grads, retain_graph, capture)
+    run_backward(roots, grads, retain_graph, create_graph, capture)
     del keep_alive
     return [capture[(id(node), nr)] for node, nr in slots]
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None, create_graph: bool = False,
          allow_unused: bool | None = None, materialize_grads: bool = False) -> tuple:
-    """The gradients of ``outputs`` with respect to ``inputs``, returned instead of accumulated."""
+    """The gradients of ``outputs`` with respect to ``inputs``, returned instead of accumulated.
+
+    ``create_graph=True`` records the backward pass: the returned gradients have a ``grad_fn``
+    and can be differentiated again (``retain_graph`` then defaults to True)."""
     from .._tensor import Tensor
 
-    if create_graph:
-        raise NotImplementedError("minigrad does not support higher-order gradients (create_graph=True)")
+    retain_graph = create_graph if retain_graph is None else retain_graph
     outs, targets = _as_list(outputs), _as_list(inputs)
     for t in targets:
         if not t.requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
-    grads = _root_gradients(outs, _as_list(grad_outputs) if grad_outputs is not None else [None] * len(outs))
-    captured = run_backward_capture([_node_of(t) for t in outs], grads, bool(retain_graph), targets)
+    given = _as_list(grad_outputs) if grad_outputs is not None else [None] * len(outs)
+    grads = _root_gradients(outs, given, create_graph)
+    captured = run_backward_capture([_node_of(t) for t in outs], grads, retain_graph, create_graph, targets)
     result = []
     for tensor, g in zip(targets, captured):
+        if type(g) is RecordingArray:
+            result.append(g.tensor)
+            continue
         if g is None:
             if materialize_grads:
                 g = np.zeros(tensor.shape, tensor._data.dtype)

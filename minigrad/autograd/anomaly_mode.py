@@ -24,6 +24,9 @@ import warnings
 
 import numpy as np
 
+from .. import _tensor  # the module, not the class: it imports this package
+from .recording_array import RecordingArray
+
 # Frames inside minigrad are left out of the forward stacks: they would bury the user's lines.
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
@@ -161,8 +164,12 @@ def _refuse_nan(node, grads) -> None:
 
 
 def _has_nan(grad) -> bool:
-    values = getattr(grad, "_data", grad)  # a Tensor (custom Function) or an array
-    return bool(np.isnan(np.asarray(values)).any())
+    """Whether a gradient holds a NaN: an array, a Tensor (a custom Function's backward) or, under
+    ``create_graph``, a RecordingArray (which stands for a tensor and refuses to become an array)."""
+    if isinstance(grad, RecordingArray):
+        grad = grad.tensor
+    values = grad._data if isinstance(grad, _tensor.Tensor) else grad
+    return bool(np.isnan(values).any())
 
 
 def warn_forward_trace(node) -> None:

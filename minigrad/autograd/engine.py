@@ -11,7 +11,14 @@
 5. A node's gradient hooks (``node._hooks``, see ``hooks.py``) run on its summed output gradients
    before anything else uses them.
 6. ``autograd.grad`` (``capture``) runs, as PyTorch, only the nodes through which a gradient flows
-   to a captured slot; a captured node's hooks run, then its gradient is taken.
+   to a captured slot; a captured node's hooks run, then its gradient is taken. Which nodes those
+   are is decided before the loop starts.
+7. ``create_graph=True`` records the backward pass itself. The loop does not change: the
+   gradients it carries are then RecordingArrays (``recording_array.py``), numpy-like wrappers of
+   tensors, instead of arrays, and grad mode is on. Every sum of gradients, every fit to an
+   input's shape and every node's backward formula (the same numpy formula as always) then records
+   nodes, so the gradients that come out have a graph of their own and can be differentiated
+   again. Without it, nothing records and nothing is wrapped: the fast path is untouched.
 """
 from __future__ import annotations
 
@@ -21,7 +28,9 @@ import numpy as np
 
 from .. import _dtype
 from . import anomaly_mode, hooks
-from .function import _FREED_MESSAGE, AccumulateGrad, Function
+from .function import _FREED_MESSAGE, AccumulateGrad, Edge, Function
+from .grad_mode import set_grad_enabled
+from .recording_array import recording
 
 
 def sum_to(grad: np.ndarray, shape: tuple) -> np.ndarray:
@@ -36,10 +45,10 @@ def sum_to(grad: np.ndarray, shape: tuple) -> np.ndarray:
     return summed.reshape(shape)
 
 
-def _checked(grad, node, index: int, edge) -> np.ndarray:
+def _checked(grad, node, index: int, edge: Edge) -> np.ndarray:
     """``grad`` summed to its input's shape (broadcast operands) and cast to its dtype, or an
     error when the shapes are incompatible."""
-    _, _, dtype, shape = edge
+    dtype, shape = edge.dtype, edge.shape
     if grad.shape != shape:
         try:
             np.broadcast_shapes(shape, grad.shape)
@@ -61,7 +70,7 @@ def _dependencies(roots) -> dict:
         for edge in getattr(node, "_edges", ()):
             if edge is None:
                 continue
-            parent = edge[0]
+            parent = edge.node
             counts[id(parent)] = counts.get(id(parent), 0) + 1
             if id(parent) not in seen:
                 seen.add(id(parent))
@@ -77,80 +86,99 @@ def _needed(roots, captured: set) -> set:
     stack = [(node, False) for node in roots]
     while stack:
         node, parents_done = stack.pop()
-        edges = [e for e in getattr(node, "_edges", ()) if e is not None]
+        parents = [e.node for e in getattr(node, "_edges", ()) if e is not None]
         if parents_done:
-            if any(id(e[0]) in captured or id(e[0]) in needed for e in edges):
+            if any(id(p) in captured or id(p) in needed for p in parents):
                 needed.add(id(node))
         elif id(node) not in visited:
             visited.add(id(node))
             stack.append((node, True))
-            stack.extend((e[0], False) for e in edges if id(e[0]) not in visited)
+            stack.extend((p, False) for p in parents if id(p) not in visited)
     return needed
 
 
-def _accumulate(buffer: list, index: int, grad) -> None:
-    buffer[index] = grad if buffer[index] is None else buffer[index] + grad
-
-
-def run_backward(roots: list, root_grads: list, retain_graph: bool, capture: dict | None = None) -> None:
-    """Propagate ``root_grads`` (arrays) from ``roots`` ((node, output_nr) pairs) to the leaves.
+def run_backward(roots: list, root_grads: list, retain_graph: bool, create_graph: bool = False,
+                 capture: dict | None = None) -> None:
+    """Propagate ``root_grads`` from ``roots`` ((node, output_nr) pairs) to the leaves.
 
     With ``capture`` (``{(id(node), output_nr): None}``), gradients reaching those slots are stored
     there instead of being accumulated into leaves' ``.grad`` (this is ``autograd.grad``).
+    With ``create_graph`` the gradients are RecordingArrays: the same loop then records the graph
+    of everything it computes (sums, fits to the inputs' shapes, each node's backward).
     """
     nodes = [node for node, _ in roots]
     dependencies = _dependencies(nodes)
+    # Which nodes run: all of them for backward(); for grad(), only those through which a gradient
+    # reaches a captured slot (their hooks run too, and so do the captured nodes' hooks).
+    runs = hooked = None
+    if capture is not None:
+        captured = {node_id for node_id, _ in capture}
+        runs = _needed(nodes, captured)
+        hooked = runs | captured
     buffers: dict[int, list] = {}
-    for (node, nr), grad in zip(roots, root_grads):
-        buffer = buffers.setdefault(id(node), [None] * _num_outputs(node))
-        _accumulate(buffer, nr, grad)
+    for (node, output_nr), grad in zip(roots, root_grads):
+        _accumulate(buffers, node, output_nr, grad)
     ready = list({id(n): n for n in nodes if dependencies[id(n)] == 0}.values())
     given_to_leaves: set = set()
-    if capture is not None:
-        captured = {key[0] for key in capture}
-        needed = _needed(nodes, captured)
-    while ready:
-        node = ready.pop()
-        # A node has a buffer only once a gradient (never None) was put in it.
-        buffer = buffers.pop(id(node), None)
-        grads = buffer or [None] * _num_outputs(node)
-        node_hooks = node._hooks
-        if node_hooks and (capture is None or id(node) in needed or id(node) in captured):
-            grads = hooks.run_hooks(node_hooks, grads, given_to_leaves)
-        if capture is not None:
-            for nr, grad in enumerate(grads):
-                if (id(node), nr) in capture:
-                    capture[(id(node), nr)] = grad
-        if isinstance(node, AccumulateGrad):
-            if capture is None:
-                if node_hooks:
-                    hooks.accumulate_into_leaf(node, grads[0])
-                elif grads[0] is not None:
-                    node.variable._accumulate_grad(grads[0], owned=_unshared(grads[0], given_to_leaves))
-            continue
-        if node_hooks:  # a hook may have replaced every gradient by None
-            runs = any([g is not None for g in grads])
-        else:
-            runs = buffer is not None
-        if capture is not None:
-            runs = runs and id(node) in needed
-        input_grads = _run_node(node, grads, retain_graph) if runs else ()
-        count = len(input_grads)
-        for index, edge in enumerate(node._edges):
-            if edge is None:
+    with set_grad_enabled(create_graph):
+        while ready:
+            node = ready.pop()
+            grads = buffers.pop(id(node), None)  # None: no gradient reached this node
+            if node._hooks and (hooked is None or id(node) in hooked):
+                grads = hooks.run_hooks(node._hooks, grads or [None] * _num_outputs(node), given_to_leaves)
+                grads = grads if any([g is not None for g in grads]) else None
+            if capture is not None and grads is not None:
+                _capture(capture, node, grads)
+            if isinstance(node, AccumulateGrad):
+                if capture is None:
+                    _accumulate_into_leaf(node, grads, given_to_leaves)
                 continue
-            parent, key = edge[0], id(edge[0])
-            grad = input_grads[index] if index < count else None
-            if grad is not None:
-                if grad.shape != edge[3] or grad.dtype != edge[2]:
-                    grad = _checked(grad, node, index, edge)
-                parent_buffer = buffers.get(key)
-                if parent_buffer is None:
-                    buffers[key] = parent_buffer = [None] * _num_outputs(parent)
-                _accumulate(parent_buffer, edge[1], grad)
-            dependencies[key] -= 1
-            if dependencies[key] == 0:
-                ready.append(parent)
+            input_grads = ()
+            if grads is not None and (runs is None or id(node) in runs):
+                input_grads = _run_node(node, grads, retain_graph, create_graph)
+            _deliver(node, input_grads, buffers, dependencies, ready)
+
+
+def _deliver(node: Function, input_grads: tuple, buffers: dict, dependencies: dict, ready: list) -> None:
+    """Send each input gradient along its edge, fitted to the input's shape and dtype, and mark
+    each parent ready once every one of its consumers has delivered (Kahn's algorithm)."""
+    count = len(input_grads)
+    for index, edge in enumerate(node._edges):
+        if edge is None:
+            continue
+        grad = input_grads[index] if index < count else None
+        if grad is not None:
+            if grad.shape != edge.shape or grad.dtype != edge.dtype:
+                grad = _checked(grad, node, index, edge)
+            _accumulate(buffers, edge.node, edge.output_nr, grad)
+        key = id(edge.node)
+        dependencies[key] -= 1
+        if dependencies[key] == 0:
+            ready.append(edge.node)
+
+
+def _accumulate(buffers: dict, node, output_nr: int, grad) -> None:
+    """Add ``grad`` into ``node``'s gradient for output ``output_nr`` (a node's gradients are the
+    sum over its consumers)."""
+    buffer = buffers.get(id(node))
+    if buffer is None:
+        buffers[id(node)] = buffer = [None] * _num_outputs(node)
+    buffer[output_nr] = grad if buffer[output_nr] is None else buffer[output_nr] + grad
+
+
+def _capture(capture: dict, node, grads: list) -> None:
+    for output_nr, grad in enumerate(grads):
+        if (id(node), output_nr) in capture:
+            capture[(id(node), output_nr)] = grad
+
+
+def _accumulate_into_leaf(node: AccumulateGrad, grads: list | None, given_to_leaves: set) -> None:
+    grad = None if grads is None else grads[0]
+    if node._hooks:
+        hooks.accumulate_into_leaf(node, grad)
+    elif grad is not None:
+        owned = isinstance(grad, np.ndarray) and _unshared(grad, given_to_leaves)
+        node.variable._accumulate_grad(grad, owned=owned)
 
 
 def _unshared(grad: np.ndarray, given_to_leaves: set) -> bool:
@@ -196,25 +224,32 @@ def _num_outputs(node) -> int:
     return 1 if isinstance(node, AccumulateGrad) else node._num_outputs
 
 
-def _run_node(node: Function, grads: list, retain_graph: bool) -> tuple:
+def _run_node(node: Function, grads: list, retain_graph: bool, create_graph: bool) -> tuple:
     if node._freed:
         raise RuntimeError(_FREED_MESSAGE)
-    for counter, version, (shape, dtype) in node._saved_versions:
-        if counter.value != version:
+    for saved in node._saved_versions:
+        if saved.counter.value != saved.version:
             raise RuntimeError(
                 "one of the variables needed for gradient computation has been modified by an "
-                f"inplace operation: [{_dtype.from_numpy_dtype(dtype)} {list(shape)}], which is used by "
-                f"{node.name()}; is at version {counter.value}; expected version {version} instead."
+                f"inplace operation: [{_dtype.from_numpy_dtype(saved.dtype)} {list(saved.shape)}], which is "
+                f"used by {node.name()}; is at version {saved.counter.value}; expected version "
+                f"{saved.version} instead."
                 + anomaly_mode.inplace_error_hint(node)
             )
     # A node with several outputs may get gradients for only some: the rest are zeros.
     if node._num_outputs > 1 and any([g is None for g in grads]) and node._materialize_grads:
-        grads = [np.zeros(out_shape, out_dtype) if g is None else g
+        grads = [_zeros(out_shape, out_dtype, create_graph) if g is None else g
                  for g, (out_shape, out_dtype) in zip(grads, node._output_meta)]
+    backward = node._call_backward_recording if create_graph else node._call_backward
     if anomaly_mode.state.enabled:  # warns the forward trace on failure, refuses NaN gradients
-        result = anomaly_mode.call_checked(node, node._call_backward, tuple(grads))
+        result = anomaly_mode.call_checked(node, backward, tuple(grads))
     else:
-        result = node._call_backward(tuple(grads))
+        result = backward(tuple(grads))
     if not retain_graph and node._saved:
         node._saved, node._freed = (), True
     return result
+
+
+def _zeros(shape: tuple, dtype: np.dtype, create_graph: bool):
+    zeros = np.zeros(shape, dtype)
+    return recording(zeros) if create_graph else zeros

@@ -13,13 +13,17 @@ forward and backward read as plain numpy math or a kernel call.
 """
 from __future__ import annotations
 
+import functools
 import weakref
+from typing import NamedTuple
 
 import numpy as np
 
 from .. import _tensor  # the module, not the class: the two modules import each other
+from .._device import storage_device
 from . import anomaly_mode
-from .grad_mode import is_grad_enabled, no_grad
+from .grad_mode import enable_grad, is_grad_enabled, no_grad
+from .recording_array import RecordingArray, recording
 
 
 class AccumulateGrad:
@@ -42,6 +46,31 @@ class AccumulateGrad:
             accumulator = AccumulateGrad(tensor)
             tensor._accumulator = weakref.ref(accumulator)
         return accumulator
+
+
+class Edge(NamedTuple):
+    """Where the gradient of one forward argument goes: ``node``'s output ``output_nr`` (a Function,
+    or the ``AccumulateGrad`` of a leaf), with the argument's numpy ``dtype`` and ``shape``, to
+    which the engine fits the gradient."""
+
+    node: object
+    output_nr: int
+    dtype: np.dtype
+    shape: tuple
+
+
+class SavedVersion(NamedTuple):
+    """A saved value that is an input or output tensor's storage: its version ``counter``, the
+    ``version`` it had when saved, its ``shape`` and numpy ``dtype`` (for the error message),
+    ``index`` in the saved values and ``source``, the position of that tensor in
+    (*forward arguments, *outputs)."""
+
+    counter: object
+    version: int
+    shape: tuple
+    dtype: np.dtype
+    index: int
+    source: int
 
 
 class Function:
@@ -105,7 +134,7 @@ class Function:
     @property
     def next_functions(self) -> tuple:
         """((node, output_nr), ...) per forward argument, as PyTorch's ``grad_fn.next_functions``."""
-        return tuple((None, 0) if e is None else (e[0], e[1]) for e in self._edges)
+        return tuple((None, 0) if e is None else (e.node, e.output_nr) for e in self._edges)
 
     # ---- running ------------------------------------------------------------------------------
     @classmethod
@@ -158,6 +187,50 @@ class Function:
         result = result if isinstance(result, tuple) else (result,)
         return tuple(r._data if isinstance(r, _tensor.Tensor) else r for r in result)
 
+    def _call_backward_recording(self, grads: tuple) -> tuple:
+        """Engine entry under ``create_graph``: RecordingArrays in and out. A Tensor-written
+        backward simply runs with grad mode on, so its ops record as any ops do; what it saved
+        are the tensors themselves, already in the graph."""
+        with enable_grad():
+            result = type(self).backward(self, *(None if g is None else g.tensor for g in grads))
+        result = result if isinstance(result, tuple) else (result,)
+        return tuple(recording(r) for r in result)
+
+
+def once_differentiable(backward):
+    """Decorate a custom Function's ``backward`` that cannot itself be differentiated (it leaves
+    autograd, e.g. through numpy): it runs with grad mode off, and under ``create_graph`` its
+    results get an ``Error`` node that raises if a second derivative reaches it, as in PyTorch."""
+
+    @functools.wraps(backward)
+    def wrapper(ctx, *grads):
+        with no_grad():
+            outputs = backward(ctx, *grads)
+        graph_grads = [g for g in grads if isinstance(g, _tensor.Tensor) and g.requires_grad]
+        if not (is_grad_enabled() and graph_grads):
+            return outputs
+        results = outputs if isinstance(outputs, tuple) else (outputs,)
+        marked = tuple(_DelayedError.apply(r, *graph_grads) if isinstance(r, _tensor.Tensor) else r
+                       for r in results)
+        return marked if isinstance(outputs, tuple) else marked[0]
+
+    return wrapper
+
+
+class _DelayedError(Function):
+    """Passes a value on; its backward raises: what ``once_differentiable`` puts on its results."""
+
+    @staticmethod
+    def forward(ctx, value, *grads):
+        return value
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise RuntimeError("trying to differentiate twice a function that was marked with @once_differentiable")
+
+    def name(self) -> str:
+        return "Error"
+
 
 class ArrayFunction(Function):
     """A Function whose forward and backward work on storage arrays (numpy on the CPU).
@@ -205,11 +278,74 @@ class ArrayFunction(Function):
             out._become_view_of(args[0])
         return out
 
+    #: True for ops that save arrays, other than their inputs and outputs, that do not depend on
+    #: the inputs (dropout's mask): under ``create_graph`` they enter the recorded backward as
+    #: constants. For every other op such an array makes ``create_graph`` raise, since treating a
+    #: function of the inputs as a constant would make the second derivative silently wrong.
+    saves_constants: bool = False
+
     def _call_backward(self, grads: tuple) -> tuple:
         if self.computes_half_in_float32:
             grads = tuple(_widened(g) for g in grads)
         result = type(self).backward(self, *grads)
         return result if isinstance(result, tuple) else (result,)
+
+    def _call_backward_recording(self, grads: tuple) -> tuple:
+        """Engine entry under ``create_graph``: the same numpy formula as ``_call_backward``, given
+        RecordingArrays for the gradients and for the saved inputs and outputs, so that it records
+        its own graph (recording_array.py)."""
+        ctx = _RecordingContext(self, self._recording_saved())
+        with enable_grad():
+            result = type(self).backward(ctx, *grads)
+        result = result if isinstance(result, tuple) else (result,)
+        return tuple(recording(r) for r in result)
+
+    def _recording_saved(self) -> tuple:
+        """The saved values as the recorded backward sees them: an input that requires grad as a
+        tensor at its place in the graph (its edge), an output as this node's output, anything
+        else as it is. Not-floating arrays (masks, indices) are constants of the derivative."""
+        sources = {saved.index: saved.source for saved in self._saved_versions}
+        values = []
+        for index, value in enumerate(self._saved):
+            source = sources.get(index)
+            if source is None:
+                if isinstance(value, np.ndarray) and value.dtype.kind == "f" and not self.saves_constants:
+                    raise RuntimeError(
+                        f"{self.name()} does not support create_graph=True: its backward reads a value "
+                        "computed in forward, which the recorded graph would treat as a constant")
+                values.append(value)
+            elif source < len(self._edges):
+                edge = self._edges[source]
+                values.append(value if edge is None else RecordingArray(_input_tensor(edge, value)))
+            else:
+                values.append(RecordingArray(_output_tensor(self, source - len(self._edges), value)))
+        return tuple(values)
+
+    @classmethod
+    def compute(cls, *args):
+        """Run this op inside another op's backward: on arrays, ``forward`` runs directly (the fast
+        path: no node, no tensors); when an argument is a RecordingArray (``create_graph``), the op
+        is applied as a recorded node. This is how a backward that calls a kernel becomes
+        differentiable: the kernel's call is an op of its own, with its own backward."""
+        if any([type(a) is RecordingArray for a in args]):
+            result = cls.apply(*[a.tensor if type(a) is RecordingArray else _constant(a) for a in args])
+            return tuple(recording(r) for r in result) if isinstance(result, tuple) else recording(result)
+        ctx = object.__new__(cls)
+        ctx._saved, ctx.needs_input_grad = (), (False,) * len(args)
+        ctx.device = storage_device(args)
+        return cls.forward(ctx, *args)
+
+
+class _RecordingContext:
+    """The ``ctx`` an ArrayFunction's backward gets under ``create_graph``: the node's attributes,
+    with its saved values as RecordingArrays. (A view rather than a change to the node, so other
+    threads may run the node's plain backward meanwhile.)"""
+
+    def __init__(self, node: ArrayFunction, saved: tuple):
+        self._node, self.saved_tensors = node, saved
+
+    def __getattr__(self, name: str):
+        return getattr(self._node, name)
 
 
 def _is_half(value) -> bool:
@@ -234,29 +370,59 @@ _FREED_MESSAGE = (
 )
 
 
-def _edge_to(tensor) -> tuple:
-    """(node, output_nr, dtype, shape): where the gradient for ``tensor`` goes, and its expected
-    numpy dtype and shape."""
+def _edge_to(tensor) -> Edge:
+    """Where the gradient for ``tensor`` goes: the node that made it, or its leaf's accumulator."""
     node = tensor.grad_fn if tensor.grad_fn is not None else AccumulateGrad.for_leaf(tensor)
-    return (node, tensor._output_nr, tensor._data.dtype, tensor._data.shape)
+    return _new_tuple(Edge, (node, tensor._output_nr, tensor._data.dtype, tensor._data.shape))
+
+
+# A named tuple built from a tuple in C: its generated ``__new__`` runs Python code, which costs
+# more than the rest of an edge's bookkeeping on every recorded op.
+_new_tuple = tuple.__new__
 
 
 def _versions_of_saved(saved: tuple, args: tuple, outputs: tuple) -> tuple:
-    """(version counter, its value now, (shape, numpy dtype)) of each input/output tensor whose
-    storage was saved.
+    """A SavedVersion for each saved value that is an input or output tensor or its storage.
 
     Backward compares the counters again: an in-place change in between would make the gradient
     silently wrong, so the engine raises instead, as PyTorch does. Only what the error message
-    needs is kept, not the tensors themselves. A saved value is matched to the first input or
-    output that is it, or whose storage it is (a handful of identity tests: no lookup table pays).
+    and ``create_graph`` need is kept, not the tensors themselves. A saved value is matched to the
+    first input or output that is it, or whose storage it is (a handful of identity tests: no
+    lookup table pays).
     """
     tensor_type = _tensor.Tensor
-    tensors = [t for t in (*args, *outputs) if isinstance(t, tensor_type)]
+    tensors = [(source, t) for source, t in enumerate((*args, *outputs)) if isinstance(t, tensor_type)]
     versions = []
-    for value in saved:
-        for t in tensors:
+    for index, value in enumerate(saved):
+        for source, t in tensors:
             if t is value or t._data is value:
                 counter = t._version_counter
-                versions.append((counter, counter.value, (t._data.shape, t._data.dtype)))
+                versions.append(_new_tuple(SavedVersion, (counter, counter.value, t._data.shape, t._data.dtype,
+                                                          index, source)))
                 break
     return tuple(versions)
+
+
+def _input_tensor(edge: Edge, storage):
+    """A tensor standing for a forward argument at its place in the graph: the leaf itself, or a
+    tensor with the argument's storage made by the same node output."""
+    if isinstance(edge.node, AccumulateGrad):
+        return edge.node.variable
+    return _graph_tensor(storage, edge.node, edge.output_nr)
+
+
+def _output_tensor(node: Function, output_nr: int, storage):
+    """A tensor standing for ``node``'s output ``output_nr`` (a saved output is kept as its
+    storage, not as the tensor, which would hold its own node in a reference cycle)."""
+    return _graph_tensor(storage, node, output_nr)
+
+
+def _graph_tensor(storage, node, output_nr: int):
+    tensor = _tensor.Tensor._from_storage(storage)
+    tensor.grad_fn, tensor._output_nr, tensor.requires_grad_flag = node, output_nr, True
+    return tensor
+
+
+def _constant(value):
+    """An argument of ``compute`` as ``apply`` takes it: arrays become tensors outside the graph."""
+    return _tensor.Tensor._from_storage(value) if isinstance(value, np.ndarray) else value

@@ -293,7 +293,7 @@ def _random_grad_output(output, non_contiguous: bool):
     from .._tensor import Tensor
 
     dtype = output.dtype if output.dtype.is_floating_point else float64
-    values = rand(*output.shape, dtype=dtype)._data * 2 - 1
+    values = np.asarray(rand(*output.shape, dtype=dtype)._data * 2 - 1)  # 0-d: an array, not a scalar
     if non_contiguous and values.size > 1:  # every other element of a doubled last dimension
         values = np.repeat(values, 2, axis=-1)[..., ::2]
     return Tensor._from_storage(values, output.device).requires_grad_()

@@ -13,7 +13,7 @@ Where the hooks live (as in PyTorch, hooks belong to graph nodes, not to tensors
   ``.grad`` shows what the other hooks made of the gradient.
 
 ``node._hooks`` is None on a node without hooks: the engine pays one attribute check per node.
-Hooks run with grad mode off and receive gradients as Tensors (``None`` for an output of a
+Hooks run in the backward pass's grad mode (on only under ``create_graph``) and receive gradients as Tensors (``None`` for an output of a
 multi-output node that got no gradient, as in PyTorch).
 """
 from __future__ import annotations
@@ -25,6 +25,7 @@ from collections.abc import Callable
 from .. import _tensor  # the module: _tensor imports this one
 from .function import AccumulateGrad
 from .grad_mode import no_grad
+from .recording_array import RecordingArray
 
 
 class GradHooks:
@@ -114,10 +115,9 @@ def run_hooks(entries: dict, grads: list, seen: set) -> list:
     """Apply each output's hooks to its gradient (a storage array or None), then fill retained
     ``.grad`` s; returns the gradients to use from here on. The ids of the arrays the hooks saw or
     returned go into ``seen``: the caller may keep them, so no leaf may adopt them as its ``.grad``."""
-    with no_grad():
-        for output_nr, entry in entries.items():
-            if entry.hooks:
-                grads[output_nr] = _apply(entry, grads[output_nr], seen)
+    for output_nr, entry in entries.items():
+        if entry.hooks:
+            grads[output_nr] = _apply(entry, grads[output_nr], seen)
     for output_nr, entry in entries.items():
         tensor = entry.retained() if entry.retained is not None else None
         if tensor is not None and grads[output_nr] is not None:
@@ -126,13 +126,18 @@ def run_hooks(entries: dict, grads: list, seen: set) -> list:
 
 
 def _apply(entry: GradHooks, grad, seen: set):
-    value = None if grad is None else _tensor.Tensor._from_storage(grad, entry.device)
+    """The hooks run on ``grad``: an array, or under ``create_graph`` a RecordingArray, whose tensor
+    the hooks see (and may extend the recorded graph of)."""
+    recorded = isinstance(grad, RecordingArray)
+    value = None if grad is None else grad.tensor if recorded else _tensor.Tensor._from_storage(grad, entry.device)
     for hook in list(entry.hooks.values()):  # a hook may remove hooks; this pass still runs them
         result = hook(value)
         if result is not None:
             value = checked_hook_result(hook_name(hook), value, result)
     if value is None:
         return None
+    if recorded:
+        return RecordingArray(value)
     seen.add(id(value._data))
     return value._data
 

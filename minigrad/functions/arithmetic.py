@@ -77,7 +77,7 @@ class Pow(ArrayFunction):
             # d(a^b)/db = a^b * log(a); PyTorch defines it as 0 where a == 0 and b >= 0.
             with np.errstate(divide="ignore", invalid="ignore"):
                 grad_b = grad * out * np.log(a, dtype=out.dtype)
-            grad_b = np.where((np.asarray(a) == 0) & (np.asarray(b) >= 0), 0, grad_b).astype(out.dtype)
+            grad_b = np.where((a == 0) & (b >= 0), 0, grad_b).astype(out.dtype)
         return grad_a, grad_b, None
 
 

@@ -39,16 +39,14 @@ class Cumsum(ArrayFunction):
 class Cumprod(ArrayFunction):
     @staticmethod
     def forward(ctx, x, axis, dtype):
-        line = _line(x)
-        out = np.cumprod(line, axis, dtype=dtype)
-        ctx.save_for_backward(line, out)
+        out = np.cumprod(_line(x), axis, dtype=dtype).reshape(x.shape)
+        ctx.save_for_backward(x, out)
         ctx.axis, ctx.shape = axis, x.shape
-        return out.reshape(x.shape)
+        return out
 
     @staticmethod
     def backward(ctx, grad):
-        x, out = ctx.saved_tensors
-        grad = grad.reshape(x.shape)
+        x, out, grad = (_line(a) for a in ctx.saved_tensors + (grad,))
         if np.all(x != 0):
             # prod_{k<=j, k!=i} x_k = y_j / x_i.
             grad_x = _reverse_cumsum(grad * out, ctx.axis) / x
@@ -64,12 +62,12 @@ def _cumprod_grad_with_zeros(x: np.ndarray, out: np.ndarray, grad: np.ndarray, a
     x, out, grad = (np.moveaxis(a, axis, 0) for a in (x, out, grad))
     before = np.concatenate([np.ones_like(out[:1]), out[:-1]])  # prod_{k<i} x_k
     following = np.concatenate([x[1:], np.ones_like(x[:1])])    # x_{i+1} (unused for the last i)
-    s = np.empty_like(grad)
+    s = []  # s_i for i = n-1 down to 0
     running = np.zeros_like(grad[0])
     for i in range(len(x) - 1, -1, -1):
         running = grad[i] + following[i] * running
-        s[i] = running
-    return np.moveaxis(before * s, 0, axis)
+        s.append(running)
+    return np.moveaxis(before * np.stack(s[::-1]), 0, axis)
 
 
 def cumsum(input: Tensor, dim: int, *, dtype=None) -> Tensor:

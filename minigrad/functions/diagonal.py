@@ -35,9 +35,25 @@ class Diagonal(ArrayFunction):
 
     @staticmethod
     def backward(ctx, grad):
-        grad_x = np.zeros(ctx.shape, grad.dtype)
-        diagonal_view(grad_x, *ctx.where)[...] = grad
-        return grad_x, None, None, None
+        return DiagonalBackward.compute(grad, ctx.shape, *ctx.where), None, None, None
+
+
+class DiagonalBackward(ArrayFunction):
+    """The gradient of a read diagonal: zeros of the input's shape with ``grad`` on that diagonal.
+    Linear in ``grad``: its own gradient reads the diagonal back."""
+
+    backward_name = "DiagonalBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, shape, offset, axis1, axis2):
+        ctx.where = (offset, axis1, axis2)
+        grad_x = np.zeros(shape, grad.dtype)
+        diagonal_view(grad_x, offset, axis1, axis2)[...] = grad
+        return grad_x
+
+    @staticmethod
+    def backward(ctx, grad_grad_x):
+        return Diagonal.compute(grad_grad_x, *ctx.where), None, None, None, None
 
 
 class DiagonalCopy(Diagonal):
@@ -72,9 +88,8 @@ class Trace(ArrayFunction):
 
     @staticmethod
     def backward(ctx, grad):
-        grad_x = np.zeros(ctx.shape, grad.dtype)
-        diagonal_view(grad_x, 0, 0, 1)[...] = grad
-        return grad_x
+        length = min(ctx.shape)
+        return DiagonalBackward.compute(np.broadcast_to(grad, (length,)), ctx.shape, 0, 0, 1)
 
 
 def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:

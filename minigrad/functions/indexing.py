@@ -56,12 +56,28 @@ class GetItem(ArrayFunction):
 
     @staticmethod
     def backward(ctx, grad):
-        grad_x = np.zeros(ctx.shape, grad.dtype)
-        if _is_basic(ctx.index):
-            grad_x[ctx.index] = grad  # each element is read at most once
+        return GetItemBackward.compute(grad, ctx.shape, ctx.index), None
+
+
+class GetItemBackward(ArrayFunction):
+    """The gradient of ``x[index]``: zeros of x's shape with ``grad`` added at ``index``. It is
+    linear in ``grad``, so its own gradient reads ``index`` again."""
+
+    backward_name = "IndexBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, shape, index):
+        ctx.index = index
+        grad_x = np.zeros(shape, grad.dtype)
+        if _is_basic(index):
+            grad_x[index] = grad  # each element is read at most once
         else:
-            np.add.at(grad_x, ctx.index, grad)
-        return grad_x, None
+            np.add.at(grad_x, index, grad)
+        return grad_x
+
+    @staticmethod
+    def backward(ctx, grad_grad_x):
+        return GetItem.compute(grad_grad_x, ctx.index), None, None
 
 
 def getitem(input: Tensor, index) -> Tensor:
@@ -80,7 +96,8 @@ class IndexPut(ArrayFunction):
     def backward(ctx, grad):
         grad_x = grad.copy()
         grad_x[ctx.index] = 0  # overwritten elements no longer depend on x
-        grad_value = np.asarray(grad[ctx.index]) if ctx.needs_input_grad[2] else None
+        # [...] makes a scalar read (every index an int) a 0-d array rather than a numpy scalar.
+        grad_value = grad[ctx.index][...] if ctx.needs_input_grad[2] else None
         return grad_x, None, grad_value
 
 
@@ -101,12 +118,46 @@ class Gather(ArrayFunction):
     @staticmethod
     def backward(ctx, grad):
         (index,) = ctx.saved_tensors
-        grad_x = np.zeros(ctx.shape, grad.dtype)
-        # Repeated indices along the axis must add up, so scatter with add.at, not assignment.
+        return GatherBackward.compute(grad, ctx.shape, ctx.axis, index), None, None
+
+
+class GatherBackward(ArrayFunction):
+    """The gradient of ``gather``: zeros of the input's shape with ``grad`` added along ``axis`` at
+    ``index`` (repeated indices add up, so ``np.add.at``, not assignment). Linear in ``grad``: its
+    own gradient gathers again."""
+
+    backward_name = "GatherBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, shape, axis, index):
+        ctx.axis, ctx.index = axis, index
+        grad_x = np.zeros(shape, grad.dtype)
         grid = list(np.indices(index.shape, sparse=True))
-        grid[ctx.axis] = index
+        grid[axis] = index
         np.add.at(grad_x, tuple(grid), grad)
-        return grad_x, None, None
+        return grad_x
+
+    @staticmethod
+    def backward(ctx, grad_grad_x):
+        return Gather.compute(grad_grad_x, ctx.axis, ctx.index), None, None, None
+
+
+class PutAlongAxis(ArrayFunction):
+    """The gradient of a read along ``axis`` at distinct ``indices`` (sort, topk, max along a dim):
+    zeros of the input's shape with ``grad`` put at ``indices``. Its own gradient reads them back."""
+
+    backward_name = "ValuesBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, shape, indices, axis):
+        ctx.indices, ctx.axis = indices, axis
+        grad_x = np.zeros(shape, grad.dtype)
+        np.put_along_axis(grad_x, indices, grad, axis)
+        return grad_x
+
+    @staticmethod
+    def backward(ctx, grad_grad_x):
+        return np.take_along_axis(grad_grad_x, ctx.indices, ctx.axis), None, None, None
 
 
 def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:

@@ -60,15 +60,16 @@ class VectorNorm(ArrayFunction):
 
     @staticmethod
     def forward(ctx, x, p, axes, keepdim):
-        out = _norm(x, p, axes, True)
+        out = _norm(x, p, axes, keepdim).astype(x.dtype, copy=False)
         ctx.save_for_backward(x, out)
         ctx.p, ctx.axes, ctx.keepdim = p, axes, keepdim
-        return (out if keepdim else np.squeeze(out, axes)).astype(x.dtype, copy=False)
+        return out
 
     @staticmethod
     def backward(ctx, grad):
         x, out = ctx.saved_tensors
-        grad = grad if ctx.keepdim else np.expand_dims(grad, ctx.axes)
+        if not ctx.keepdim:
+            out, grad = np.expand_dims(out, ctx.axes), np.expand_dims(grad, ctx.axes)
         return _norm_grad(x, out, grad, ctx.p, ctx.axes), None, None, None
 
 

@@ -13,6 +13,7 @@ from .. import _dtype, return_types
 from .._device import kernel_module
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
+from .indexing import PutAlongAxis
 from ._operands import type_name, wrap_dim, wrap_dims
 
 
@@ -76,19 +77,23 @@ class Prod(ArrayFunction):
         (x,) = ctx.saved_tensors
         # d(prod)/dx_i = product of all other elements = (product before i) * (product after i);
         # computed with exclusive cumulative products, so zeros in x need no special case.
-        ones = np.ones_like(np.take(x, [0], axis=ctx.axis))
-        before = np.cumprod(np.concatenate([ones, np.delete(x, -1, axis=ctx.axis)], ctx.axis), axis=ctx.axis)
-        flipped = np.flip(x, ctx.axis)
-        after = np.flip(np.cumprod(np.concatenate([ones, np.delete(flipped, -1, axis=ctx.axis)], ctx.axis),
-                                   axis=ctx.axis), ctx.axis)
+        before = _exclusive_cumprod(x, ctx.axis)
+        after = np.flip(_exclusive_cumprod(np.flip(x, ctx.axis), ctx.axis), ctx.axis)
         return _keep(grad, (ctx.axis,), ctx.keepdim) * before * after, None, None
+
+
+def _exclusive_cumprod(x: np.ndarray, axis: int) -> np.ndarray:
+    """out_i = prod_{k<i} x_k along ``axis`` (1 for the first element)."""
+    along = (slice(None),) * axis
+    ones = np.ones_like(x[along + (slice(0, 1),)])
+    return np.cumprod(np.concatenate([ones, x[along + (slice(None, -1),)]], axis), axis=axis)
 
 
 class Var(ArrayFunction):
     @staticmethod
     def forward(ctx, x, axes, correction, keepdim):
         mean = np.mean(x, axis=axes, keepdims=True)
-        ctx.save_for_backward(x - mean)
+        ctx.save_for_backward(x)
         ctx.axes, ctx.keepdim = axes, keepdim
         ctx.divisor = int(np.prod([x.shape[a] for a in axes])) - correction
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -96,7 +101,8 @@ class Var(ArrayFunction):
 
     @staticmethod
     def backward(ctx, grad):
-        (centered,) = ctx.saved_tensors
+        (x,) = ctx.saved_tensors
+        centered = x - np.mean(x, axis=ctx.axes, keepdims=True)
         with np.errstate(invalid="ignore", divide="ignore"):
             return _keep(grad, ctx.axes, ctx.keepdim) * (2 / ctx.divisor) * centered, None, None, None
 
@@ -155,9 +161,7 @@ class MaxDim(ArrayFunction):
         (indices,) = ctx.saved_tensors
         if not ctx.shape:
             return grad, None, None, None
-        grad_x = np.zeros(ctx.shape, grad.dtype)
-        np.put_along_axis(grad_x, indices, _keep(grad, (ctx.axis,), ctx.keepdim), ctx.axis)
-        return grad_x, None, None, None
+        return PutAlongAxis.compute(_keep(grad, (ctx.axis,), ctx.keepdim), ctx.shape, indices, ctx.axis), None, None, None
 
 
 class MinDim(MaxDim):
@@ -172,14 +176,15 @@ class LogSumExp(ArrayFunction):
         peak = np.where(np.isfinite(peak), peak, 0)  # all -inf rows: log(sum(exp)) = -inf, not nan
         with np.errstate(divide="ignore"):
             out = np.log(np.sum(np.exp(x - peak), axis=axes, keepdims=True)) + peak
+        out = out if keepdim else np.squeeze(out, axes)
         ctx.save_for_backward(x, out)
         ctx.axes, ctx.keepdim = axes, keepdim
-        return out if keepdim else np.squeeze(out, axes)
+        return out
 
     @staticmethod
     def backward(ctx, grad):
         x, out = ctx.saved_tensors
-        return _keep(grad, ctx.axes, ctx.keepdim) * np.exp(x - out), None, None
+        return _keep(grad, ctx.axes, ctx.keepdim) * np.exp(x - _keep(out, ctx.axes, ctx.keepdim)), None, None
 
 
 def _reduction_dtype(input: Tensor, dtype) -> np.dtype | None:

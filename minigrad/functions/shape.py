@@ -111,9 +111,13 @@ def t(input: Tensor) -> Tensor:
 def movedim(input: Tensor, source, destination) -> Tensor:
     source = (source,) if isinstance(source, int) else tuple(source)
     destination = (destination,) if isinstance(destination, int) else tuple(destination)
-    order = np.moveaxis(np.arange(input.ndim), [wrap_dim(s, input.ndim) for s in source],
-                        [wrap_dim(d, input.ndim) for d in destination])
-    return Permute.apply(input, tuple(int(i) for i in order))
+    source = [wrap_dim(s, input.ndim) for s in source]
+    destination = [wrap_dim(d, input.ndim) for d in destination]
+    # The dims that stay keep their order; each moved dim is then inserted at its destination.
+    order = [d for d in range(input.ndim) if d not in source]
+    for where, dim in sorted(zip(destination, source)):
+        order.insert(where, dim)
+    return Permute.apply(input, tuple(order))
 
 
 class Expand(ArrayFunction):

@@ -16,6 +16,7 @@ import numpy as np
 from .. import return_types
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
+from .indexing import PutAlongAxis
 from ._operands import _as_int, wrap_dim
 
 
@@ -51,9 +52,7 @@ class Sort(ArrayFunction):
         (indices,) = ctx.saved_tensors
         if indices is None:
             return grad, None, None, None
-        grad_x = np.zeros(ctx.shape, grad.dtype)
-        np.put_along_axis(grad_x, indices, grad, ctx.axis)
-        return grad_x, None, None, None
+        return PutAlongAxis.compute(grad, ctx.shape, indices, ctx.axis), None, None, None
 
 
 class StableSort(Sort):

@@ -24,19 +24,6 @@ def anomaly_mode_off_afterwards():
     mg.set_anomaly_enabled(False)
 
 
-def _create_graph_supported() -> bool:
-    x = mg.tensor([1.0], requires_grad=True)
-    try:
-        mg.autograd.grad(x * x, x, grad_outputs=mg.ones(1), create_graph=True)
-    except NotImplementedError:
-        return False
-    return True
-
-
-needs_create_graph = pytest.mark.skipif(not _create_graph_supported(),
-                                        reason="create_graph=True is not implemented yet")
-
-
 def _messages(records) -> list:
     return [str(r.message) for r in records]
 
@@ -309,7 +296,6 @@ def test_the_in_place_hints_are_pytorchs(mode):
 
 
 # ---- higher-order gradients -----------------------------------------------------------------------
-@needs_create_graph
 def test_a_node_made_by_a_backward_names_the_forward_call_behind_it():
     def forward(x):
         return x.exp()

@@ -257,17 +257,6 @@ def test_check_grad_dtypes_passes_gradients_of_the_inputs_dtypes(torch):
 
 
 # ---- gradgradcheck --------------------------------------------------------------------------------
-def _create_graph_supported() -> bool:
-    x = mg.tensor([1.0], requires_grad=True)
-    try:
-        mg.autograd.grad(x * x, x, grad_outputs=mg.ones(1), create_graph=True)
-    except NotImplementedError:
-        return False
-    return True
-
-
-needs_create_graph = pytest.mark.skipif(not _create_graph_supported(),
-                                        reason="create_graph=True is not implemented yet")
 
 
 def _cube(m, *, detach_in_backward=False):
@@ -289,7 +278,6 @@ def _cube(m, *, detach_in_backward=False):
     return Cube
 
 
-@needs_create_graph
 @pytest.mark.parametrize("fast_mode", [False, True], ids=["slow", "fast"])
 @pytest.mark.parametrize("fn", [
     lambda x, y: x * x * y,
@@ -300,13 +288,11 @@ def test_gradgradcheck_passes_on_builtin_ops(fn, fast_mode):
     assert gradgradcheck(fn, (_leaf(mg), _leaf(mg, (0.3, 0.7, -1.1))), fast_mode=fast_mode)
 
 
-@needs_create_graph
 def test_gradgradcheck_passes_on_a_custom_function_differentiated_twice(torch):
     for m in (torch, mg):
         assert m.autograd.gradgradcheck(_cube(m).apply, (_leaf(m),))
 
 
-@needs_create_graph
 @pytest.mark.parametrize("fast_mode", [False, True], ids=["slow", "fast"])
 def test_gradgradcheck_catches_a_wrong_second_derivative(fast_mode, torch):
     for m in (torch, mg):
@@ -317,7 +303,6 @@ def test_gradgradcheck_catches_a_wrong_second_derivative(fast_mode, torch):
         assert m.autograd.gradgradcheck(wrong, (_leaf(m),), fast_mode=fast_mode, raise_exception=False) is False
 
 
-@needs_create_graph
 def test_gradgradcheck_with_given_and_with_non_contiguous_grad_outputs():
     x = _leaf(mg)
     grad_output = mg.tensor([1.0, -2.0, 0.5], dtype=mg.float64, requires_grad=True)
