@@ -308,7 +308,9 @@ class ArrayFunction(Function):
         values = []
         for index, value in enumerate(self._saved):
             source = sources.get(index)
-            if source is None:
+            if source is not None and value.dtype.kind != "f":  # an index output or input: a constant
+                values.append(value)
+            elif source is None:
                 if isinstance(value, np.ndarray) and value.dtype.kind == "f" and not self.saves_constants:
                     raise RuntimeError(
                         f"{self.name()} does not support create_graph=True: its backward reads a value "
