@@ -280,8 +280,17 @@ LOSSES = [
     ("cdist", lambda L, x, y: L.cdist(x, y), [(3, 4), (2, 4)]),
 ]
 
+def _rolled_product(t):
+    """t times t rolled along dim 0: a second derivative that couples different lookups."""
+    return t * t.roll(1, 0)
+
+
 EMBEDDING = [
     ("embedding", lambda L, w: L.nn.functional.embedding(L.tensor([[0, 2], [2, 1]]), w) ** 2, [(3, 4)]),
+    ("embedding_padding_idx", lambda L, w: L.nn.functional.embedding(L.tensor([[0, 2], [2, 1]]), w, padding_idx=2) ** 2,
+     [(3, 4)]),
+    ("embedding_scale_grad_by_freq", lambda L, w: _rolled_product(L.nn.functional.embedding(
+        L.tensor([[0, 2], [2, 1], [2, 3]]), w, padding_idx=0, scale_grad_by_freq=True)), [(4, 3)]),
     ("one_hot_matmul", lambda L, w: L.nn.functional.one_hot(L.tensor([0, 2]), 3).double() @ (w * w), [(3, 4)]),
 ]
 
@@ -330,7 +339,7 @@ NOT_YET = set("""
 relu gelu gelu_tanh softplus mish prelu glu softmax log_softmax batch_norm_train
 batch_norm_eval layer_norm group_norm instance_norm mse_loss smooth_l1_loss huber_loss cross_entropy
 cross_entropy_smoothing cross_entropy_probabilities nll_loss binary_cross_entropy bce_with_logits
-kl_div soft_margin_loss embedding
+kl_div soft_margin_loss
 """.split())
 
 # PyTorch itself raises for these second derivatives; minigrad may do better but is not compared.
