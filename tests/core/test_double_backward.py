@@ -158,18 +158,19 @@ CONVOLUTIONS = [
      [(2, 3, 4, 4), (3, 2, 3, 3), (2,)]),
     ("conv_transpose1d", lambda L, x, w: L.nn.functional.conv_transpose1d(x, w, stride=2) ** 2,
      [(2, 3, 5), (3, 2, 3)]),
-    ("conv2d_same_even_kernel", lambda L, x, w, b: L.nn.functional.conv2d(x, w, b, padding="same", dilation=(1, 2)) ** 2,
-     [(2, 2, 5, 6), (3, 2, 2, 4), (3,)]),
-    ("conv2d_asymmetric", lambda L, x, w: L.nn.functional.conv2d(x, w, stride=(2, 1), padding=(0, 2), dilation=(2, 1)) ** 2,
-     [(1, 2, 7, 5), (2, 2, 2, 3)]),
+    ("conv2d_same_even_kernel", lambda L, x, w, b: L.nn.functional.conv2d(
+        x, w, b, padding="same", dilation=(1, 2)) ** 2, [(2, 2, 5, 6), (3, 2, 2, 4), (3,)]),
+    ("conv2d_asymmetric", lambda L, x, w: L.nn.functional.conv2d(
+        x, w, stride=(2, 1), padding=(0, 2), dilation=(2, 1)) ** 2, [(1, 2, 7, 5), (2, 2, 2, 3)]),
     ("conv2d_linear", lambda L, x, w, b: L.nn.functional.conv2d(x, w, b) * x.sum(), [(2, 3, 4, 4), (2, 3, 3, 3), (2,)]),
     ("conv2d_constant_weight", lambda L, x: L.nn.functional.conv2d(
-        x * x, L.arange(18, dtype=L.float64).reshape(2, 1, 3, 3) / 10, groups=1) ** 2, [(2, 1, 4, 4)]),
+        x * x, L.arange(18, dtype=L.float64).reshape(2, 1, 3, 3) / 10) ** 2, [(2, 1, 4, 4)]),
     ("conv2d_unbatched", lambda L, x, w: L.nn.functional.conv2d(x, w, padding=1) ** 2, [(3, 4, 4), (2, 3, 3, 3)]),
     ("conv1d_strided_grouped", lambda L, x, w, b: L.nn.functional.conv1d(x, w, b, stride=2, padding=1, dilation=2,
                                                                           groups=2) ** 2,
      [(2, 4, 9), (6, 2, 3), (6,)]),
-    ("conv1d_same_even_kernel", lambda L, x, w: L.nn.functional.conv1d(x, w, padding="same") ** 2, [(2, 2, 7), (3, 2, 4)]),
+    ("conv1d_same_even_kernel", lambda L, x, w: L.nn.functional.conv1d(x, w, padding="same") ** 2,
+     [(2, 2, 7), (3, 2, 4)]),
     ("conv1d_depthwise", lambda L, x, w: L.nn.functional.conv1d(x, w, groups=3) ** 2, [(2, 3, 7), (6, 1, 3)]),
     ("conv_transpose2d_output_padding_groups", lambda L, x, w, b: L.nn.functional.conv_transpose2d(
         x, w, b, stride=(2, 3), padding=(1, 0), output_padding=(1, 2), groups=2, dilation=(1, 2)) ** 2,

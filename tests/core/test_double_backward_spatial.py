@@ -1,13 +1,12 @@
 """Higher-order gradients of the spatial ops (convolutions, pooling, padding, resizing, pixel
 shuffle, embedding) beyond the Hessian-vector products of test_double_backward.py: a gradient
 penalty through a small CNN, third derivatives, PyTorch's node names for the recorded backward,
-and finite-difference checks that need no PyTorch (including where PyTorch itself is wrong).
+and gradgradcheck (finite differences, no PyTorch).
 """
 import numpy as np
 import pytest
 
 import minigrad
-from minigrad.autograd import gradcheck
 
 torch = pytest.importorskip("torch")
 
@@ -122,30 +121,41 @@ def test_the_recorded_backward_has_pytorchs_node_names(name, fn, shape):
     assert names[0] == names[1]
 
 
-def _check_second_derivatives(fn, *shapes, seed: int = 0) -> None:
-    """gradgradcheck by hand: finite differences of x -> grad(<v, fn(x)>, x, create_graph=True)."""
-    rng = np.random.default_rng(seed)
-    inputs = tuple(minigrad.tensor(rng.standard_normal(s), requires_grad=True) for s in shapes)
-    v = minigrad.tensor(rng.standard_normal(tuple(fn(*inputs).shape)))
+F = minigrad.nn.functional
 
-    def gradient(*xs):
-        with minigrad.enable_grad():  # gradcheck evaluates its finite differences under no_grad
-            return minigrad.autograd.grad(fn(*xs), xs, v, create_graph=True)
-
-    assert gradcheck(gradient, inputs)
-
-
-@pytest.mark.parametrize("fn, shapes", [
-    (lambda x, w, b: minigrad.nn.functional.conv2d(x, w, b, stride=(1, 2), padding="valid", groups=2).tanh(),
+GRADGRADCHECK = [
+    ("conv2d", lambda x, w, b: F.conv2d(x, w, b, stride=(1, 2), padding=1, groups=2).tanh(),
      [(2, 4, 4, 5), (2, 2, 2, 3), (2,)]),
-    (lambda x, w: minigrad.nn.functional.conv_transpose2d(x, w, stride=2, padding=1, output_padding=1) ** 2,
+    ("conv2d_same", lambda x, w: F.conv2d(x, w, padding="same"), [(1, 2, 4, 4), (3, 2, 2, 3)]),
+    ("conv1d", lambda x, w, b: F.conv1d(x, w, b, stride=2, dilation=2) ** 2, [(2, 2, 7), (3, 2, 2), (3,)]),
+    ("conv_transpose2d", lambda x, w: F.conv_transpose2d(x, w, stride=2, padding=1, output_padding=1) ** 2,
      [(1, 2, 3, 3), (2, 3, 2, 2)]),
-    (lambda x: minigrad.nn.functional.max_pool1d(x, 3, 2, 1) ** 2, [(2, 3, 7)]),
-    (lambda x: minigrad.nn.functional.avg_pool2d(x, 3, 2, 1, ceil_mode=True, divisor_override=4) ** 2,
-     [(1, 2, 6, 6)]),
-    (lambda x: minigrad.nn.functional.pad(x, (2, 1), mode="circular") ** 2, [(2, 3, 4)]),
-    (lambda x: minigrad.nn.functional.interpolate(x, scale_factor=1.7, mode="linear", align_corners=True) ** 2,
+    ("conv_transpose1d", lambda x, w, b: F.conv_transpose1d(x, w, b, groups=2), [(1, 4, 3), (4, 1, 2), (2,)]),
+    ("max_pool2d", lambda x: F.max_pool2d(x, 2, 1) ** 2, [(1, 2, 4, 4)]),
+    ("max_pool1d", lambda x: F.max_pool1d(x, 3, 2, 1) ** 2, [(2, 3, 7)]),
+    ("adaptive_max_pool2d", lambda x: F.adaptive_max_pool2d(x, (2, 3)) ** 2, [(1, 2, 5, 5)]),
+    ("max_unpool2d", lambda x: F.max_unpool2d(*F.max_pool2d(x, 2, return_indices=True), 2) ** 2, [(1, 2, 4, 4)]),
+    ("avg_pool2d", lambda x: F.avg_pool2d(x, 3, 2, 1, ceil_mode=True, divisor_override=4) ** 2, [(1, 2, 6, 6)]),
+    ("avg_pool1d", lambda x: F.avg_pool1d(x, 2, 1, 1, count_include_pad=False) ** 2, [(2, 2, 5)]),
+    ("adaptive_avg_pool2d", lambda x: F.adaptive_avg_pool2d(x, (3, 2)) ** 2, [(1, 2, 5, 4)]),
+    ("pad_constant", lambda x: F.pad(x, (1, -1, 0, 2), value=0.5) ** 2, [(2, 3, 4)]),
+    ("pad_circular", lambda x: F.pad(x, (2, 1), mode="circular") ** 2, [(2, 3, 4)]),
+    ("pad_reflect", lambda x: F.pad(x, (1, 2, 1, 0), mode="reflect") ** 2, [(1, 2, 3, 4)]),
+    ("pad_replicate", lambda x: F.pad(x, (1, 2), mode="replicate") ** 2, [(2, 3)]),
+    ("interpolate_linear", lambda x: F.interpolate(x, scale_factor=1.7, mode="linear", align_corners=True) ** 2,
      [(2, 2, 4)]),
-], ids=["conv2d", "conv_transpose2d", "max_pool1d", "avg_pool2d", "pad_circular", "interpolate_linear"])
-def test_second_derivatives_against_finite_differences(fn, shapes):
-    _check_second_derivatives(fn, *shapes)
+    ("interpolate_nearest", lambda x: F.interpolate(x, size=(3, 5)) ** 2, [(1, 2, 2, 3)]),
+    ("interpolate_bilinear", lambda x: F.interpolate(x, size=(3, 5), mode="bilinear") ** 2, [(1, 2, 2, 3)]),
+    ("pixel_shuffle", lambda x: F.pixel_unshuffle(F.pixel_shuffle(x, 2) ** 2, 2), [(1, 4, 2, 3)]),
+    ("embedding", lambda w: F.embedding(minigrad.tensor([[0, 2], [2, 1]]), w, padding_idx=1) ** 2, [(3, 4)]),
+]
+
+
+@pytest.mark.parametrize("name, fn, shapes", GRADGRADCHECK, ids=[case[0] for case in GRADGRADCHECK])
+def test_gradgradcheck(name, fn, shapes):
+    """Second derivatives against finite differences, with respect to the inputs and to the
+    gradient flowing in; no PyTorch involved."""
+    rng = np.random.default_rng(len(name))
+    inputs = tuple(minigrad.tensor(rng.standard_normal(shape), requires_grad=True) for shape in shapes)
+    minigrad.manual_seed(0)
+    assert minigrad.autograd.gradgradcheck(fn, inputs)
