@@ -1,11 +1,11 @@
 """embedding: a lookup table. ``out[..., :] = weight[input[...], :]``: input (*) of integer
 indices, weight (num_embeddings, embedding_dim), output (*, embedding_dim).
 
-Backward sums the gradients of every lookup of a row into that row (kernels/embedding.py); the
-``padding_idx`` row gets none, and with ``scale_grad_by_freq`` each row's sum is divided by how
-often the row was looked up in this batch: each row's sum is scaled by s(row), 0 for the padding
-row, else 1 or 1 / count. With ``max_norm``, the looked-up rows whose ``norm_type``-norm exceeds
-it are first rescaled in place (outside autograd, as PyTorch) to norm ``max_norm``.
+Backward sums the gradients of every lookup of a row into that row, times s(row)
+(kernels/embedding.py): 0 for the ``padding_idx`` row, else 1, or with ``scale_grad_by_freq`` 1 /
+how often the row was looked up in this batch. With ``max_norm``, the looked-up rows whose
+``norm_type``-norm exceeds it are first rescaled in place (outside autograd, as PyTorch) to norm
+``max_norm``.
 """
 from __future__ import annotations
 

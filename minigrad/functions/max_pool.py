@@ -34,7 +34,9 @@ def _window_max(ctx, x: np.ndarray, pool, *args) -> tuple[np.ndarray, np.ndarray
 
 def _gather(values: np.ndarray, indices: np.ndarray) -> np.ndarray:
     """``values[..., :, :].flat[indices[..., i, j]]`` per plane: (.., H, W) read at the flat plane
-    positions ``indices`` (.., OH, OW) -> (.., OH, OW). numpy, so that it also records."""
+    positions ``indices`` (.., OH, OW) -> (.., OH, OW). numpy (which records under create_graph)
+    rather than unpooling's gather kernel: a window entirely in the padding (a degenerate dilated
+    case) has an index past its plane, which numpy refuses, as PyTorch, and the kernel would read."""
     lead = indices.shape[:-2]
     flat = np.take_along_axis(values.reshape(lead + (-1,)), indices.reshape(lead + (-1,)), axis=-1)
     return flat.reshape(indices.shape)

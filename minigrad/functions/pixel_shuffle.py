@@ -88,9 +88,8 @@ def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
     """(*, C, H r, W r) -> (*, C r^2, H, W) with r = ``downscale_factor``: the inverse of
     ``pixel_shuffle``, as ``torch.nn.functional.pixel_unshuffle``."""
     _check("pixel_unshuffle", input, downscale_factor, "downscale_factor")
-    for axis, size in (("height", input.shape[-2]), ("width", input.shape[-1])):
-        if size % downscale_factor:
-            dim = -2 if axis == "height" else -1
+    for axis, dim in (("height", -2), ("width", -1)):
+        if input.shape[dim] % downscale_factor:
             raise RuntimeError(f"pixel_unshuffle expects {axis} to be divisible by downscale_factor, but "
-                               f"input.size({dim})={size} is not divisible by {downscale_factor}")
+                               f"input.size({dim})={input.shape[dim]} is not divisible by {downscale_factor}")
     return PixelUnshuffle.apply(input, int(downscale_factor))
