@@ -271,8 +271,8 @@ class ArrayFunction(Function):
         raw = cls.forward(ctx, *arrays, **kwargs)
         if half:
             raw = tuple(_narrowed(r) for r in raw) if isinstance(raw, tuple) else _narrowed(raw)
-        if isinstance(raw, tuple):
-            return tuple([_tensor.Tensor._from_storage(r, device) for r in raw])
+        if isinstance(raw, tuple):  # None: an output not asked for (see ConvolutionBackward)
+            return tuple([None if r is None else _tensor.Tensor._from_storage(r, device) for r in raw])
         out = _tensor.Tensor._from_storage(raw, device)
         if cls.is_view and np.may_share_memory(raw, arrays[0]):
             out._become_view_of(args[0])
@@ -308,7 +308,9 @@ class ArrayFunction(Function):
         values = []
         for index, value in enumerate(self._saved):
             source = sources.get(index)
-            if source is None:
+            if source is not None and value.dtype.kind != "f":  # an index output or input: a constant
+                values.append(value)
+            elif source is None:
                 if isinstance(value, np.ndarray) and value.dtype.kind == "f" and not self.saves_constants:
                     raise RuntimeError(
                         f"{self.name()} does not support create_graph=True: its backward reads a value "

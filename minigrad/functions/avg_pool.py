@@ -6,7 +6,8 @@
 
 The divisor is ``divisor_override`` if given, else the window's size counting the zero padding
 (``count_include_pad``) or only the input elements it covers (details in ``kernels/avg_pool2d.py``).
-Backward spreads each output's gradient evenly over its window, divided by the same divisor.
+Backward spreads each output's gradient evenly over its window, divided by the same divisor: a
+linear map, the pooling's adjoint, run as an op of its own whose gradient is the pooling again.
 1-D forms are the 2-D ones over a height-1 input (N, C, 1, L). Inputs may be batched (N, C, ...)
 or unbatched (C, ...).
 """
@@ -35,9 +36,26 @@ class AvgPool2D(ArrayFunction):
 
     @staticmethod
     def backward(ctx, grad):
-        grad_x = kernel_module("avg_pool2d", ctx.device).avg_pool2d_backward(
-            planes(grad), ctx.input_shape[-2:], *ctx.args)
-        return (grad_x.reshape(ctx.input_shape),) + (None,) * len(ctx.args)
+        return (AvgPool2DBackward.compute(grad, ctx.input_shape, *ctx.args),) + (None,) * len(ctx.args)
+
+
+class AvgPool2DBackward(ArrayFunction):
+    """The gradient of average pooling, grad (.., OH, OW) -> grad_x of ``input_shape``: each
+    output's gradient spread over its window by the kernel. Linear in ``grad``, and the adjoint of
+    the pooling, so its own gradient is the pooling again."""
+
+    computes_half_in_float32 = True
+    backward_name = "AvgPool2DBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, input_shape, *args):
+        ctx.args = args
+        grad_x = kernel_module("avg_pool2d", ctx.device).avg_pool2d_backward(planes(grad), input_shape[-2:], *args)
+        return grad_x.reshape(input_shape)
+
+    @staticmethod
+    def backward(ctx, grad_grad_x):
+        return (AvgPool2D.compute(grad_grad_x, *ctx.args), None) + (None,) * len(ctx.args)
 
 
 class AdaptiveAvgPool2D(ArrayFunction):
@@ -52,9 +70,26 @@ class AdaptiveAvgPool2D(ArrayFunction):
 
     @staticmethod
     def backward(ctx, grad):
+        return AdaptiveAvgPool2DBackward.compute(grad, ctx.input_shape), None
+
+
+class AdaptiveAvgPool2DBackward(ArrayFunction):
+    """The gradient of adaptive average pooling, grad (.., OH, OW) -> grad_x of ``input_shape``;
+    its own gradient is the pooling again (to the size of ``grad``)."""
+
+    computes_half_in_float32 = True
+    backward_name = "AdaptiveAvgPool2DBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, input_shape):
+        ctx.output_hw = grad.shape[-2:]
         grad_x = kernel_module("adaptive_pool2d", ctx.device).adaptive_avg_pool2d_backward(
-            planes(grad), ctx.input_shape[-2:])
-        return grad_x.reshape(ctx.input_shape), None
+            planes(grad), input_shape[-2:])
+        return grad_x.reshape(input_shape)
+
+    @staticmethod
+    def backward(ctx, grad_grad_x):
+        return AdaptiveAvgPool2D.compute(grad_grad_x, ctx.output_hw), None
 
 
 def avg_pool2d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bool = False,

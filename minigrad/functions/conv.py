@@ -12,7 +12,9 @@ Output sizes per spatial dim:
 
 One autograd Function covers all four: 1-D runs as 2-D over (.., 1, L) views inside it (one
 ``ConvolutionBackward0`` node, as in PyTorch), an unbatched input is unsqueezed to a batch of one
-around it (PyTorch's ``SqueezeBackward1`` on the output). Argument checks: ``_conv_args.py``.
+around it (PyTorch's ``SqueezeBackward1`` on the output). Its backward is the op
+``ConvolutionBackward``, whose own backward is made of convolutions again (second derivatives).
+Argument checks: ``_conv_args.py``.
 """
 from __future__ import annotations
 
@@ -54,12 +56,58 @@ class Convolution(ArrayFunction):
     @staticmethod
     def backward(ctx, grad):
         x, weight = ctx.saved_tensors
-        geometry = ctx.geometry
+        needs_x, needs_w, needs_b = ctx.needs_input_grad[:3]
+        return (*ConvolutionBackward.compute(grad, x, weight, ctx.geometry, needs_x, needs_w, needs_b), None)
+
+
+class ConvolutionBackward(ArrayFunction):
+    """The gradients of ``y = B(x, w) + b`` (B the bilinear map Convolution computes) as an op of
+    their own, so that ``create_graph`` can differentiate them again: (grad, x, weight) ->
+    (grad_x, grad_w, grad_b) by the kernel's backward, each None unless its flag asks for it.
+
+    Given the gradients gg_x, gg_w, gg_b of those three outputs, bilinearity gives (PyTorch's
+    ``_convolution_double_backward``)::
+
+        d/d grad = B(gg_x, w) + B(x, gg_w) + gg_b    Convolution again
+        d/d w    = B_w^T(grad; gg_x)                 this op's weight gradient, with input gg_x
+        d/d x    = B_x^T(grad; gg_w)                 this op's input gradient, with weight gg_w
+    """
+
+    backward_name = "ConvolutionBackwardBackward0"
+    computes_half_in_float32 = True
+    _materialize_grads = False  # outputs that got no gradient arrive in backward as None, not zeros
+
+    @staticmethod
+    def forward(ctx, grad, x, weight, geometry: ConvGeometry, needs_x: bool, needs_w: bool, needs_b: bool):
+        ctx.save_for_backward(grad, x, weight)
+        ctx.geometry = geometry
         kernels = kernel_module(geometry.kernel_name, ctx.device)
         backward = getattr(kernels, f"{geometry.kernel_name}_backward")
         grad_x, grad_w, grad_b = backward(_lift(grad, geometry), _lift(x, geometry), _lift(weight, geometry),
-                                          *geometry.kernel_args(), *ctx.needs_input_grad[:3])
-        return _unlift(grad_x, geometry), _unlift(grad_w, geometry), grad_b, None
+                                          *geometry.kernel_args(), needs_x, needs_w, needs_b)
+        return _unlift(grad_x, geometry), _unlift(grad_w, geometry), grad_b
+
+    @staticmethod
+    def backward(ctx, grad_grad_x, grad_grad_w, grad_grad_b):
+        grad, x, weight = ctx.saved_tensors
+        geometry = ctx.geometry
+        needs_grad, needs_x, needs_w = ctx.needs_input_grad[:3]
+        d_grad = d_x = d_w = None
+        if needs_grad:
+            terms = []
+            if grad_grad_x is not None:
+                terms.append(Convolution.compute(grad_grad_x, weight, None, geometry))
+            if grad_grad_w is not None:
+                terms.append(Convolution.compute(x, grad_grad_w, None, geometry))
+            if grad_grad_b is not None:  # one value per output channel
+                per_channel = grad_grad_b.reshape((-1,) + (1,) * (grad.ndim - 2))
+                terms.append(np.broadcast_to(per_channel, grad.shape))
+            d_grad = sum(terms[1:], terms[0])
+        if needs_x and grad_grad_w is not None:
+            d_x = ConvolutionBackward.compute(grad, x, grad_grad_w, geometry, True, False, False)[0]
+        if needs_w and grad_grad_x is not None:
+            d_w = ConvolutionBackward.compute(grad, grad_grad_x, weight, geometry, False, True, False)[1]
+        return d_grad, d_x, d_w, None, None, None, None
 
 
 def _convolution(geometry: ConvGeometry, input: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:

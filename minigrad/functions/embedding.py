@@ -1,9 +1,9 @@
 """embedding: a lookup table. ``out[..., :] = weight[input[...], :]``: input (*) of integer
 indices, weight (num_embeddings, embedding_dim), output (*, embedding_dim).
 
-Backward sums the gradients of every lookup of a row into that row (kernels/embedding.py); the
-``padding_idx`` row gets none, and with ``scale_grad_by_freq`` each row's sum is divided by how
-often the row was looked up in this batch. With ``max_norm``, the looked-up rows whose
+Backward sums the gradients of every lookup of a row into that row, times s(row)
+(kernels/embedding.py): 0 for the ``padding_idx`` row, else 1, or with ``scale_grad_by_freq`` 1 /
+how often the row was looked up in this batch. With ``max_norm``, the looked-up rows whose
 ``norm_type``-norm exceeds it are first rescaled in place (outside autograd, as PyTorch) to norm
 ``max_norm``.
 """
@@ -33,10 +33,35 @@ class Embedding(ArrayFunction):
     @staticmethod
     def backward(ctx, grad):
         (indices,) = ctx.saved_tensors
+        return EmbeddingBackward.compute(grad, indices, ctx.num_embeddings, ctx.padding_idx,
+                                         ctx.scale_grad_by_freq), None, None, None
+
+
+class EmbeddingBackward(ArrayFunction):
+    """The gradient of the lookup, grad (*, D) -> grad_weight (num_embeddings, D): each lookup's
+    gradient summed into its row, times s(row) (module docstring), by the kernel. Linear in
+    ``grad``: its own gradient looks the rows up again, zero for the padding row.
+
+    As in PyTorch, that lookup leaves out the 1 / count of ``scale_grad_by_freq``: the first
+    derivative is then itself scaled rather than a true gradient, and this keeps the second
+    derivative with respect to the weight the one PyTorch computes."""
+
+    backward_name = "EmbeddingDenseBackwardBackward0"
+    computes_half_in_float32 = True
+
+    @staticmethod
+    def forward(ctx, grad, indices, num_embeddings, padding_idx, scale_grad_by_freq):
+        ctx.save_for_backward(indices)
+        ctx.padding_idx = padding_idx
         rows = grad.reshape(-1, grad.shape[-1])
-        grad_weight = kernel_module("embedding", ctx.device).embedding_backward(
-            rows, indices.reshape(-1), ctx.num_embeddings, ctx.padding_idx, ctx.scale_grad_by_freq)
-        return grad_weight, None, None, None
+        return kernel_module("embedding", ctx.device).embedding_backward(
+            rows, indices.reshape(-1), num_embeddings, padding_idx, scale_grad_by_freq)
+
+    @staticmethod
+    def backward(ctx, grad_grad_weight):
+        (indices,) = ctx.saved_tensors
+        looked_up = grad_grad_weight[indices]  # (*, D)
+        return np.where((indices == ctx.padding_idx)[..., None], 0, looked_up), None, None, None, None
 
 
 def _renormalize_rows(weight: Tensor, indices: np.ndarray, max_norm: float, norm_type: float) -> None:

@@ -5,7 +5,8 @@ when the user gave ``scale_factor``); 'nearest' copies the element at its floor,
 blends the two neighbours (with ``align_corners`` the corner pixels' centres are aligned, so the
 position is ``o * (in - 1) / (out - 1)``), and 'area' is adaptive average pooling. The exact index
 arithmetic is PyTorch's (``kernels/interpolate.py``). Backward adds each output's gradient back
-onto the source elements it read, with the same weights.
+onto the source elements it read, with the same weights: the resize's adjoint, whose own gradient
+is the resize again (second derivatives).
 
 3-D input (N, C, L) is resized along L as the (N, C, 1, L) view; 4-D input (N, C, H, W) along H and W.
 """
@@ -32,15 +33,35 @@ class _Resize2D(ArrayFunction):
 
     @staticmethod
     def forward(ctx, x, out_hw, *options):
-        ctx.input_shape, ctx.options = x.shape, options
+        ctx.input_shape, ctx.args, ctx.resize = x.shape, (out_hw, *options), type(ctx)
         resize = getattr(kernel_module("interpolate", ctx.device), ctx.forward_kernel)
         return unplanes(resize(planes(x), out_hw, *options), x.shape)
 
     @staticmethod
     def backward(ctx, grad):
-        adjoint = getattr(kernel_module("interpolate", ctx.device), ctx.backward_kernel)
-        grad_x = adjoint(planes(grad), ctx.input_shape[-2:], *ctx.options)
-        return (grad_x.reshape(ctx.input_shape), None) + (None,) * len(ctx.options)
+        return (Resize2DBackward.compute(grad, ctx.resize, ctx.input_shape, *ctx.args),) + (None,) * len(ctx.args)
+
+
+class Resize2DBackward(ArrayFunction):
+    """The gradient of a resize (``resize``, a _Resize2D class), grad -> grad_x of ``input_shape``:
+    each output's gradient added back onto the source elements it read, with the same weights, by
+    the resize's backward kernel. Linear in ``grad`` and the resize's adjoint, so its own gradient
+    is the resize again."""
+
+    computes_half_in_float32 = True
+
+    @staticmethod
+    def forward(ctx, grad, resize, input_shape, out_hw, *options):
+        ctx.resize, ctx.args = resize, (out_hw, *options)
+        adjoint = getattr(kernel_module("interpolate", ctx.device), resize.backward_kernel)
+        return adjoint(planes(grad), input_shape[-2:], *options).reshape(input_shape)
+
+    @staticmethod
+    def backward(ctx, grad_grad_x):
+        return (ctx.resize.compute(grad_grad_x, *ctx.args), None, None) + (None,) * len(ctx.args)
+
+    def name(self) -> str:
+        return f"{self.resize.backward_name[:-1]}Backward0"  # UpsampleNearest2DBackwardBackward0
 
 
 class UpsampleNearest2D(_Resize2D):

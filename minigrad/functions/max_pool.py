@@ -6,7 +6,9 @@
 
 Pooling also returns ``indices``, the flat position ``ih * W + iw`` of each maximum in its input
 plane; backward sends each output's gradient to that element (summing where windows overlap),
-and unpooling's backward gathers from those positions. 1-D forms are the 2-D ones over a height-1
+and unpooling's backward gathers from those positions. Both backwards are linear maps, run as ops
+of their own, and each is the other's adjoint: the gradient of the scatter is the gather at the
+same indices and vice versa (second derivatives). 1-D forms are the 2-D ones over a height-1
 input (N, C, 1, L). Inputs may be batched (N, C, ...) or unbatched (C, ...).
 """
 from __future__ import annotations
@@ -30,10 +32,14 @@ def _window_max(ctx, x: np.ndarray, pool, *args) -> tuple[np.ndarray, np.ndarray
     return unplanes(out, x.shape), indices
 
 
-def _route_to_maxima(ctx, grad: np.ndarray, scatter) -> np.ndarray:
-    """Backward of ``_window_max``: each output's gradient added onto the input element it chose."""
-    (indices,) = ctx.saved_tensors
-    return scatter(planes(grad), planes(indices), ctx.input_shape[-2:]).reshape(ctx.input_shape)
+def _gather(values: np.ndarray, indices: np.ndarray) -> np.ndarray:
+    """``values[..., :, :].flat[indices[..., i, j]]`` per plane: (.., H, W) read at the flat plane
+    positions ``indices`` (.., OH, OW) -> (.., OH, OW). numpy (which records under create_graph)
+    rather than unpooling's gather kernel: a window entirely in the padding (a degenerate dilated
+    case) has an index past its plane, which numpy refuses, as PyTorch, and the kernel would read."""
+    lead = indices.shape[:-2]
+    flat = np.take_along_axis(values.reshape(lead + (-1,)), indices.reshape(lead + (-1,)), axis=-1)
+    return flat.reshape(indices.shape)
 
 
 class MaxPool2DWithIndices(ArrayFunction):
@@ -47,8 +53,31 @@ class MaxPool2DWithIndices(ArrayFunction):
 
     @staticmethod
     def backward(ctx, grad, _grad_indices):
-        scatter = kernel_module("max_pool2d", ctx.device).max_pool2d_backward
-        return _route_to_maxima(ctx, grad, scatter), None, None, None, None, None
+        (indices,) = ctx.saved_tensors
+        return MaxPool2DWithIndicesBackward.compute(grad, indices, ctx.input_shape), None, None, None, None, None
+
+
+class MaxPool2DWithIndicesBackward(ArrayFunction):
+    """The gradient of a window max, grad (.., OH, OW) -> grad_x of ``input_shape``: each output's
+    gradient added onto the input element its index names (summed where windows overlap), by
+    ``kernel`` (module, function). Linear in ``grad``: its own gradient reads the second-order
+    gradient at the indices (PyTorch's ``max_pool_double_backward``)."""
+
+    computes_half_in_float32 = True
+    backward_name = "MaxPool2DWithIndicesBackwardBackward0"
+    kernel = ("max_pool2d", "max_pool2d_backward")
+
+    @staticmethod
+    def forward(ctx, grad, indices, input_shape):
+        ctx.save_for_backward(indices)
+        module, function = ctx.kernel
+        scatter = getattr(kernel_module(module, ctx.device), function)
+        return scatter(planes(grad), planes(indices), input_shape[-2:]).reshape(input_shape)
+
+    @staticmethod
+    def backward(ctx, grad_grad_x):
+        (indices,) = ctx.saved_tensors
+        return _gather(grad_grad_x, indices), None, None
 
 
 class AdaptiveMaxPool2D(ArrayFunction):
@@ -61,8 +90,15 @@ class AdaptiveMaxPool2D(ArrayFunction):
 
     @staticmethod
     def backward(ctx, grad, _grad_indices):
-        scatter = kernel_module("adaptive_pool2d", ctx.device).adaptive_max_pool2d_backward
-        return _route_to_maxima(ctx, grad, scatter), None
+        (indices,) = ctx.saved_tensors
+        return AdaptiveMaxPool2DBackward.compute(grad, indices, ctx.input_shape), None
+
+
+class AdaptiveMaxPool2DBackward(MaxPool2DWithIndicesBackward):
+    """The gradient of adaptive max pooling: the same scatter (and gather as its gradient)."""
+
+    backward_name = "AdaptiveMaxPool2DBackwardBackward0"
+    kernel = ("adaptive_pool2d", "adaptive_max_pool2d_backward")
 
 
 class MaxUnpool2D(ArrayFunction):
@@ -79,8 +115,27 @@ class MaxUnpool2D(ArrayFunction):
     @staticmethod
     def backward(ctx, grad):
         (indices,) = ctx.saved_tensors
+        return MaxUnpool2DBackward.compute(grad, indices), None, None
+
+
+class MaxUnpool2DBackward(ArrayFunction):
+    """The gradient of max unpooling, grad (.., OH, OW) -> grad_x (.., H, W): ``grad`` read at the
+    indices (a gather, by the kernel). Linear in ``grad``; its own gradient adds the second-order
+    gradient back at the indices, which is max pooling's gradient."""
+
+    computes_half_in_float32 = True
+
+    @staticmethod
+    def forward(ctx, grad, indices):
+        ctx.save_for_backward(indices)
+        ctx.output_shape = grad.shape
         grad_x = kernel_module("max_unpool2d", ctx.device).max_unpool2d_backward(planes(grad), planes(indices))
-        return grad_x.reshape(indices.shape), None, None
+        return grad_x.reshape(indices.shape)
+
+    @staticmethod
+    def backward(ctx, grad_grad_x):
+        (indices,) = ctx.saved_tensors
+        return MaxPool2DWithIndicesBackward.compute(grad_grad_x, indices, ctx.output_shape), None
 
 
 def max_pool2d_with_indices(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,

@@ -11,8 +11,9 @@ the first kept element of the input, so padded position ``i`` reads ``t = i - be
     replicate  x[clamp(t, 0, n-1)]
     circular   x[t mod m] of the input after its negative pads are cropped (m elements; pads <= m)
 
-Gradients are the adjoints: constant padding crops the gradient, the other modes add each padded
-copy back onto its source element (kernels/padding.py).
+Gradients are the adjoints: constant padding crops the gradient (padding by ``-pad``), the other
+modes add each padded copy back onto its source element (kernels/padding.py). These are linear in
+the gradient, and their own gradients are the paddings again (second derivatives).
 """
 from __future__ import annotations
 
@@ -47,7 +48,8 @@ def _overlap(size: int, before: int, after: int) -> tuple[slice, slice]:
 
 
 class ConstantPadNd(ArrayFunction):
-    """``value`` around x's trailing dims (numpy slicing: a copy into a filled array)."""
+    """``value`` around x's trailing dims (numpy slicing: a copy into a filled array); ``value``
+    None fills zeros (without a fill pass)."""
 
     backward_name = "ConstantPadNdBackward0"
 
@@ -57,19 +59,16 @@ class ConstantPadNd(ArrayFunction):
         lead = x.ndim - len(pairs)
         kept = [_overlap(n, b, a) for n, (b, a) in zip(x.shape[lead:], pairs)]
         out_shape = x.shape[:lead] + tuple(n + b + a for n, (b, a) in zip(x.shape[lead:], pairs))
-        out = np.full(out_shape, value, x.dtype)
-        source = (Ellipsis, *(k[0] for k in kept))
-        target = (Ellipsis, *(k[1] for k in kept))
-        out[target] = x[source]
-        ctx.slices, ctx.input_shape = (source, target), x.shape
+        out = np.zeros(out_shape, x.dtype) if value is None else np.full(out_shape, value, x.dtype)
+        out[(Ellipsis, *(k[1] for k in kept))] = x[(Ellipsis, *(k[0] for k in kept))]
+        ctx.pad = pad
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        source, target = ctx.slices
-        grad_x = np.zeros(ctx.input_shape, grad.dtype)
-        grad_x[source] = grad[target]
-        return grad_x, None, None
+        # The adjoint of padding by ``pad`` is padding by ``-pad`` with zeros: it crops what was
+        # added and puts zeros where elements were cut off. It records as this op again.
+        return ConstantPadNd.compute(grad, tuple(-p for p in ctx.pad), None), None, None
 
 
 def _kernel_steps(shape: tuple, pad: tuple) -> list[tuple[tuple, tuple]]:
@@ -103,23 +102,43 @@ class IndexPad(ArrayFunction):
 
     @staticmethod
     def forward(ctx, x, pad, mode, out_shape, node_name):
-        ctx.steps, ctx.mode, ctx.input_shape, ctx.backward_name = _kernel_steps(x.shape, pad), mode, x.shape, node_name
+        ctx.args, ctx.input_shape, ctx.backward_name = (pad, mode, out_shape, node_name), x.shape, node_name
         if math.prod(out_shape) == 0:  # nothing to copy (and no plane count to infer in the kernel)
             return np.empty(out_shape, x.dtype)
         kernels = kernel_module("padding", ctx.device)
         out = x
-        for view, pad4 in ctx.steps:
+        for view, pad4 in _kernel_steps(x.shape, pad):
             out = kernels.pad2d(out.reshape(view), pad4, mode)
         return out.reshape(out_shape).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
+        return (IndexPadBackward.compute(grad, ctx.input_shape, *ctx.args),) + (None,) * len(ctx.args)
+
+
+class IndexPadBackward(ArrayFunction):
+    """The gradient of ``IndexPad``, grad (padded shape) -> grad_x of ``input_shape``: each padded
+    copy's gradient added back onto its source element, by the kernel. Linear in ``grad`` and the
+    padding's adjoint, so its own gradient is the padding again."""
+
+    computes_half_in_float32 = True
+
+    @staticmethod
+    def forward(ctx, grad, input_shape, pad, mode, out_shape, node_name):
+        ctx.args = (pad, mode, out_shape, node_name)
         if grad.size == 0:
-            return np.zeros(ctx.input_shape, grad.dtype), None, None, None, None
+            return np.zeros(input_shape, grad.dtype)
         kernels = kernel_module("padding", ctx.device)
-        for view, pad4 in reversed(ctx.steps):
-            grad = kernels.pad2d_backward(grad.reshape(_padded(view, pad4)), pad4, ctx.mode, view[-2:])
-        return grad.reshape(ctx.input_shape), None, None, None, None
+        for view, pad4 in reversed(_kernel_steps(input_shape, pad)):
+            grad = kernels.pad2d_backward(grad.reshape(_padded(view, pad4)), pad4, mode, view[-2:])
+        return grad.reshape(input_shape)
+
+    @staticmethod
+    def backward(ctx, grad_grad_x):
+        return (IndexPad.compute(grad_grad_x, *ctx.args), None) + (None,) * len(ctx.args)
+
+    def name(self) -> str:
+        return self.args[-1].replace("Backward0", "BackwardBackward0")  # ReflectionPad2DBackwardBackward0
 
 
 def _check_pad_types(pad, mode, value) -> tuple[int, ...]:
@@ -143,7 +162,7 @@ def _constant_pad(input: Tensor, pad: tuple, value) -> Tensor:
         if size + before + after < 0:
             raise RuntimeError(f"narrow(): length must be non-negative. Padding ({before}, {after}) of dimension "
                                f"{dim} of input {list(input.shape)} would leave {size + before + after} elements")
-    return ConstantPadNd.apply(input, pad, 0 if value is None else value)
+    return ConstantPadNd.apply(input, pad, value)
 
 
 def _check_index_pad(input: Tensor, pad: tuple, mode: str) -> tuple:
@@ -182,7 +201,7 @@ def _check_index_pad(input: Tensor, pad: tuple, mode: str) -> tuple:
 def _circular_pad(input: Tensor, pad: tuple, out_shape: tuple) -> Tensor:
     """PyTorch's circular padding: negative pads crop first, then the rest wraps the cropped input."""
     if min(pad) < 0:
-        input = ConstantPadNd.apply(input, tuple(min(p, 0) for p in pad), 0)
+        input = ConstantPadNd.apply(input, tuple(min(p, 0) for p in pad), None)
         pad = tuple(max(p, 0) for p in pad)
         if any(p > n for (b, a), n in zip(_pairs(pad), input.shape[-(len(pad) // 2):]) for p in (b, a)):
             raise RuntimeError("Padding value causes wrapping around more than once.")

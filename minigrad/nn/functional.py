@@ -165,9 +165,10 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
 
 
 
-# ---- pooling and resizing (functions/max_pool.py, avg_pool.py, interpolate.py) ----------------
+# ---- pooling and resizing (functions/max_pool.py, avg_pool.py, interpolate.py, pixel_shuffle.py) ---
 from ..functions.avg_pool import adaptive_avg_pool1d, adaptive_avg_pool2d, avg_pool1d, avg_pool2d  # noqa: E402
 from ..functions.interpolate import interpolate  # noqa: E402
+from ..functions.pixel_shuffle import pixel_shuffle, pixel_unshuffle  # noqa: E402
 from ..functions.max_pool import (  # noqa: E402
     adaptive_max_pool1d,
     adaptive_max_pool2d,

@@ -22,6 +22,7 @@ from .margin_loss import (CosineEmbeddingLoss, HingeEmbeddingLoss, MarginRanking
                           TripletMarginLoss)
 from .normalization import GroupNorm, LayerNorm
 from .parameter_containers import ParameterDict, ParameterList
+from .pixelshuffle import PixelShuffle, PixelUnshuffle
 from .padding import (CircularPad1d, CircularPad2d, CircularPad3d, ConstantPad1d, ConstantPad2d, ConstantPad3d,
                       ReflectionPad1d, ReflectionPad2d, ReflectionPad3d, ReplicationPad1d, ReplicationPad2d,
                       ReplicationPad3d, ZeroPad1d, ZeroPad2d, ZeroPad3d)
