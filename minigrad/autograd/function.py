@@ -278,10 +278,13 @@ class ArrayFunction(Function):
             out._become_view_of(args[0])
         return out
 
-    #: True for ops that save arrays, other than their inputs and outputs, that do not depend on
-    #: the inputs (dropout's mask): under ``create_graph`` they enter the recorded backward as
-    #: constants. For every other op such an array makes ``create_graph`` raise, since treating a
-    #: function of the inputs as a constant would make the second derivative silently wrong.
+    #: True for ops that save arrays, other than their inputs and outputs, that the recorded
+    #: backward may take as constants: values that do not depend on the inputs (dropout's mask, a
+    #: loss's class weights), or caches of functions of the inputs that backward hands only to a
+    #: backward op of its own whose derivative recomputes them from the inputs (the norms'
+    #: statistics, cross-entropy's log-sum-exp). Under ``create_graph`` they enter the recorded
+    #: backward as they are. For every other op such an array makes ``create_graph`` raise, since
+    #: treating a function of the inputs as a constant would make the second derivative silently wrong.
     saves_constants: bool = False
 
     def _call_backward(self, grads: tuple) -> tuple:

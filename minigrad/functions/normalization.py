@@ -32,6 +32,7 @@ from .._tensor import _LEGACY_NAMES, Tensor
 from ..autograd.function import ArrayFunction
 from ..autograd.grad_mode import no_grad
 from ._operands import wrap_dim
+from .normalization_backward import BatchNormBackward, GroupNormBackward, LayerNormBackward
 
 
 def _wanted(ctx, *grads):
@@ -46,10 +47,14 @@ def _flat(param: np.ndarray | None) -> np.ndarray | None:
 
 class BatchNorm(ArrayFunction):
     """Batch norm of x (N, C, *) -> ``(out, mean, var_unbiased)``, the statistics (C,) float64 for
-    the running update; they are empty in eval mode, as in PyTorch's ``native_batch_norm``."""
+    the running update; they are empty in eval mode, as in PyTorch's ``native_batch_norm``.
+    Backward runs ``BatchNormBackward`` on the saved mean and invstd (see normalization_backward.py:
+    its derivative recomputes the batch statistics from x, so they may be kept as constants)."""
 
     backward_name = "NativeBatchNormBackward0"
     computes_half_in_float32 = True
+    saves_constants = True
+    _materialize_grads = False  # the statistics are outputs for the running update only: no gradient
 
     @staticmethod
     def forward(ctx, x, weight, bias, running_mean, running_var, training, eps):
@@ -65,57 +70,60 @@ class BatchNorm(ArrayFunction):
             invstd = 1.0 / np.sqrt(running_var.astype(np.float64) + eps)
             statistics = (np.empty(0), np.empty(0))
         ctx.save_for_backward(x, weight, mean, invstd)  # weight as given: the engine watches its version
-        ctx.training = training
+        ctx.training, ctx.eps = training, eps
         return (out, *statistics)
 
     @staticmethod
     def backward(ctx, grad, _grad_mean, _grad_var):
         x, weight, mean, invstd = ctx.saved_tensors
-        grad_x, grad_weight, grad_bias = kernel_module("batch_norm", ctx.device).batch_norm_backward(
-            grad, x, mean, invstd, _flat(weight), ctx.training)
-        return _wanted(ctx, grad_x, grad_weight, grad_bias, None, None, None, None)
+        grads = BatchNormBackward.compute(grad, x, _flat(weight), mean, invstd, ctx.training, ctx.eps)
+        return _wanted(ctx, *grads, None, None, None, None)
 
 
 class LayerNorm(ArrayFunction):
-    """Layer norm of x (..., *normalized_shape) over its trailing ``normalized_shape`` dims."""
+    """Layer norm of x (..., *normalized_shape) over its trailing ``normalized_shape`` dims; backward
+    through ``LayerNormBackward`` (the saved statistics as constants, as in ``BatchNorm``)."""
 
     backward_name = "NativeLayerNormBackward0"
     computes_half_in_float32 = True
+    saves_constants = True
 
     @staticmethod
     def forward(ctx, x, normalized_shape, weight, bias, eps):
         out, mean, invstd = kernel_module("layer_norm", ctx.device).layer_norm_forward(
             x, normalized_shape, weight, bias, eps)
         ctx.save_for_backward(x, weight, mean, invstd)
-        ctx.normalized_shape = normalized_shape
+        ctx.normalized_shape, ctx.eps = normalized_shape, eps
         return out
 
     @staticmethod
     def backward(ctx, grad):
         x, weight, mean, invstd = ctx.saved_tensors
-        grad_x, grad_weight, grad_bias = kernel_module("layer_norm", ctx.device).layer_norm_backward(
-            grad, x, ctx.normalized_shape, mean, invstd, weight)
+        grad_x, grad_weight, grad_bias = LayerNormBackward.compute(
+            grad, x, ctx.normalized_shape, weight, mean, invstd, ctx.eps)
         return _wanted(ctx, grad_x, None, grad_weight, grad_bias, None)
 
 
 class GroupNorm(ArrayFunction):
-    """Group norm of x (N, C, *) -> ``(out, mean, invstd)``, the statistics (N, G) float64."""
+    """Group norm of x (N, C, *) -> ``(out, mean, invstd)``, the statistics (N, G) float64;
+    backward through ``GroupNormBackward``."""
 
     backward_name = "NativeGroupNormBackward0"
     computes_half_in_float32 = True
+    _materialize_grads = False  # the statistics are outputs for instance norm's running update only
 
     @staticmethod
     def forward(ctx, x, num_groups, weight, bias, eps):
         out, mean, invstd = kernel_module("group_norm", ctx.device).group_norm_forward(
             x, num_groups, weight, bias, eps)
         ctx.save_for_backward(x, weight, mean, invstd)
+        ctx.eps = eps
         return out, mean, invstd
 
     @staticmethod
     def backward(ctx, grad, _grad_mean, _grad_invstd):
         x, weight, mean, invstd = ctx.saved_tensors
-        grad_x, grad_weight, grad_bias = kernel_module("group_norm", ctx.device).group_norm_backward(
-            grad, x, mean, invstd, weight)
+        grad_x, grad_weight, grad_bias = GroupNormBackward.compute(grad, x, weight, mean, invstd, ctx.eps)
         return _wanted(ctx, grad_x, None, grad_weight, grad_bias, None)
 
 
