@@ -17,6 +17,8 @@ The subgradient at 0 follows PyTorch: the ``x > 0`` branch is taken only for pos
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .._device import kernel_module
@@ -78,6 +80,44 @@ class SiLU(ArrayFunction):
         return grad * s * (1 + x * (1 - s))
 
 
+_CUBIC = 0.044715  # the tanh form's u = sqrt(2 / pi) (x + 0.044715 x^3)
+
+
+def _gelu_second_derivative(x, approximate: str):
+    """gelu''(x) with numpy (so that it records under ``create_graph``); phi the normal density:
+
+        exact: gelu''(x) = phi(x) (2 - x^2)
+        tanh:  gelu''(x) = (1 - t^2) (u' - x t u'^2 + x u'' / 2),   t = tanh(u),
+               u' = sqrt(2 / pi) (1 + 3 * 0.044715 x^2),  u'' = sqrt(2 / pi) 6 * 0.044715 x
+    """
+    if approximate == "tanh":
+        scale = math.sqrt(2 / math.pi)
+        t = np.tanh(scale * (x + _CUBIC * x * x * x))
+        slope = scale * (1 + 3 * _CUBIC * x * x)
+        return (1 - t * t) * (slope - x * t * slope * slope + x * (3 * scale * _CUBIC) * x)
+    density = np.exp(-0.5 * x * x) * (1 / math.sqrt(2 * math.pi))
+    return density * (2 - x * x)
+
+
+class GeluBackward(ArrayFunction):
+    """GELU's gradient ``grad * gelu'(x)`` (kernels/gelu.py) as an op. Its derivatives, given u:
+    ``gelu'(x) u`` for grad (this op again) and ``grad u gelu''(x)`` for x."""
+
+    backward_name = "GeluBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, x, approximate):
+        ctx.save_for_backward(grad, x)
+        ctx.approximate = approximate
+        return kernel_module("gelu", ctx.device).gelu_backward(grad, x, approximate)
+
+    @staticmethod
+    def backward(ctx, grad_grad_x):
+        grad, x = ctx.saved_tensors
+        grad_x = grad_grad_x * grad * _gelu_second_derivative(x, ctx.approximate)
+        return GeluBackward.compute(grad_grad_x, x, ctx.approximate), grad_x, None
+
+
 class GELU(ArrayFunction):
     computes_half_in_float32 = True
     backward_name = "GeluBackward0"
@@ -91,7 +131,7 @@ class GELU(ArrayFunction):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        return kernel_module("gelu", ctx.device).gelu_backward(grad, x, ctx.approximate), None
+        return GeluBackward.compute(grad, x, ctx.approximate), None
 
 
 def _floating(input: Tensor, name: str) -> Tensor:

@@ -1,6 +1,8 @@
 """softmax and log_softmax along a dim, through the fused kernels in ``kernels/softmax.py``."""
 from __future__ import annotations
 
+import numpy as np
+
 from .. import _dtype
 from .._device import kernel_module
 from .._tensor import Tensor
@@ -8,11 +10,62 @@ from ..autograd.function import ArrayFunction
 from ._operands import wrap_dim
 
 
+class SoftmaxBackward(ArrayFunction):
+    """Softmax's gradient from its output y, ``grad_x = y * (g - sum(g * y))`` along ``dim`` (the
+    kernel), as an op (PyTorch's ``_softmax_backward_data``). g -> grad_x is self-adjoint, so, given
+    u = dL/d grad_x, its derivatives are
+
+        d/dg = y * (u - sum(u * y))                  (this op again)
+        d/dy = u * (g - sum(g * y)) - g * sum(u * y)
+    """
+
+    backward_name = "SoftmaxBackwardDataBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, out, dim):
+        ctx.save_for_backward(grad, out)
+        ctx.dim = dim
+        return kernel_module("softmax", ctx.device).softmax_backward(grad, out, dim)
+
+    @staticmethod
+    def backward(ctx, grad_grad_x):
+        grad, out = ctx.saved_tensors
+        axis = ctx.dim if out.ndim else None
+        grad_out = (grad_grad_x * (grad - (grad * out).sum(axis=axis, keepdims=True))
+                    - grad * (grad_grad_x * out).sum(axis=axis, keepdims=True))
+        return SoftmaxBackward.compute(grad_grad_x, out, ctx.dim), grad_out, None
+
+
+class LogSoftmaxBackward(ArrayFunction):
+    """log_softmax's gradient from its output y, ``grad_x = g - exp(y) * sum(g)`` along ``dim``
+    (the kernel), as an op (PyTorch's ``_log_softmax_backward_data``). Given u = dL/d grad_x:
+
+        d/dg = u - sum(u * exp(y))        d/dy = -u * exp(y) * sum(g)
+    """
+
+    backward_name = "LogSoftmaxBackwardDataBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, out, dim):
+        ctx.save_for_backward(grad, out)
+        ctx.dim = dim
+        return kernel_module("softmax", ctx.device).log_softmax_backward(grad, out, dim)
+
+    @staticmethod
+    def backward(ctx, grad_grad_x):
+        grad, out = ctx.saved_tensors
+        axis = ctx.dim if out.ndim else None
+        probabilities = np.exp(out)
+        grad_grad = grad_grad_x - (grad_grad_x * probabilities).sum(axis=axis, keepdims=True)
+        grad_out = -grad_grad_x * probabilities * grad.sum(axis=axis, keepdims=True)
+        return grad_grad, grad_out, None
+
+
 class Softmax(ArrayFunction):
     """softmax along ``dim``; the backward needs only the output: dx = y * (dy - sum(dy * y))."""
     computes_half_in_float32 = True
 
-    forward_kernel, backward_kernel = "softmax_forward", "softmax_backward"
+    forward_kernel, backward_op = "softmax_forward", SoftmaxBackward
 
     @staticmethod
     def forward(ctx, x, dim):
@@ -24,13 +77,13 @@ class Softmax(ArrayFunction):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        return getattr(kernel_module("softmax", ctx.device), ctx.backward_kernel)(grad, out, ctx.dim), None
+        return ctx.backward_op.compute(grad, out, ctx.dim), None
 
 
 class LogSoftmax(Softmax):
     """log_softmax along ``dim``; from the output y: dx = dy - exp(y) * sum(dy)."""
 
-    forward_kernel, backward_kernel = "log_softmax_forward", "log_softmax_backward"
+    forward_kernel, backward_op = "log_softmax_forward", LogSoftmaxBackward
 
 
 def _prepare(input: Tensor, dim, dtype) -> tuple:

@@ -136,8 +136,26 @@ class Sigmoid(ArrayFunction):
         return grad * out * (1 - out)
 
 
+class ReluBackward(ArrayFunction):
+    """ReLU's gradient from its output, ``grad * (out > 0)`` (one fused select, ``kernels/relu.py``),
+    as an op, PyTorch's ``threshold_backward``. It is linear in grad, so its derivative there is
+    itself; in ``out`` it is piecewise constant, so its derivative there is 0."""
+
+    backward_name = "ThresholdBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, out):
+        ctx.save_for_backward(out)
+        return kernel_module("relu", ctx.device).relu_backward(grad, out)
+
+    @staticmethod
+    def backward(ctx, grad_grad_x):
+        (out,) = ctx.saved_tensors
+        return ReluBackward.compute(grad_grad_x, out), None
+
+
 class Relu(ArrayFunction):
-    """max(x, 0); backward keeps only the output (one fused select, ``kernels/relu.py``)."""
+    """max(x, 0); backward keeps only the output (``ReluBackward``)."""
 
     @staticmethod
     def forward(ctx, x):
@@ -148,7 +166,7 @@ class Relu(ArrayFunction):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        return kernel_module("relu", ctx.device).relu_backward(grad, out)
+        return ReluBackward.compute(grad, out)
 
 
 class ReluInPlace(Relu):
