@@ -16,6 +16,7 @@ from ..autograd.function import ArrayFunction
 
 class Dropout(ArrayFunction):
     backward_name = "MulBackward0"  # PyTorch's graph shows dropout as its mask multiply
+    saves_constants = True  # the mask: a draw that does not depend on x
 
     @staticmethod
     def forward(ctx, x, p, mask_shape):

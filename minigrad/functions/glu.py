@@ -20,17 +20,22 @@ class GLU(ArrayFunction):
 
     @staticmethod
     def forward(ctx, x, dim):
-        a, b = np.split(x, 2, axis=dim)
-        gate = sigmoid_array(b)
-        ctx.save_for_backward(a, gate)
+        ctx.save_for_backward(x)  # the halves and the gate are recomputed: backward is x's function
         ctx.dim = dim
-        return a * gate
+        a, b = _halves(x, dim)
+        return a * sigmoid_array(b)
 
     @staticmethod
     def backward(ctx, grad):
-        a, gate = ctx.saved_tensors
+        (x,) = ctx.saved_tensors
+        a, b = _halves(x, ctx.dim)
+        gate = sigmoid_array(b)
         grad_a = grad * gate
         return np.concatenate([grad_a, grad_a * a * (1 - gate)], axis=ctx.dim), None
+
+
+def _halves(x, dim: int) -> list:
+    return np.split(x, [x.shape[dim] // 2], axis=dim)
 
 
 def glu(input: Tensor, dim: int = -1) -> Tensor:

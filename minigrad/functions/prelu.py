@@ -16,20 +16,24 @@ from ._loss import type_name
 from .activation import _floating
 
 
+def _slopes(weight, ndim: int):
+    """A per-channel weight (C,) as (C, 1, ..., 1), so that it broadcasts along dim 1 of an
+    ``ndim``-dim input; a shared one as a scalar."""
+    return weight.reshape((-1,) + (1,) * (ndim - 2)) if weight.size > 1 else weight.reshape(())
+
+
 class PReLU(ArrayFunction):
     backward_name = "PreluKernelBackward0"
 
     @staticmethod
     def forward(ctx, x, weight):
-        # A per-channel weight (C,) as (C, 1, ..., 1), so it broadcasts along dim 1.
-        slopes = weight.reshape((-1,) + (1,) * (x.ndim - 2)) if weight.size > 1 else weight.reshape(())
-        ctx.save_for_backward(x, slopes)
-        ctx.weight_shape = weight.shape
-        return np.where(x > 0, x, slopes * x)
+        ctx.save_for_backward(x, weight)
+        return np.where(x > 0, x, _slopes(weight, x.ndim) * x)
 
     @staticmethod
     def backward(ctx, grad):
-        x, slopes = ctx.saved_tensors
+        x, weight = ctx.saved_tensors
+        slopes = _slopes(weight, x.ndim)
         positive = x > 0
         grad_input = np.where(positive, grad, slopes * grad) if ctx.needs_input_grad[0] else None
         grad_weight = None
@@ -37,7 +41,7 @@ class PReLU(ArrayFunction):
             # Summed in float64: one slope can collect every element of the batch.
             summed_axes = tuple(axis for axis in range(x.ndim) if not (slopes.ndim and axis == 1))
             contributions = np.where(positive, 0, grad * x)
-            grad_weight = contributions.sum(axis=summed_axes, dtype=np.float64).astype(x.dtype).reshape(ctx.weight_shape)
+            grad_weight = contributions.sum(axis=summed_axes, dtype=np.float64).astype(x.dtype).reshape(weight.shape)
         return grad_input, grad_weight
 
 

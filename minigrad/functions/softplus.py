@@ -3,10 +3,13 @@
     softplus(x)   = log(1 + e^(beta x)) / beta,  or x where beta x > threshold (PyTorch's cutoff)
                     d/dx = sigmoid(beta x),       or 1 above the cutoff
     logsigmoid(x) = log(sigmoid(x)) = -softplus(-x)                 d/dx = sigmoid(-x)
-    mish(x)       = x tanh(softplus(x))          d/dx = t + x sigmoid(x) (1 - t^2),  t = tanh(softplus(x))
+    mish(x)       = x tanh(softplus(x))          d/dx = t + x s (1 - t^2),  s = sigmoid(x),
+                                                 t = tanh(softplus(x)) = s (2 - s) / (1 + (1 - s)^2)
 
 ``log(1 + e^z)`` is evaluated as ``max(z, 0) + log1p(e^-|z|)``: e^-|z| <= 1 cannot overflow, so
-logsigmoid(-1000) is -1000 and softplus(1000) is 1000, never inf or nan.
+logsigmoid(-1000) is -1000 and softplus(1000) is 1000, never inf or nan. The derivatives need only
+the sigmoid (t above is tanh(log(1 + e^x)) with 1 + e^x = 1 / (1 - s)), so each backward is numpy
+that also records under ``create_graph``.
 """
 from __future__ import annotations
 
@@ -30,13 +33,15 @@ class Softplus(ArrayFunction):
     def forward(ctx, x, beta, threshold):
         scaled = x * x.dtype.type(beta)
         linear = scaled > threshold
-        ctx.save_for_backward(scaled, linear)
+        ctx.save_for_backward(x, linear)
+        ctx.beta = beta
         with np.errstate(divide="ignore"):  # beta = 0 gives inf, as PyTorch
             return np.where(linear, x, log1p_exp(scaled) / x.dtype.type(beta))
 
     @staticmethod
     def backward(ctx, grad):
-        scaled, linear = ctx.saved_tensors
+        x, linear = ctx.saved_tensors
+        scaled = x if ctx.beta == 1 else x * x.dtype.type(ctx.beta)
         return np.where(linear, grad, grad * sigmoid_array(scaled)), None, None
 
 
@@ -65,8 +70,10 @@ class Mish(ArrayFunction):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        t = np.tanh(log1p_exp(x))
-        return grad * (t + x * sigmoid_array(x) * (1 - t * t))
+        s = sigmoid_array(x)
+        complement = 1 - s
+        t = s * (1 + complement) / (1 + complement * complement)
+        return grad * (t + x * s * (1 - t * t))
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
