@@ -74,8 +74,8 @@ def losses_gradient(grad: np.ndarray, reduction: str, count) -> np.ndarray:
         return grad
     if count == 0:  # 1 / 0 = inf, without numpy's warning
         with np.errstate(invalid="ignore", divide="ignore"):
-            return np.asarray(grad / count, grad.dtype)
-    return np.asarray(grad / count, grad.dtype)
+            return np.divide(grad, count, dtype=grad.dtype)
+    return np.divide(grad, count, dtype=grad.dtype)
 
 
 def check_broadcasts_to_input(other: Tensor, input: Tensor) -> None:

@@ -24,6 +24,7 @@ from ._loss import (check_broadcasts_to_input, losses_gradient, no_weight_grad, 
                     type_name)
 from .activation import _floating
 from .softplus import log1p_exp
+from .unary import sigmoid_array
 
 _LOG_FLOOR = -100.0  # PyTorch's clamp of log(x) and log(1 - x) in binary_cross_entropy
 _EPSILON = 1e-12  # PyTorch's floor of x (1 - x) in its gradient
@@ -31,6 +32,7 @@ _EPSILON = 1e-12  # PyTorch's floor of x (1 - x) in its gradient
 
 class BinaryCrossEntropy(ArrayFunction):
     backward_name = "BinaryCrossEntropyBackward0"
+    saves_constants = True  # the weight: not differentiable (PyTorch's rule)
 
     @staticmethod
     def forward(ctx, input, target, weight, reduction):
@@ -61,6 +63,7 @@ class BinaryCrossEntropy(ArrayFunction):
 
 class BinaryCrossEntropyWithLogits(ArrayFunction):
     backward_name = "BinaryCrossEntropyWithLogitsBackward0"
+    saves_constants = True  # weight and pos_weight: not differentiable (PyTorch's rule)
 
     @staticmethod
     def forward(ctx, input, target, weight, pos_weight, reduction):
@@ -79,17 +82,16 @@ class BinaryCrossEntropyWithLogits(ArrayFunction):
         grad = losses_gradient(grad, ctx.reduction, input.size)
         if weight is not None:
             grad = grad * weight
-        softplus = log1p_exp(-input)
         grad_input = grad_target = None
         if ctx.needs_input_grad[0]:
-            sigmoid = np.exp(-softplus)  # e^-softplus(-x) = 1 / (1 + e^-x)
+            sigmoid = sigmoid_array(input)
             if pos_weight is None:
                 grad_input = grad * (sigmoid - target)
             else:
                 log_weight = 1 + (pos_weight - 1) * target
                 grad_input = grad * (log_weight * sigmoid - pos_weight * target)
         if ctx.needs_input_grad[1]:
-            grad_target = grad * (-input if pos_weight is None else (pos_weight - 1) * softplus - input)
+            grad_target = grad * (-input if pos_weight is None else (pos_weight - 1) * log1p_exp(-input) - input)
         return grad_input, grad_target, None, None, None
 
 

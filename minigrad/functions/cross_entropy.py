@@ -29,6 +29,7 @@ from ..autograd.function import ArrayFunction
 from ..autograd.grad_mode import is_grad_enabled
 from ._loss import check_tensor, losses_gradient, no_weight_grad, reduce_losses, reduction_mode, type_name
 from .activation import _floating
+from .cross_entropy_backward import CrossEntropyBackward, NegativeLogSoftmax, NllLossBackward
 
 
 def _rows(x: np.ndarray) -> np.ndarray:
@@ -62,31 +63,36 @@ class CrossEntropy(ArrayFunction):
     # PyTorch's cross_entropy graph ends in its NLL node, so loss reprs read the same.
     backward_name = "NllLossBackward0"
     computes_half_in_float32 = True
+    # Class weights of class-index targets are constants; the log-sum-exp and unit gradient are
+    # caches handed only to ops whose derivatives go through the logits (cross_entropy_backward.py).
+    saves_constants = True
 
     @staticmethod
     def forward(ctx, input, target, weight, reduction, ignore_index, label_smoothing):
         kernels = kernel_module("cross_entropy", ctx.device)
         # The gradient wrt the logits comes out of the forward's pass (kernels/cross_entropy.py).
         with_grad = ctx.needs_input_grad[0] and is_grad_enabled()
-        losses, denominator, lse, *unit_grad = kernels.cross_entropy_forward(
+        results = kernels.cross_entropy_forward(
             _rows(input), _target_rows(target, input), weight, ignore_index, label_smoothing, return_grad=with_grad)
-        ctx.save_for_backward(input, target, weight, lse, *unit_grad)
+        losses, denominator, lse = results[:3]
+        ctx.save_for_backward(input, target, weight, lse, results[3] if with_grad else None)
         ctx.options = (reduction, ignore_index, label_smoothing, denominator)
         return reduce_losses(losses.reshape(_loss_shape(input.shape)), reduction, denominator)
 
     @staticmethod
     def backward(ctx, grad):
-        input, target, weight, lse, *unit_grad = ctx.saved_tensors
+        input, target, weight, lse, unit_grad = ctx.saved_tensors
         reduction, ignore_index, smoothing, denominator = ctx.options
         logits, rows_target = _rows(input), _target_rows(target, input)
         grad_rows = losses_gradient(grad, reduction, denominator).reshape(-1)
         grad_input = grad_target = grad_weight = None
         if ctx.needs_input_grad[0]:
-            grad_input = _unrows(kernel_module("cross_entropy", ctx.device).cross_entropy_backward(
-                grad_rows, logits, lse, rows_target, weight, ignore_index, smoothing, *unit_grad), input.shape)
+            grad_input = _unrows(CrossEntropyBackward.compute(
+                grad_rows, logits, rows_target, weight, lse, unit_grad, ignore_index, smoothing),
+                input.shape)
         if ctx.needs_input_grad[1] or ctx.needs_input_grad[2]:
             # Probability targets: l_i = sum_c ((1 - s) p_ic + s / C) w_c nlp_ic, nlp = -log_softmax.
-            weighted_nlp = grad_rows[:, None] * (lse[:, None] - logits)
+            weighted_nlp = grad_rows[:, None] * NegativeLogSoftmax.compute(logits, lse)
             if ctx.needs_input_grad[1]:
                 class_weight = 1.0 if weight is None else weight
                 grad_target = _unrows((1.0 - smoothing) * class_weight * weighted_nlp, input.shape)
@@ -98,6 +104,7 @@ class CrossEntropy(ArrayFunction):
 
 class NllLoss(ArrayFunction):
     backward_name = "NllLossBackward0"
+    saves_constants = True  # the class weights
 
     @staticmethod
     def forward(ctx, input, target, weight, reduction, ignore_index):
@@ -112,8 +119,7 @@ class NllLoss(ArrayFunction):
         input, target, weight = ctx.saved_tensors
         reduction, ignore_index, total_weight = ctx.options
         grad_rows = losses_gradient(grad, reduction, total_weight).reshape(-1)
-        grad_input = kernel_module("nll_loss", ctx.device).nll_loss_backward(
-            grad_rows, _rows(input), target.reshape(-1), weight, ignore_index)
+        grad_input = NllLossBackward.compute(grad_rows, _rows(input), target.reshape(-1), weight, ignore_index)
         return _unrows(grad_input, input.shape), None, None, None, None
 
 

@@ -31,14 +31,15 @@ class SoftMarginLoss(ArrayFunction):
 
     @staticmethod
     def forward(ctx, input, target, reduction):
-        target = target.astype(input.dtype, copy=False)
         ctx.save_for_backward(input, target)
         ctx.reduction = reduction
+        target = target.astype(input.dtype, copy=False)
         return reduce_losses(log1p_exp(-target * input), reduction)
 
     @staticmethod
     def backward(ctx, grad):
         input, target = ctx.saved_tensors
+        target = target.astype(input.dtype, copy=False)
         grad = losses_gradient(grad, ctx.reduction, input.size) * sigmoid_array(-target * input)
         return -grad * target, None, None
 

@@ -32,14 +32,17 @@ class MseLoss(ArrayFunction):
 
     @staticmethod
     def forward(ctx, input, target, reduction, dtype):
+        # The operands are kept, not their difference: backward forms it again (one subtraction), so
+        # that it is a function of them when the backward is recorded (create_graph).
+        ctx.save_for_backward(input, target)
+        ctx.reduction, ctx.dtype = reduction, dtype
         difference = np.subtract(input, target, dtype=dtype)
-        ctx.save_for_backward(difference)
-        ctx.reduction = reduction
         return reduce_losses(difference * difference, reduction)
 
     @staticmethod
     def backward(ctx, grad):
-        (difference,) = ctx.saved_tensors
+        input, target = ctx.saved_tensors
+        difference = np.subtract(input, target, dtype=ctx.dtype)
         grad_input = 2 * difference * losses_gradient(grad, ctx.reduction, difference.size)
         return grad_input, (-grad_input if ctx.needs_input_grad[1] else None), None, None
 
@@ -52,14 +55,15 @@ class SmoothL1Loss(ArrayFunction):
         difference = np.subtract(input, target, dtype=dtype)
         distance = np.abs(difference)
         quadratic = distance < beta
-        ctx.save_for_backward(difference, quadratic)
-        ctx.reduction, ctx.beta, ctx.scale = reduction, beta, scale
+        ctx.save_for_backward(input, target, quadratic)  # the operands, as MseLoss
+        ctx.reduction, ctx.dtype, ctx.beta, ctx.scale = reduction, dtype, beta, scale
         losses = np.where(quadratic, 0.5 * difference * difference / beta, distance - 0.5 * beta)
         return reduce_losses(scale * losses, reduction)
 
     @staticmethod
     def backward(ctx, grad):
-        difference, quadratic = ctx.saved_tensors
+        input, target, quadratic = ctx.saved_tensors
+        difference = np.subtract(input, target, dtype=ctx.dtype)
         slope = np.where(quadratic, difference / ctx.beta, np.sign(difference))
         grad_input = ctx.scale * slope * losses_gradient(grad, ctx.reduction, difference.size)
         return grad_input, (-grad_input if ctx.needs_input_grad[1] else None), None, None, None, None
