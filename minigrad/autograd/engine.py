@@ -92,6 +92,7 @@ def _accumulate(buffer: list, index: int, grad) -> None:
     buffer[index] = grad if buffer[index] is None else buffer[index] + grad
 
 
+@np.errstate(all="ignore")  # backward formulas meet inf and nan silently, as in PyTorch (d log(x) at 0)
 def run_backward(roots: list, root_grads: list, retain_graph: bool, capture: dict | None = None) -> None:
     """Propagate ``root_grads`` (arrays) from ``roots`` ((node, output_nr) pairs) to the leaves.
 

@@ -192,7 +192,8 @@ class ArrayFunction(Function):
         half = cls.computes_half_in_float32 and any([_is_half(a) for a in arrays])
         if half:
             arrays = [_widened(a) for a in arrays]
-        raw = cls.forward(ctx, *arrays, **kwargs)
+        with np.errstate(all="ignore"):  # inf and nan arise silently, as in PyTorch (log(0), 0 / 0)
+            raw = cls.forward(ctx, *arrays, **kwargs)
         if half:
             raw = tuple(_narrowed(r) for r in raw) if isinstance(raw, tuple) else _narrowed(raw)
         if isinstance(raw, tuple):

@@ -9,6 +9,37 @@ from .. import _dtype
 from .._tensor import _LEGACY_NAMES, Tensor, _wrap_dim
 
 
+_HEAP_TYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: a class written in Python
+
+
+def typename(value) -> str:
+    """The type name PyTorch prints in argument errors: C's ``tp_name``, so classes written in
+    Python appear bare (``Foo``, ``Tensor``) and C types with their module (``numpy.ndarray``)."""
+    cls = type(value)
+    if cls.__flags__ & _HEAP_TYPE or cls.__module__ == "builtins":
+        return cls.__name__
+    return f"{cls.__module__}.{cls.__name__}"
+
+
+def check_tensor(value, fn: str, name: str = "input", position: int = 1) -> None:
+    """PyTorch's TypeError for a non-tensor where an op needs a Tensor:
+    ``linear(): argument 'input' (position 1) must be Tensor, not numpy.ndarray``."""
+    if not isinstance(value, Tensor):
+        raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be Tensor, not {typename(value)}")
+
+
+def check_tensor_sequence(values, fn: str, name: str = "tensors", position: int = 1) -> list:
+    """A list or tuple of tensors as a list, or PyTorch's TypeError naming the argument or the
+    first element that is not a tensor."""
+    if not isinstance(values, (list, tuple)):
+        raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be tuple of Tensors, not "
+                        f"{typename(values)}")
+    for i, value in enumerate(values):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument {position - 1}, but got {typename(value)}")
+    return list(values)
+
+
 def as_operand(value):
     """Tensors and Python numbers pass as they are; array-likes become tensors."""
     if isinstance(value, (Tensor, numbers.Number)):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ._operands import as_operand, floating_dtype, result_dtype
 
@@ -75,8 +76,7 @@ class Pow(ArrayFunction):
             grad_a = grad * b * np.power(a, np.subtract(b, 1, dtype=out.dtype), dtype=out.dtype)
         if ctx.needs_input_grad[1]:
             # d(a^b)/db = a^b * log(a); PyTorch defines it as 0 where a == 0 and b >= 0.
-            with np.errstate(divide="ignore", invalid="ignore"):
-                grad_b = grad * out * np.log(a, dtype=out.dtype)
+            grad_b = grad * out * np.log(a, dtype=out.dtype)
             grad_b = np.where((np.asarray(a) == 0) & (np.asarray(b) >= 0), 0, grad_b).astype(out.dtype)
         return grad_a, grad_b, None
 
@@ -117,17 +117,27 @@ def div(input, other, *, rounding_mode=None):
     input, other = as_operand(input), as_operand(other)
     if rounding_mode is None:
         return Div.apply(input, other, floating_dtype(input, other))
-    from .comparison import _no_grad_binary
+    from .comparison import _integer_division, _no_grad_binary
 
-    rounders = {"trunc": lambda a, b: np.trunc(a / b), "floor": lambda a, b: np.floor(a / b)}
+    rounders = {"trunc": _integer_division(_trunc_divide), "floor": _integer_division(np.floor_divide)}
     if rounding_mode not in rounders:
         raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
     return _no_grad_binary(rounders[rounding_mode], input, other, result_dtype(input, other))
 
 
+def _trunc_divide(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a / b rounded toward zero, exactly for integers (no detour through float64)."""
+    if a.dtype.kind in "iu":
+        return np.sign(a) * np.sign(b) * (np.abs(a) // np.abs(b))
+    return np.trunc(a / b)
+
+
 def pow(input, exponent):  # noqa: A001  (PyTorch's name)
     input, exponent = as_operand(input), as_operand(exponent)
-    return Pow.apply(input, exponent, result_dtype(input, exponent))
+    dtype = result_dtype(input, exponent)
+    if dtype.kind in "iu" and np.any(exponent._data < 0 if isinstance(exponent, Tensor) else exponent < 0):
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    return Pow.apply(input, exponent, dtype)
 
 
 def neg(input):

@@ -34,9 +34,8 @@ class BinaryCrossEntropy(ArrayFunction):
 
     @staticmethod
     def forward(ctx, input, target, weight, reduction):
-        with np.errstate(divide="ignore"):  # log(0) = -inf, clamped right away
-            log_x = np.maximum(np.log(input), _LOG_FLOOR)
-            log_1mx = np.maximum(np.log1p(-input), _LOG_FLOOR)
+        log_x = np.maximum(np.log(input), _LOG_FLOOR)  # log(0) = -inf, clamped right away
+        log_1mx = np.maximum(np.log1p(-input), _LOG_FLOOR)
         losses = -(target * log_x + (1 - target) * log_1mx)
         if weight is not None:
             losses = losses * weight
@@ -54,8 +53,7 @@ class BinaryCrossEntropy(ArrayFunction):
         if ctx.needs_input_grad[0]:
             grad_input = grad * (input - target) / np.maximum(input * (1 - input), _EPSILON)
         if ctx.needs_input_grad[1]:  # the derivative of the clamped forward: log(1 - x) - log(x)
-            with np.errstate(divide="ignore"):
-                grad_target = grad * (np.maximum(np.log1p(-input), _LOG_FLOOR) - np.maximum(np.log(input), _LOG_FLOOR))
+            grad_target = grad * (np.maximum(np.log1p(-input), _LOG_FLOOR) - np.maximum(np.log(input), _LOG_FLOOR))
         return grad_input, grad_target, None, None
 
 

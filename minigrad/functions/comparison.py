@@ -17,7 +17,19 @@ def _no_grad_binary(fn, a, b, compute_dtype=None) -> Tensor:
     if compute_dtype is not None:
         x, y = np.asarray(x, dtype=compute_dtype), np.asarray(y, dtype=compute_dtype)
     device = a.device if isinstance(a, Tensor) else b.device
-    return Tensor._from_storage(np.asarray(fn(x, y)), device)
+    with np.errstate(all="ignore"):  # 1 % 0.0 is nan silently, as in PyTorch
+        return Tensor._from_storage(np.asarray(fn(x, y)), device)
+
+
+def _integer_division(fn):
+    """``fn`` (floor_divide, remainder, ...) raising PyTorch's error when an integer divisor is 0:
+    numpy returns 0 with a warning there, where a float divisor of 0 gives inf or nan."""
+    def divide(x, y):
+        if np.result_type(x, y).kind in "iub" and np.any(np.asarray(y) == 0):
+            raise RuntimeError("ZeroDivisionError")
+        return fn(x, y)
+
+    return divide
 
 
 def _compare(ufunc):
@@ -86,14 +98,14 @@ def isclose(input: Tensor, other, rtol: float = 1e-05, atol: float = 1e-08, equa
 
 
 def floor_divide(input, other) -> Tensor:
-    return _no_grad_binary(np.floor_divide, input, other, result_dtype(as_operand(input), as_operand(other)))
+    return _no_grad_binary(_integer_division(np.floor_divide), input, other, result_dtype(as_operand(input), as_operand(other)))
 
 
 def remainder(input, other) -> Tensor:
     """Python-style modulus (the result has the divisor's sign), as ``torch.remainder``."""
-    return _no_grad_binary(np.remainder, input, other, result_dtype(as_operand(input), as_operand(other)))
+    return _no_grad_binary(_integer_division(np.remainder), input, other, result_dtype(as_operand(input), as_operand(other)))
 
 
 def fmod(input, other) -> Tensor:
     """C-style modulus (the result has the dividend's sign), as ``torch.fmod``."""
-    return _no_grad_binary(np.fmod, input, other, result_dtype(as_operand(input), as_operand(other)))
+    return _no_grad_binary(_integer_division(np.fmod), input, other, result_dtype(as_operand(input), as_operand(other)))

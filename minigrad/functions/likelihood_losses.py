@@ -38,8 +38,8 @@ class KlDiv(ArrayFunction):
         if log_target:
             losses = np.exp(target) * (target - input)
         else:
-            with np.errstate(divide="ignore", invalid="ignore"):  # t = 0 is masked; t < 0 gives nan, as PyTorch
-                losses = np.where(target == 0, 0, target * np.log(target)) - target * input
+            # t = 0 is masked; t < 0 gives nan, as PyTorch
+            losses = np.where(target == 0, 0, target * np.log(target)) - target * input
         ctx.count = losses.size
         return reduce_losses(losses, reduction)
 
@@ -51,8 +51,7 @@ class KlDiv(ArrayFunction):
         grad_input = -grad * probability if ctx.needs_input_grad[0] else None
         grad_target = None
         if ctx.needs_input_grad[1]:
-            with np.errstate(divide="ignore"):
-                log_probability = target if ctx.log_target else np.log(target)
+            log_probability = target if ctx.log_target else np.log(target)
             grad_target = grad * (log_probability + 1 - input) * (probability if ctx.log_target else 1)
         return grad_input, grad_target, None, None, None
 

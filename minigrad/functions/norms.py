@@ -34,10 +34,9 @@ def _norm(x: np.ndarray, p: float, axes: tuple, keepdim: bool) -> np.ndarray:
         return np.sum(magnitude, axis=axes, keepdims=keepdim)
     # Powers overflow to inf as in PyTorch (which also sums in the input's dtype); a negative p over
     # a zero element gives 0^p = inf and so the norm 0.
-    with np.errstate(over="ignore", divide="ignore"):
-        if p == 2:
-            return np.sqrt(np.sum(np.square(magnitude), axis=axes, keepdims=keepdim))
-        return np.sum(magnitude ** p, axis=axes, keepdims=keepdim) ** (1 / p)
+    if p == 2:
+        return np.sqrt(np.sum(np.square(magnitude), axis=axes, keepdims=keepdim))
+    return np.sum(magnitude ** p, axis=axes, keepdims=keepdim) ** (1 / p)
 
 
 def _norm_grad(x: np.ndarray, norm: np.ndarray, grad: np.ndarray, p: float, axes: tuple) -> np.ndarray:
@@ -49,8 +48,7 @@ def _norm_grad(x: np.ndarray, norm: np.ndarray, grad: np.ndarray, p: float, axes
         return grad * np.sign(x) * winners / np.count_nonzero(winners, axis=axes, keepdims=True)
     if p == 1:
         return grad * np.sign(x)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        slope = x / norm if p == 2 else np.sign(x) * (np.abs(x) / norm) ** (p - 1)
+    slope = x / norm if p == 2 else np.sign(x) * (np.abs(x) / norm) ** (p - 1)
     return np.where(x == 0, 0, grad * slope)
 
 

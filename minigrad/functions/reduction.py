@@ -6,6 +6,7 @@ Backward "un-reduces": the output gradient is reshaped to keep the reduced dims 
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 
@@ -13,7 +14,7 @@ from .. import _dtype, return_types
 from .._device import kernel_module
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import type_name, wrap_dim, wrap_dims
+from ._operands import check_tensor, type_name, wrap_dim, wrap_dims
 
 
 def _keep(grad: np.ndarray, axes: tuple, keepdim: bool) -> np.ndarray:
@@ -55,8 +56,9 @@ class Mean(ArrayFunction):
         rows = _trailing_row_sums(ctx, x, axes, keepdim, dtype, divisor_is_count=True)
         if rows is not None:
             return rows
-        with np.errstate(invalid="ignore", divide="ignore"):  # the mean of nothing is nan
-            return np.asarray(np.mean(x, axis=axes, keepdims=keepdim, dtype=dtype))
+        if not ctx.count:  # the mean of nothing is 0 / 0 = nan (np.mean would also warn)
+            return np.asarray(np.sum(x, axis=axes, keepdims=keepdim, dtype=dtype) / 0)
+        return np.asarray(np.mean(x, axis=axes, keepdims=keepdim, dtype=dtype))
 
     @staticmethod
     def backward(ctx, grad):
@@ -85,20 +87,46 @@ class Prod(ArrayFunction):
 
 
 class Var(ArrayFunction):
+    """sum((x - mean)^2) / max(0, N - correction); the gradient 2 (x - mean) / (N - correction).
+
+    As in PyTorch, N <= correction divides by 0 (nan or inf), with a UserWarning from the wrapper."""
+
     @staticmethod
     def forward(ctx, x, axes, correction, keepdim):
-        mean = np.mean(x, axis=axes, keepdims=True)
+        count = int(np.prod([x.shape[a] for a in axes]))
+        mean = np.sum(x, axis=axes, keepdims=True) / count  # not np.mean: it warns on empty input
         ctx.save_for_backward(x - mean)
         ctx.axes, ctx.keepdim = axes, keepdim
-        ctx.divisor = int(np.prod([x.shape[a] for a in axes])) - correction
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.asarray(np.sum(np.square(x - mean), axis=axes, keepdims=keepdim) / ctx.divisor, x.dtype)
+        ctx.divisor = np.float64(count - correction)
+        squares = np.sum(np.square(x - mean), axis=axes, keepdims=keepdim)
+        return np.asarray(squares / np.maximum(ctx.divisor, 0), x.dtype)
 
     @staticmethod
     def backward(ctx, grad):
         (centered,) = ctx.saved_tensors
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return _keep(grad, ctx.axes, ctx.keepdim) * (2 / ctx.divisor) * centered, None, None, None
+        return _keep(grad, ctx.axes, ctx.keepdim) * (2 / ctx.divisor) * centered, None, None, None
+
+
+class Std(ArrayFunction):
+    """sqrt(var); the gradient (x - mean) / ((N - correction) std), and 0 where std = 0 (a
+    constant slice, where the square root has no derivative), as PyTorch."""
+
+    @staticmethod
+    def forward(ctx, x, axes, correction, keepdim):
+        ctx.count = math.prod(x.shape[a] for a in axes)
+        ctx.axes, ctx.keepdim, ctx.divisor = axes, keepdim, np.float64(ctx.count - correction)
+        centered = x - np.sum(x, axis=axes, keepdims=True) / ctx.count
+        squares = np.sum(np.square(centered), axis=axes, keepdims=keepdim)
+        out = np.asarray(np.sqrt(squares / np.maximum(ctx.divisor, 0)), x.dtype)
+        ctx.save_for_backward(x, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, out = ctx.saved_tensors
+        centered = x - np.sum(x, axis=ctx.axes, keepdims=True) / ctx.count
+        out, grad = _keep(out, ctx.axes, ctx.keepdim), _keep(grad, ctx.axes, ctx.keepdim)
+        return np.where(out == 0, 0, grad / (ctx.divisor * out)) * centered, None, None, None
 
 
 class Amax(ArrayFunction):
@@ -170,8 +198,7 @@ class LogSumExp(ArrayFunction):
         x = x if x.dtype.kind == "f" else x.astype(_dtype.get_default_dtype().numpy)
         peak = np.max(x, axis=axes, keepdims=True) if x.size else np.zeros([1] * x.ndim, x.dtype)
         peak = np.where(np.isfinite(peak), peak, 0)  # all -inf rows: log(sum(exp)) = -inf, not nan
-        with np.errstate(divide="ignore"):
-            out = np.log(np.sum(np.exp(x - peak), axis=axes, keepdims=True)) + peak
+        out = np.log(np.sum(np.exp(x - peak), axis=axes, keepdims=True)) + peak
         ctx.save_for_backward(x, out)
         ctx.axes, ctx.keepdim = axes, keepdim
         return out if keepdim else np.squeeze(out, axes)
@@ -215,17 +242,25 @@ def _correction(unbiased, correction) -> float:
     return 1 if unbiased is None or unbiased else 0
 
 
-def var(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> Tensor:
-    """Variance with Bessel's correction by default (``correction=1``), as PyTorch."""
+def _variance(input: Tensor, dim, unbiased, keepdim: bool, correction, function: type) -> Tensor:
+    op = function.__name__.lower()
+    check_tensor(input, op)
     if isinstance(dim, bool):  # legacy var(input, unbiased)
         dim, unbiased = None, dim
-    return Var.apply(input, wrap_dims(dim, input.ndim), _correction(unbiased, correction), keepdim)
+    axes, correction = wrap_dims(dim, input.ndim), _correction(unbiased, correction)
+    if math.prod(input.shape[a] for a in axes) - correction <= 0:
+        warnings.warn(f"{op}(): degrees of freedom is <= 0. Correction should be strictly less than the "
+                      "reduction factor (input numel divided by output numel).", UserWarning, stacklevel=3)
+    return function.apply(input, axes, correction, keepdim)
+
+
+def var(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> Tensor:
+    """Variance with Bessel's correction by default (``correction=1``), as PyTorch."""
+    return _variance(input, dim, unbiased, keepdim, correction, Var)
 
 
 def std(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> Tensor:
-    from .unary import sqrt
-
-    return sqrt(var(input, dim, unbiased, keepdim, correction=correction))
+    return _variance(input, dim, unbiased, keepdim, correction, Std)
 
 
 def _check_extreme(input: Tensor, dim, axes: tuple, op: str) -> None:

@@ -12,7 +12,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import shape_arg, wrap_dim, wrap_dims
+from ._operands import check_tensor_sequence, shape_arg, wrap_dim, wrap_dims
 
 
 def _infer_shape(shape: tuple, numel: int, current: tuple) -> tuple:
@@ -251,9 +251,9 @@ class Cat(ArrayFunction):
 
 def cat(tensors, dim: int = 0) -> Tensor:
     """Join tensors along an existing dim; 1-D empty tensors are skipped, as PyTorch's legacy rule."""
-    tensors = list(tensors)
+    tensors = check_tensor_sequence(tensors, "cat")
     if not tensors:
-        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     parts = [t for t in tensors if not (t.ndim == 1 and t.shape[0] == 0)] or tensors[:1]
     reference = parts[0]
     if reference.ndim == 0:
@@ -281,7 +281,7 @@ concat = concatenate = cat
 
 
 def stack(tensors, dim: int = 0) -> Tensor:
-    tensors = list(tensors)
+    tensors = check_tensor_sequence(tensors, "stack")
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
     for i, t in enumerate(tensors):

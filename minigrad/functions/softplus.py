@@ -31,8 +31,7 @@ class Softplus(ArrayFunction):
         scaled = x * x.dtype.type(beta)
         linear = scaled > threshold
         ctx.save_for_backward(scaled, linear)
-        with np.errstate(divide="ignore"):  # beta = 0 gives inf, as PyTorch
-            return np.where(linear, x, log1p_exp(scaled) / x.dtype.type(beta))
+        return np.where(linear, x, log1p_exp(scaled) / x.dtype.type(beta))  # beta = 0 gives inf, as PyTorch
 
     @staticmethod
     def backward(ctx, grad):

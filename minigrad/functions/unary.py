@@ -36,29 +36,25 @@ class Log(ArrayFunction):
     def forward(ctx, x):
         x = _float(x)
         ctx.save_for_backward(x)
-        with np.errstate(divide="ignore", invalid="ignore"):  # log(0) = -inf, log(-1) = nan, as PyTorch
-            return np.log(x)
+        return np.log(x)  # log(0) = -inf, log(-1) = nan, as PyTorch
 
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        with np.errstate(divide="ignore"):
-            return grad / x
+        return grad / x
 
 
 class Sqrt(ArrayFunction):
     @staticmethod
     def forward(ctx, x):
-        with np.errstate(invalid="ignore"):
-            out = np.sqrt(_float(x))
+        out = np.sqrt(_float(x))
         ctx.save_for_backward(out)
         return out
 
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        with np.errstate(divide="ignore"):
-            return grad / (2 * out)
+        return grad / (2 * out)
 
 
 class Abs(ArrayFunction):
