@@ -12,6 +12,7 @@ from ._dtype import (bool, double, dtype, float, float16, float32, float64, get_
 from ._random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed,
                       set_rng_state)
 from ._tensor import Size, Tensor
+from .functions._operands import check_tensor
 from .kernels._threads import get_num_threads, set_num_threads
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .autograd.grad_mode import inference_mode, is_inference_mode_enabled
@@ -60,10 +61,12 @@ def is_tensor(obj) -> "bool":
 
 
 def is_floating_point(input: Tensor) -> "bool":
+    check_tensor(input, "is_floating_point")
     return input.dtype.is_floating_point
 
 
 def numel(input: Tensor) -> "int":
+    check_tensor(input, "numel")
     return input.numel()
 
 

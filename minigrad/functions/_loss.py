@@ -81,13 +81,6 @@ def check_broadcasts_to_input(other: Tensor, input: Tensor) -> None:
         raise RuntimeError(f"output with shape {list(input.shape)} doesn't match the broadcast shape {list(shape)}")
 
 
-def check_tensor(function: str, name: str, position: int, value) -> None:
-    """PyTorch's TypeError for a loss argument that is not a tensor."""
-    if not isinstance(value, Tensor):
-        raise TypeError(f"{function}(): argument '{name}' (position {position}) must be Tensor, "
-                        f"not {type(value).__name__}")
-
-
 def type_name(tensor: Tensor) -> str:
     """A dtype as PyTorch's messages print it: 'Float', 'Double', 'Long', ..."""
     return _LEGACY_NAMES[tensor.dtype.name][:-len("Tensor")]

@@ -40,6 +40,18 @@ def check_tensor_sequence(values, fn: str, name: str = "tensors", position: int 
     return list(values)
 
 
+def operands(fn: str, input, other, other_name: str = "other", position: int = 1) -> tuple:
+    """The two operands of a binary op, each a Tensor or a number, or PyTorch's
+    TypeError naming the other argument (a numpy array, a list); ``position``: input's. Operators
+    (``t + array``) convert arrays first (``as_operand``)."""
+    for value, name, position in ((input, "input", position), (other, other_name, position + 1)):
+        if not isinstance(value, Tensor) and not isinstance(value, numbers.Number):
+            raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be Tensor, not {typename(value)}")
+    # A numpy scalar (np.float64(2)) counts as the Python number it holds, as in PyTorch.
+    return (input.item() if isinstance(input, np.generic) else input,
+            other.item() if isinstance(other, np.generic) else other)
+
+
 def as_operand(value):
     """Tensors and Python numbers pass as they are; array-likes become tensors."""
     if isinstance(value, (Tensor, numbers.Number)):

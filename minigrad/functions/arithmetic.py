@@ -10,7 +10,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import as_operand, floating_dtype, result_dtype
+from ._operands import check_tensor, floating_dtype, operands, result_dtype
 
 
 class Add(ArrayFunction):
@@ -93,7 +93,7 @@ class Neg(ArrayFunction):
 
 def add(input, other, *, alpha=1):
     """``input + alpha * other`` with broadcasting."""
-    input, other = as_operand(input), as_operand(other)
+    input, other = operands("add", input, other)
     if alpha != 1:
         other = mul(other, alpha)
     return Add.apply(input, other, result_dtype(input, other))
@@ -101,20 +101,20 @@ def add(input, other, *, alpha=1):
 
 def sub(input, other, *, alpha=1):
     """``input - alpha * other`` with broadcasting."""
-    input, other = as_operand(input), as_operand(other)
+    input, other = operands("sub", input, other)
     if alpha != 1:
         other = mul(other, alpha)
     return Sub.apply(input, other, result_dtype(input, other))
 
 
 def mul(input, other):
-    input, other = as_operand(input), as_operand(other)
+    input, other = operands("mul", input, other)
     return Mul.apply(input, other, result_dtype(input, other))
 
 
 def div(input, other, *, rounding_mode=None):
     """True division (integers give floats), or ``'trunc'`` / ``'floor'`` rounding (no gradient)."""
-    input, other = as_operand(input), as_operand(other)
+    input, other = operands("div", input, other)
     if rounding_mode is None:
         return Div.apply(input, other, floating_dtype(input, other))
     from .comparison import _integer_division, _no_grad_binary
@@ -122,7 +122,7 @@ def div(input, other, *, rounding_mode=None):
     rounders = {"trunc": _integer_division(_trunc_divide), "floor": _integer_division(np.floor_divide)}
     if rounding_mode not in rounders:
         raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
-    return _no_grad_binary(rounders[rounding_mode], input, other, result_dtype(input, other))
+    return _no_grad_binary(rounders[rounding_mode], "div", input, other)
 
 
 def _trunc_divide(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -133,7 +133,7 @@ def _trunc_divide(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def pow(input, exponent):  # noqa: A001  (PyTorch's name)
-    input, exponent = as_operand(input), as_operand(exponent)
+    input, exponent = operands("pow", input, exponent, "exponent")
     dtype = result_dtype(input, exponent)
     if dtype.kind in "iu" and np.any(exponent._data < 0 if isinstance(exponent, Tensor) else exponent < 0):
         raise RuntimeError("Integers to negative integer powers are not allowed.")
@@ -141,6 +141,7 @@ def pow(input, exponent):  # noqa: A001  (PyTorch's name)
 
 
 def neg(input):
+    check_tensor(input, "neg")
     return Neg.apply(input)
 
 

@@ -24,6 +24,7 @@ from ._loss import (check_broadcasts_to_input, losses_gradient, no_weight_grad, 
                     type_name)
 from .activation import _floating
 from .softplus import log1p_exp
+from ._operands import check_tensor
 
 _LOG_FLOOR = -100.0  # PyTorch's clamp of log(x) and log(1 - x) in binary_cross_entropy
 _EPSILON = 1e-12  # PyTorch's floor of x (1 - x) in its gradient
@@ -104,6 +105,10 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
                          reduction: str = "mean") -> Tensor:
     """Binary cross-entropy between probabilities ``input`` and ``target`` (same shape, values in
     [0, 1]), as ``torch.nn.functional.binary_cross_entropy``; ``weight`` broadcasts to the input."""
+    check_tensor(input, "binary_cross_entropy")
+    check_tensor(target, "binary_cross_entropy", "target", 2)
+    if weight is not None:
+        check_tensor(weight, "binary_cross_entropy", "weight", 3)
     reduction = reduction_mode(size_average, reduce, reduction)
     if target.shape != input.shape:
         raise ValueError(f"Using a target size ({target.shape}) that is different to the input size "
@@ -125,6 +130,12 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     """Sigmoid and binary cross-entropy in one stable step, as
     ``torch.nn.functional.binary_cross_entropy_with_logits``: logits ``input`` and targets of the
     same shape; ``weight`` (elementwise) and ``pos_weight`` (per class, the last dim) broadcast."""
+    check_tensor(input, "binary_cross_entropy_with_logits")
+    check_tensor(target, "binary_cross_entropy_with_logits", "target", 2)
+    if weight is not None:
+        check_tensor(weight, "binary_cross_entropy_with_logits", "weight", 3)
+    if pos_weight is not None:
+        check_tensor(pos_weight, "binary_cross_entropy_with_logits", "pos_weight", 7)
     reduction = reduction_mode(size_average, reduce, reduction)
     if target.shape != input.shape:
         raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._tensor import Tensor
-from ._operands import _as_int, type_name, wrap_dim
+from ._operands import _as_int, check_tensor, type_name, wrap_dim
 
 
 def _check_bincount(input: Tensor, weights: Tensor | None, minlength: int) -> None:
@@ -28,6 +28,9 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
     Counts are int64; weighted sums keep float32 weights' dtype and are float64 otherwise, as
     in PyTorch.
     """
+    check_tensor(input, "bincount")
+    if weights is not None:
+        check_tensor(weights, "bincount", "weights", 2)
     minlength = _as_int(minlength, "minlength")
     _check_bincount(input, weights, minlength)
     if weights is None:
@@ -49,6 +52,7 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,  # 
     leaves the order to the implementation in PyTorch; here the result is always sorted.
     Returns a tensor, or a tuple when ``return_inverse`` or ``return_counts`` is set.
     """
+    check_tensor(input, "unique")
     data = input._data
     if dim is not None:
         if input.ndim == 0:

@@ -11,7 +11,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import wrap_dim
+from ._operands import check_tensor, wrap_dim
 from .reduction import _reduction_dtype
 
 
@@ -74,9 +74,11 @@ def _cumprod_grad_with_zeros(x: np.ndarray, out: np.ndarray, grad: np.ndarray, a
 
 def cumsum(input: Tensor, dim: int, *, dtype=None) -> Tensor:
     """y_i = x_0 + ... + x_i along ``dim``; same shape as ``input``."""
+    check_tensor(input, "cumsum")
     return Cumsum.apply(input, wrap_dim(dim, input.ndim), _reduction_dtype(input, dtype))
 
 
 def cumprod(input: Tensor, dim: int, *, dtype=None) -> Tensor:
     """y_i = x_0 * ... * x_i along ``dim``; same shape as ``input``."""
+    check_tensor(input, "cumprod")
     return Cumprod.apply(input, wrap_dim(dim, input.ndim), _reduction_dtype(input, dtype))

@@ -12,7 +12,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import _as_int, type_name, wrap_dim
+from ._operands import _as_int, check_tensor, type_name, wrap_dim
 
 
 def diagonal_view(x: np.ndarray, offset: int, axis1: int, axis2: int) -> np.ndarray:
@@ -80,6 +80,7 @@ class Trace(ArrayFunction):
 def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
     """A view of the ``offset`` diagonal over dims (dim1, dim2): those dims are removed and the
     diagonal becomes the last dim."""
+    check_tensor(input, "diagonal")
     axis1, axis2 = wrap_dim(dim1, input.ndim), wrap_dim(dim2, input.ndim)
     if axis1 == axis2:
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
@@ -89,6 +90,7 @@ def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Te
 def diag(input: Tensor, diagonal: int = 0) -> Tensor:
     """1-D input (n,): the square matrix (n + |k|, n + |k|) with input on diagonal k, zeros
     elsewhere. 2-D input: its k-th diagonal as a new 1-D tensor."""
+    check_tensor(input, "diag")
     offset = _as_int(diagonal, "diagonal")
     if input.ndim == 1:
         return DiagEmbed.apply(input, offset)
@@ -100,6 +102,7 @@ def diag(input: Tensor, diagonal: int = 0) -> Tensor:
 def trace(input: Tensor) -> Tensor:
     """The sum of the main diagonal of a matrix (int64 for integer inputs; bool is refused, as in
     PyTorch)."""
+    check_tensor(input, "trace")
     if input.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
     if input.dtype.name == "bool":

@@ -11,7 +11,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import wrap_dim
+from ._operands import check_tensor, wrap_dim
 
 
 def _index_part(part):
@@ -65,6 +65,7 @@ class GetItem(ArrayFunction):
 
 
 def getitem(input: Tensor, index) -> Tensor:
+    check_tensor(input, "getitem")
     return GetItem.apply(input, to_numpy_index(index))
 
 
@@ -86,6 +87,7 @@ class IndexPut(ArrayFunction):
 
 def index_put(input: Tensor, index, value) -> Tensor:
     """``input`` with ``input[index] = value`` applied (out of place; ``__setitem__`` writes it back)."""
+    check_tensor(input, "index_put")
     if isinstance(value, Tensor) and value.dtype != input.dtype:
         value = value.to(input.dtype)
     return IndexPut.apply(input, to_numpy_index(index), value)
@@ -111,6 +113,8 @@ class Gather(ArrayFunction):
 
 def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
     """out[i][j] = input[index[i][j]][j] along ``dim`` (shown for dim=0)."""
+    check_tensor(input, "gather")
+    check_tensor(index, "gather", "index", 3)
     axis = wrap_dim(dim, input.ndim)
     if index.dtype.name != "int64":
         raise RuntimeError(f"gather(): Expected dtype int64 for index, but got {index.dtype}")
@@ -131,6 +135,8 @@ def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
 
 
 def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
+    check_tensor(input, "index_select")
+    check_tensor(index, "index_select", "index", 3)
     if index.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
     axis = wrap_dim(dim, input.ndim)
@@ -138,6 +144,8 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
 
 
 def masked_fill(input: Tensor, mask: Tensor, value) -> Tensor:
+    check_tensor(input, "masked_fill")
+    check_tensor(mask, "masked_fill", "mask", 2)
     from .selection import where
 
     return where(mask, value, input).to(input.dtype)

@@ -19,7 +19,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import check_broadcast, type_name, wrap_dims
+from ._operands import check_broadcast, check_tensor, type_name, wrap_dims
 
 
 def _norm(x: np.ndarray, p: float, axes: tuple, keepdim: bool) -> np.ndarray:
@@ -101,6 +101,7 @@ def _check_vector_norm(input: Tensor, p, axes: tuple, dim, dtype) -> None:
 def vector_norm(x: Tensor, ord: float = 2, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:  # noqa: A002
     """The ``ord``-norm of ``x`` over ``dim`` (an int, a tuple, or None for every element),
     as ``torch.linalg.vector_norm``. ``dtype`` casts ``x`` first (it may only widen)."""
+    check_tensor(x, "vector_norm", "x", 1)
     dtype = None if dtype is None else _dtype.to_dtype(dtype)
     axes = wrap_dims(dim, x.ndim) if x.ndim else ()
     _check_vector_norm(x, ord, axes, dim, dtype)
@@ -112,6 +113,7 @@ def vector_norm(x: Tensor, ord: float = 2, dim=None, keepdim: bool = False, *, d
 def norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, dtype=None) -> Tensor:
     """``torch.norm``: a vector norm over ``dim``. ``p`` is a number, None (2) or 'fro' (the
     2-norm over at most two dims). The nuclear norm ('nuc') is not implemented."""
+    check_tensor(input, "norm")
     if isinstance(p, str):
         if p == "fro" and (dim is None or isinstance(dim, int) or len(dim) <= 2):
             return vector_norm(input, 2, dim, keepdim, dtype=dtype)
@@ -170,5 +172,7 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "use_mm_fo
     matrix-product form for p = 2, chosen by ``compute_mode``; here the mode is only checked).
     Memory: a (*, P, R, M) temporary.
     """
+    check_tensor(x1, "cdist", "x1", 1)
+    check_tensor(x2, "cdist", "x2", 2)
     _check_cdist(x1, x2, p, compute_mode)
     return Cdist.apply(x1, x2, float(p))

@@ -216,10 +216,12 @@ def _reduction_dtype(input: Tensor, dtype) -> np.dtype | None:
 
 
 def sum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:  # noqa: A001
+    check_tensor(input, "sum")
     return Sum.apply(input, wrap_dims(dim, input.ndim), keepdim, _reduction_dtype(input, dtype))
 
 
 def mean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
+    check_tensor(input, "mean")
     if dtype is None and not input.dtype.is_floating_point:
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating point or "
@@ -229,6 +231,7 @@ def mean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tenso
 
 
 def prod(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
+    check_tensor(input, "prod")
     if dtype is not None:
         input = input.to(dtype)
     if dim is None:
@@ -256,10 +259,12 @@ def _variance(input: Tensor, dim, unbiased, keepdim: bool, correction, function:
 
 def var(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> Tensor:
     """Variance with Bessel's correction by default (``correction=1``), as PyTorch."""
+    check_tensor(input, "var")
     return _variance(input, dim, unbiased, keepdim, correction, Var)
 
 
 def std(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> Tensor:
+    check_tensor(input, "std")
     return _variance(input, dim, unbiased, keepdim, correction, Std)
 
 
@@ -291,10 +296,12 @@ def _max_or_min(input: Tensor, dim, keepdim: bool, other, op: str):
 
 def max(input: Tensor, dim=None, keepdim: bool = False, *, other=None):  # noqa: A001
     """``max(input)``: the largest element; ``max(input, dim)``: (values, indices); ``max(a, b)``: maximum."""
+    check_tensor(input, "max")
     return _max_or_min(input, dim, keepdim, other, "max")
 
 
 def min(input: Tensor, dim=None, keepdim: bool = False, *, other=None):  # noqa: A001
+    check_tensor(input, "min")
     return _max_or_min(input, dim, keepdim, other, "min")
 
 
@@ -307,15 +314,18 @@ def _amax_or_amin(input: Tensor, dim, keepdim: bool, function: type, op: str) ->
 def amax(input: Tensor, dim=(), keepdim: bool = False) -> Tensor:
     """The largest element over ``dim`` (every dim when empty); unlike ``max(dim)``, no indices,
     several dims at once, and a gradient split evenly between tied elements."""
+    check_tensor(input, "amax")
     return _amax_or_amin(input, dim, keepdim, Amax, "amax")
 
 
 def amin(input: Tensor, dim=(), keepdim: bool = False) -> Tensor:
+    check_tensor(input, "amin")
     return _amax_or_amin(input, dim, keepdim, Amin, "amin")
 
 
 def logsumexp(input: Tensor, dim, keepdim: bool = False) -> Tensor:
     """log(sum(exp(x))) along ``dim``, computed stably by subtracting the maximum first."""
+    check_tensor(input, "logsumexp")
     return LogSumExp.apply(input, wrap_dims(dim, input.ndim), keepdim)
 
 
@@ -331,23 +341,28 @@ def _arg(input: Tensor, dim, keepdim: bool, fn) -> Tensor:
 
 
 def argmax(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:
+    check_tensor(input, "argmax")
     return _arg(input, dim, keepdim, np.argmax)
 
 
 def argmin(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:
+    check_tensor(input, "argmin")
     return _arg(input, dim, keepdim, np.argmin)
 
 
 def all(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001
+    check_tensor(input, "all")
     axes = wrap_dims(dim, input.ndim)
     return Tensor._from_storage(np.asarray(np.all(input._data, axis=axes, keepdims=keepdim)), input.device)
 
 
 def any(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001
+    check_tensor(input, "any")
     axes = wrap_dims(dim, input.ndim)
     return Tensor._from_storage(np.asarray(np.any(input._data, axis=axes, keepdims=keepdim)), input.device)
 
 
 def count_nonzero(input: Tensor, dim=None) -> Tensor:
+    check_tensor(input, "count_nonzero")
     axes = wrap_dims(dim, input.ndim)
     return Tensor._from_storage(np.asarray(np.count_nonzero(input._data, axis=axes), np.int64), input.device)

@@ -9,7 +9,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import as_operand, result_dtype
+from ._operands import check_tensor, operands, result_dtype
 
 
 class Where(ArrayFunction):
@@ -43,20 +43,25 @@ class Maximum(ArrayFunction):
 
 def where(condition, input=None, other=None):
     """``input`` where ``condition`` holds, else ``other``; ``where(condition)`` gives the indices."""
+    check_tensor(condition, "where", "condition")
     if input is None and other is None:
         return tuple(Tensor._from_storage(i.astype(np.int64)) for i in np.nonzero(condition._data))
-    input, other = as_operand(input), as_operand(other)
-    condition = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
+    input, other = operands("where", input, other, position=2)
+    condition = condition._data
     if condition.dtype != bool:
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.dtype}")
     return Where.apply(condition, input, other, result_dtype(input, other))
 
 
 def maximum(input: Tensor, other: Tensor) -> Tensor:
+    check_tensor(input, "maximum")
+    check_tensor(other, "maximum", "other", 2)
     return Maximum.apply(input, other, result_dtype(input, other))
 
 
 def minimum(input: Tensor, other: Tensor) -> Tensor:
+    check_tensor(input, "minimum")
+    check_tensor(other, "minimum", "other", 2)
     from .arithmetic import neg
 
     return neg(maximum(neg(input), neg(other)))
@@ -82,6 +87,7 @@ class Clamp(ArrayFunction):
 
 def clamp(input: Tensor, min=None, max=None) -> Tensor:  # noqa: A002
     """Limit every element to [min, max]; either bound may be None (not both)."""
+    check_tensor(input, "clamp")
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     low = min._data if isinstance(min, Tensor) else min

@@ -5,7 +5,7 @@ from .. import _dtype
 from .._device import kernel_module
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import wrap_dim
+from ._operands import check_tensor, wrap_dim
 
 
 class Softmax(ArrayFunction):
@@ -45,11 +45,13 @@ def _prepare(input: Tensor, dim, dtype) -> tuple:
 
 def softmax(input: Tensor, dim: int | None = None, dtype=None) -> Tensor:
     """exp(x_i) / sum_j exp(x_j) along ``dim``, computed with the maximum subtracted."""
+    check_tensor(input, "softmax")
     input, axis = _prepare(input, dim, dtype)
     return Softmax.apply(input, axis)
 
 
 def log_softmax(input: Tensor, dim: int | None = None, dtype=None) -> Tensor:
     """x_i - logsumexp(x) along ``dim``: exact where log(softmax(x)) would underflow to -inf."""
+    check_tensor(input, "log_softmax")
     input, axis = _prepare(input, dim, dtype)
     return LogSoftmax.apply(input, axis)

@@ -16,6 +16,7 @@ from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from .activation import _floating
 from .unary import sigmoid_array
+from ._operands import check_tensor
 
 
 def log1p_exp(z: np.ndarray) -> np.ndarray:
@@ -69,12 +70,15 @@ class Mish(ArrayFunction):
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    check_tensor(input, "softplus")
     return Softplus.apply(_floating(input, "softplus_cpu"), beta, threshold)
 
 
 def logsigmoid(input: Tensor) -> Tensor:
+    check_tensor(input, "logsigmoid")
     return LogSigmoid.apply(_floating(input, "log_sigmoid_cpu"))
 
 
 def mish(input: Tensor) -> Tensor:
+    check_tensor(input, "mish")
     return Mish.apply(_floating(input, "mish_cpu"))

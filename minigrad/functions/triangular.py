@@ -10,7 +10,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import _as_int
+from ._operands import _as_int, check_tensor
 
 
 class Tril(ArrayFunction):
@@ -37,11 +37,13 @@ def _check_matrix(input: Tensor, op: str) -> None:
 
 def tril(input: Tensor, diagonal: int = 0) -> Tensor:
     """The lower triangle of each matrix (*, m, n): x[i, j] where j - i <= ``diagonal``, else 0."""
+    check_tensor(input, "tril")
     _check_matrix(input, "tril")
     return Tril.apply(input, _as_int(diagonal, "diagonal"))
 
 
 def triu(input: Tensor, diagonal: int = 0) -> Tensor:
     """The upper triangle of each matrix (*, m, n): x[i, j] where j - i >= ``diagonal``, else 0."""
+    check_tensor(input, "triu")
     _check_matrix(input, "triu")
     return Triu.apply(input, _as_int(diagonal, "diagonal"))

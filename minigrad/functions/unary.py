@@ -12,6 +12,7 @@ from .. import _dtype
 from .._device import kernel_module
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
+from ._operands import check_tensor
 
 
 def _float(a: np.ndarray) -> np.ndarray:
@@ -177,44 +178,54 @@ class Rounding(ArrayFunction):
 
 
 def exp(input: Tensor) -> Tensor:
+    check_tensor(input, "exp")
     return Exp.apply(input)
 
 
 def log(input: Tensor) -> Tensor:
+    check_tensor(input, "log")
     return Log.apply(input)
 
 
 def sqrt(input: Tensor) -> Tensor:
+    check_tensor(input, "sqrt")
     return Sqrt.apply(input)
 
 
 def abs(input: Tensor) -> Tensor:  # noqa: A001
+    check_tensor(input, "abs")
     return Abs.apply(input)
 
 
 def sin(input: Tensor) -> Tensor:
+    check_tensor(input, "sin")
     return Sin.apply(input)
 
 
 def cos(input: Tensor) -> Tensor:
+    check_tensor(input, "cos")
     return Cos.apply(input)
 
 
 def tanh(input: Tensor) -> Tensor:
+    check_tensor(input, "tanh")
     return Tanh.apply(input)
 
 
 def sigmoid(input: Tensor) -> Tensor:
+    check_tensor(input, "sigmoid")
     return Sigmoid.apply(input)
 
 
 def relu(input: Tensor) -> Tensor:
+    check_tensor(input, "relu")
     return Relu.apply(input)
 
 
 def relu_(input: Tensor) -> Tensor:
     """max(x, 0) in place; the kernel writes into a C-contiguous float32/float64 storage directly,
     any other tensor takes the generic in-place path."""
+    check_tensor(input, "relu_")
     data = input._data
     if data.flags.c_contiguous and data.flags.writeable and data.dtype in (np.float32, np.float64):
         return input._inplace_function(ReluInPlace)
@@ -222,26 +233,32 @@ def relu_(input: Tensor) -> Tensor:
 
 
 def floor(input: Tensor) -> Tensor:
+    check_tensor(input, "floor")
     return Rounding.apply(input, np.floor)
 
 
 def ceil(input: Tensor) -> Tensor:
+    check_tensor(input, "ceil")
     return Rounding.apply(input, np.ceil)
 
 
 def trunc(input: Tensor) -> Tensor:
+    check_tensor(input, "trunc")
     return Rounding.apply(input, np.trunc)
 
 
 def round(input: Tensor, *, decimals: int = 0) -> Tensor:  # noqa: A001
+    check_tensor(input, "round")
     return Rounding.apply(input, lambda a: np.round(a, decimals))  # half to even, as PyTorch
 
 
 def rsqrt(input: Tensor) -> Tensor:
+    check_tensor(input, "rsqrt")
     return reciprocal(sqrt(input))
 
 
 def reciprocal(input: Tensor) -> Tensor:
+    check_tensor(input, "reciprocal")
     from .arithmetic import div
 
     return div(1.0, input)

@@ -145,3 +145,163 @@ def test_mean_of_nothing_is_nan_without_warning():
         warnings.simplefilter("error")
         out = mg.zeros(0, 3).mean(0)
     assert out.shape == (3,) and np.isnan(out.numpy()).all()
+
+
+# ---- non-tensor arguments ---------------------------------------------------------------------
+
+def _t(m, *shape, dtype=None):
+    return m.ones(*shape, dtype=dtype) if shape else m.ones(())
+
+
+def _long(m, *shape):
+    return m.zeros(*shape, dtype=m.int64)
+
+
+# (id, call(m, array), the argument named in the message). ``array`` is a numpy array standing where
+# the op needs a tensor; every call raises TypeError naming that argument.
+NON_TENSOR = [
+    ("exp", lambda m, a: m.exp(a), "input"),
+    ("log", lambda m, a: m.log(a), "input"),
+    ("sigmoid", lambda m, a: m.sigmoid(a), "input"),
+    ("tanh", lambda m, a: m.tanh(a), "input"),
+    ("abs", lambda m, a: m.abs(a), "input"),
+    ("neg", lambda m, a: m.neg(a), "input"),
+    ("sum", lambda m, a: m.sum(a), "input"),
+    ("mean", lambda m, a: m.mean(a), "input"),
+    ("var", lambda m, a: m.var(a), "input"),
+    ("std", lambda m, a: m.std(a), "input"),
+    ("max", lambda m, a: m.max(a), "input"),
+    ("argmax", lambda m, a: m.argmax(a), "input"),
+    ("cumsum", lambda m, a: m.cumsum(a, 0), "input"),
+    ("sort", lambda m, a: m.sort(a), "input"),
+    ("reshape", lambda m, a: m.reshape(a, (6,)), "input"),
+    ("flatten", lambda m, a: m.flatten(a), "input"),
+    ("transpose", lambda m, a: m.transpose(a, 0, 1), "input"),
+    ("squeeze", lambda m, a: m.squeeze(a), "input"),
+    ("unsqueeze", lambda m, a: m.unsqueeze(a, 0), "input"),
+    ("isnan", lambda m, a: m.isnan(a), "input"),
+    ("clone", lambda m, a: m.clone(a), "input"),
+    ("numel", lambda m, a: m.numel(a), "input"),
+    ("is_floating_point", lambda m, a: m.is_floating_point(a), "input"),
+    ("add_input", lambda m, a: m.add(a, 1), "input"),
+    ("add_other", lambda m, a: m.add(_t(m, 2, 3), a), "other"),
+    ("sub_other", lambda m, a: m.sub(_t(m, 2, 3), a), "other"),
+    ("mul_list", lambda m, a: m.mul(_t(m, 2, 3), a.tolist()), "other"),
+    ("div_other", lambda m, a: m.div(_t(m, 2, 3), a), "other"),
+    ("maximum", lambda m, a: m.maximum(_t(m, 2, 3), a), "other"),
+    ("logical_and", lambda m, a: m.logical_and(_t(m, 2, 3), a), "other"),
+    ("isclose", lambda m, a: m.isclose(_t(m, 2, 3), a), "other"),
+    ("matmul_input", lambda m, a: m.matmul(a, _t(m, 3, 2)), "input"),
+    ("matmul_other", lambda m, a: m.matmul(_t(m, 3, 2), a), "other"),
+    ("mm", lambda m, a: m.mm(_t(m, 3, 2), a), "mat2"),
+    ("bmm", lambda m, a: m.bmm(a, _t(m, 1, 3, 2)), "input"),
+    ("dot", lambda m, a: m.dot(_t(m, 3), a[0]), "tensor"),
+    ("outer", lambda m, a: m.outer(a[0], _t(m, 3)), "input"),
+    ("gather_index", lambda m, a: m.gather(_t(m, 2, 3), 0, a), "index"),
+    ("index_select_index", lambda m, a: m.index_select(_t(m, 2, 3), 0, a[0]), "index"),
+    ("where_condition", lambda m, a: m.where(a > 0), "condition"),
+    ("cdist", lambda m, a: m.cdist(a, _t(m, 2, 3)), "x1"),
+    ("cat_element", lambda m, a: m.cat([_t(m, 2, 3), a]), None),
+    ("einsum_operand", lambda m, a: m.einsum("ij,ij->", _t(m, 2, 3), a), None),
+    ("linear_input", lambda m, a: m.nn.functional.linear(a, _t(m, 4, 3)), "input"),
+    ("linear_weight", lambda m, a: m.nn.functional.linear(_t(m, 2, 3), a), "weight"),
+    ("linear_bias", lambda m, a: m.nn.functional.linear(_t(m, 2, 3), _t(m, 4, 3), a[0, :4]), "bias"),
+    ("Linear_module", lambda m, a: m.nn.Linear(3, 4)(a), "input"),
+    ("conv2d_weight", lambda m, a: m.nn.functional.conv2d(_t(m, 1, 1, 3, 3), a.reshape(1, 1, 2, 3)), "weight"),
+    ("conv_transpose2d", lambda m, a: m.nn.functional.conv_transpose2d(a.reshape(1, 1, 2, 3),
+                                                                       _t(m, 1, 1, 2, 2)), "input"),
+    ("conv_transpose1d", lambda m, a: m.nn.functional.conv_transpose1d(a.reshape(1, 2, 3), _t(m, 2, 1, 2)),
+     "input"),
+    ("Conv2d_module", lambda m, a: m.nn.Conv2d(1, 1, 2)(a.reshape(1, 1, 2, 3)), "input"),
+    ("relu", lambda m, a: m.nn.functional.relu(a), "input"),
+    ("relu_module", lambda m, a: m.nn.ReLU()(a), "input"),
+    ("gelu", lambda m, a: m.nn.functional.gelu(a), "input"),
+    ("leaky_relu", lambda m, a: m.nn.functional.leaky_relu(a), "input"),
+    ("softmax", lambda m, a: m.softmax(a, 0), "input"),
+    ("F_softmax", lambda m, a: m.nn.functional.softmax(a, 0), "input"),
+    ("dropout", lambda m, a: m.nn.functional.dropout(a), "input"),
+    ("max_pool2d", lambda m, a: m.nn.functional.max_pool2d(a.reshape(1, 1, 2, 3), 2), "input"),
+    ("avg_pool2d", lambda m, a: m.nn.functional.avg_pool2d(a.reshape(1, 1, 2, 3), 2), "input"),
+    ("layer_norm", lambda m, a: m.nn.functional.layer_norm(a, (3,)), "input"),
+    ("batch_norm", lambda m, a: m.nn.functional.batch_norm(a, None, None, training=True), "input"),
+    ("BatchNorm1d_module", lambda m, a: m.nn.BatchNorm1d(3)(a), "input"),
+    ("pad", lambda m, a: m.nn.functional.pad(a, (1, 1)), "input"),
+    ("embedding_weight", lambda m, a: m.nn.functional.embedding(_long(m, 2), a), "weight"),
+    ("mse_loss", lambda m, a: m.nn.functional.mse_loss(a, _t(m, 2, 3)), "input"),
+    ("mse_loss_target", lambda m, a: m.nn.functional.mse_loss(_t(m, 2, 3), a), "target"),
+    ("cross_entropy", lambda m, a: m.nn.functional.cross_entropy(a, _long(m, 2)), "input"),
+    ("cross_entropy_target", lambda m, a: m.nn.functional.cross_entropy(_t(m, 2, 3), a[:, 0]), "target"),
+    ("nll_loss_target", lambda m, a: m.nn.functional.nll_loss(_t(m, 2, 3), a[:, 0]), "target"),
+    ("bce", lambda m, a: m.nn.functional.binary_cross_entropy(a, _t(m, 2, 3)), "input"),
+    ("kl_div", lambda m, a: m.nn.functional.kl_div(a, _t(m, 2, 3), reduction="batchmean"), "input"),
+    ("cosine_similarity", lambda m, a: m.nn.functional.cosine_similarity(a, _t(m, 2, 3)), "x1"),
+    ("pairwise_distance", lambda m, a: m.nn.functional.pairwise_distance(a, _t(m, 2, 3)), "x1"),
+    ("triplet_margin_loss", lambda m, a: m.nn.functional.triplet_margin_loss(a, _t(m, 2, 3), _t(m, 2, 3)),
+     "anchor"),
+    ("one_hot", lambda m, a: m.nn.functional.one_hot(a.astype(np.int64)), "input"),
+]
+
+
+def _message_names_argument(message: str, name) -> bool:
+    if name is None:
+        return message.startswith("expected Tensor as element ")
+    return f"argument '{name}' (position " in message and "must be Tensor, not " in message
+
+
+@pytest.mark.parametrize("call, name", [c[1:] for c in NON_TENSOR], ids=[c[0] for c in NON_TENSOR])
+def test_non_tensor_argument_raises_torch_type_error(call, name):
+    """PyTorch's own message where its Python layer gives the plain form; elsewhere it answers
+    with an overload listing ("received an invalid combination of arguments") or even an
+    AttributeError, and minigrad gives the plain form naming the argument."""
+    torch = pytest.importorskip("torch")
+    array = np.ones((2, 3), np.float32)
+    with pytest.raises(TypeError) as ours:
+        call(mg, array)
+    assert _message_names_argument(str(ours.value), name), str(ours.value)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            call(torch, array)
+    except TypeError as theirs:
+        if _message_names_argument(str(theirs), name) or name is None:
+            assert str(ours.value) == str(theirs)
+            return
+    except Exception:  # noqa: BLE001  (torch's Python layer fails first: AttributeError and the like)
+        return
+    else:
+        pytest.fail("torch accepted the array")
+
+
+def test_method_forms_name_the_argument():
+    """Methods number positions as the function form does (PyTorch counts from after self)."""
+    with pytest.raises(TypeError, match=r"^add\(\): argument 'other' \(position 2\) must be Tensor, not numpy\.ndarray$"):
+        mg.ones(3).add(np.ones(3))
+    with pytest.raises(TypeError, match=r"^mul\(\): argument 'other' \(position 2\) must be Tensor, not list$"):
+        mg.ones(3).mul_([1.0])
+
+
+def test_non_tensor_type_names_follow_torch():
+    class Custom:
+        pass
+
+    for value, name in [(np.float64(1.0), "numpy.float64"), (Custom(), "Custom"), (None, "NoneType"),
+                        ([1.0], "list"), ((1.0,), "tuple"), ("x", "str")]:
+        with pytest.raises(TypeError, match=rf"^exp\(\): argument 'input' \(position 1\) must be Tensor, not {name}$"):
+            mg.exp(value)
+
+
+def test_operators_take_arrays_and_numbers_as_torch():
+    x = mg.tensor([1.0, 2.0])
+    assert (x + np.array([1.0, 1.0])).tolist() == [2.0, 3.0]
+    assert (np.array([1.0, 1.0]) + x).tolist() == [2.0, 3.0]
+    assert (x * np.float64(2)).tolist() == [2.0, 4.0]
+    y = mg.tensor([1.0, 2.0])
+    y += np.array([1.0, 1.0])
+    assert y.tolist() == [2.0, 3.0]
+    assert (x == None) is False and (x != None) is True  # noqa: E711  (PyTorch's answer to a comparison with None)
+    with pytest.raises(TypeError, match=r"^unsupported operand type\(s\) for \+: 'Tensor' and 'NoneType'$"):
+        x + None
+    with pytest.raises(TypeError, match=r"^unsupported operand type\(s\) for -: 'Tensor' and 'list'$"):
+        x - [1.0, 2.0]
+    with pytest.raises(TypeError, match=r"^'<' not supported between instances of 'Tensor' and 'str'$"):
+        x < "a"
