@@ -91,6 +91,19 @@ class Neg(ArrayFunction):
         return -grad
 
 
+def _is_bool(operand) -> bool:
+    return operand.dtype.name == "bool" if isinstance(operand, Tensor) else isinstance(operand, bool)
+
+
+def _check_bool_subtraction(input, other) -> None:
+    if _is_bool(input) and _is_bool(other):
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
+                           "`logical_xor()` operator instead.")
+    if _is_bool(input) or _is_bool(other):
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying "
+                           "to invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
 def add(input, other, *, alpha=1):
     """``input + alpha * other`` with broadcasting."""
     input, other = operands("add", input, other)
@@ -102,6 +115,7 @@ def add(input, other, *, alpha=1):
 def sub(input, other, *, alpha=1):
     """``input - alpha * other`` with broadcasting."""
     input, other = operands("sub", input, other)
+    _check_bool_subtraction(input, other)
     if alpha != 1:
         other = mul(other, alpha)
     return Sub.apply(input, other, result_dtype(input, other))
@@ -142,6 +156,9 @@ def pow(input, exponent):  # noqa: A001  (PyTorch's name)
 
 def neg(input):
     check_tensor(input, "neg")
+    if input.dtype.name == "bool":
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
+                           "invert a mask, use the `~` or `logical_not()` operator instead.")
     return Neg.apply(input)
 
 
@@ -150,6 +167,9 @@ def true_divide(input, other):
 
 
 def square(input):
+    check_tensor(input, "square")
+    if input.dtype.name == "bool":  # PyTorch squares as pow(x, 2): an integer result
+        input = input.long()
     return mul(input, input)
 
 

@@ -250,6 +250,8 @@ def _variance(input: Tensor, dim, unbiased, keepdim: bool, correction, function:
     check_tensor(input, op)
     if isinstance(dim, bool):  # legacy var(input, unbiased)
         dim, unbiased = None, dim
+    if not input.dtype.is_floating_point:
+        raise RuntimeError("std and var only support floating point and complex dtypes")
     axes, correction = wrap_dims(dim, input.ndim), _correction(unbiased, correction)
     if math.prod(input.shape[a] for a in axes) - correction <= 0:
         warnings.warn(f"{op}(): degrees of freedom is <= 0. Correction should be strictly less than the "
@@ -330,6 +332,8 @@ def logsumexp(input: Tensor, dim, keepdim: bool = False) -> Tensor:
 
 
 def _arg(input: Tensor, dim, keepdim: bool, fn) -> Tensor:
+    if input.dtype.name == "bool":
+        raise RuntimeError(f"{fn.__name__}(): does not support bool input")
     if input.numel() == 0:
         raise RuntimeError(f"{fn.__name__}(): Expected reduction dim to be specified for input.numel() == 0.")
     data = input._data

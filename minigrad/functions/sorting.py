@@ -90,6 +90,8 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
     ``sorted=False`` lets PyTorch return them in any order; here they always come sorted.
     """
     check_tensor(input, "topk")
+    if input.dtype.name == "bool":
+        raise RuntimeError("topk does not support bool dtypes on CPU")
     k = _as_int(k, "k")
     axis = wrap_dim(dim, input.ndim)
     if not 0 <= k <= (input.shape[axis] if input.ndim else 1):

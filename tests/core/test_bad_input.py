@@ -305,3 +305,52 @@ def test_operators_take_arrays_and_numbers_as_torch():
         x - [1.0, 2.0]
     with pytest.raises(TypeError, match=r"^'<' not supported between instances of 'Tensor' and 'str'$"):
         x < "a"
+
+
+# ---- dtypes an op does not take ------------------------------------------------------------------
+
+DTYPE_ERRORS = [
+    ("softmax_long", lambda m: m.softmax(m.tensor([[1, 2], [3, 4]]), 1)),
+    ("softmax_long_dim0", lambda m: m.softmax(m.tensor([[1, 2], [3, 4]]), 0)),
+    ("log_softmax_bool", lambda m: m.log_softmax(m.tensor([True, False]), 0)),
+    ("softmax_dtype_long", lambda m: m.softmax(m.tensor([1.0, 2.0]), 0, dtype=m.int64)),
+    ("softmin_long", lambda m: m.nn.functional.softmin(m.tensor([[1, 2]]), 1)),
+    ("var_long", lambda m: m.var(m.tensor([1, 2, 3]))),
+    ("std_bool", lambda m: m.std(m.tensor([True, False]), 0)),
+    ("relu_bool", lambda m: m.relu(m.tensor([True]))),
+    ("abs_bool", lambda m: m.abs(m.tensor([True]))),
+    ("floor_bool", lambda m: m.floor(m.tensor([True]))),
+    ("round_bool", lambda m: m.round(m.tensor([True]))),
+    ("round_decimals_long", lambda m: m.round(m.tensor([1, 2]), decimals=1)),
+    ("neg_bool", lambda m: -m.tensor([True])),
+    ("sub_bools", lambda m: m.tensor([True]) - m.tensor([False])),
+    ("sub_bool_int", lambda m: 1 - m.tensor([True])),
+    ("argmax_bool", lambda m: m.argmax(m.tensor([True, False]))),
+    ("topk_bool", lambda m: m.topk(m.tensor([True, False]), 1)),
+    ("where_float_condition", lambda m: m.where(m.tensor([1.0]), 1.0, 0.0)),
+    ("mean_long", lambda m: m.mean(m.tensor([1, 2]))),
+]
+
+
+@pytest.mark.parametrize("call", [c[1] for c in DTYPE_ERRORS], ids=[c[0] for c in DTYPE_ERRORS])
+def test_dtype_errors_match_torch(call, same_error):
+    same_error(call)
+
+
+DTYPE_RESULTS = [
+    ("clamp_long_to_float", lambda m: m.clamp(m.tensor([1, 2, 3]), 1.5)),
+    ("clamp_long_to_long", lambda m: m.clamp(m.tensor([1, 2, 3]), 2)),
+    ("square_bool", lambda m: m.square(m.tensor([True, False]))),
+    ("sign_bool", lambda m: m.sign(m.tensor([True, False]))),
+    ("minimum_bool", lambda m: m.minimum(m.tensor([True, False]), m.tensor([True, True]))),
+    ("minimum_long", lambda m: m.minimum(m.tensor([1, 5]), m.tensor([3, 2]))),
+    ("floor_long", lambda m: m.floor(m.tensor([1, -2]))),
+]
+
+
+@pytest.mark.parametrize("call", [c[1] for c in DTYPE_RESULTS], ids=[c[0] for c in DTYPE_RESULTS])
+def test_result_dtypes_match_torch(call):
+    torch = pytest.importorskip("torch")
+    ours, theirs = call(mg), call(torch)
+    assert ours.dtype.name == str(theirs.dtype).removeprefix("torch.")
+    assert ours.tolist() == theirs.tolist()
