@@ -22,7 +22,7 @@ from .functions.arithmetic import (add, div, divide, multiply, mul, neg, negativ
 from .functions.comparison import (allclose, bitwise_not, eq, equal, floor_divide, fmod, ge, greater,
                                    greater_equal, gt, isclose, isfinite, isinf, isnan, le, less, less_equal,
                                    logical_and, logical_not, logical_or, logical_xor, lt, ne, not_equal,
-                                   remainder, sign)
+                                   remainder)
 from .functions.contraction import einsum, ger, outer, tensordot
 from .functions.conversion import clone
 from .functions.counting import bincount, unique
@@ -30,6 +30,7 @@ from .functions.cumulative import cumprod, cumsum
 from .functions.diagonal import diag, diagonal, trace
 from .functions.indexing import gather, index_select, masked_fill
 from .functions.lerp import lerp
+from .functions.logarithmic import exp2, expm1, log1p, log2, log10, logaddexp, logaddexp2, logit, xlogy
 from .functions.matmul import bmm, dot, matmul, mm, mv
 from .functions.norms import cdist, norm
 from .functions.reduction import (all, amax, amin, any, argmax, argmin, count_nonzero, logsumexp, max, mean,
@@ -38,7 +39,7 @@ from .functions.replication import meshgrid, repeat_interleave
 from .functions.roll import roll
 from .functions.sampling import multinomial
 from .functions.searching import nonzero, searchsorted
-from .functions.selection import clamp, clip, maximum, minimum, where
+from .functions.selection import clamp, clamp_max, clamp_min, clip, maximum, minimum, nan_to_num, where
 from .functions.shape import (broadcast_to, cat, chunk, concat, concatenate, expand, flatten, flip, movedim,
                               narrow, permute, repeat, reshape, select, split, squeeze, stack, t,
                               transpose, unbind, unflatten, unsqueeze)
@@ -46,8 +47,10 @@ from .functions.softmax import log_softmax, softmax
 from .functions.sorting import argsort, sort, topk
 from .functions.special import erf, erfc
 from .functions.triangular import tril, triu
-from .functions.unary import (abs, absolute, ceil, cos, exp, floor, log, reciprocal, relu, round, rsqrt,
-                              sigmoid, sin, sqrt, tanh, trunc)
+from .functions.trigonometric import (acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, asin,
+                                      asinh, atan, atan2, atanh, cosh, deg2rad, hypot, rad2deg, sinh, tan)
+from .functions.unary import (abs, absolute, ceil, cos, exp, floor, frac, log, reciprocal, relu, round, rsqrt,
+                              sgn, sigmoid, sign, sin, sqrt, tanh, trunc)
 
 from . import accelerator, autograd, cuda, linalg, return_types  # noqa: E402  (submodules, as torch.cuda)
 

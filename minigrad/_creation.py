@@ -16,14 +16,18 @@ from ._tensor import Tensor
 from .functions._operands import shape_arg
 
 
-def _sequence_to_array(data) -> np.ndarray:
-    """Nested sequences of numbers (or 0-d tensors) as an array with PyTorch's inferred dtype."""
+def _sequence_to_array(data, infer: bool = True) -> np.ndarray:
+    """Nested sequences of numbers (or 0-d tensors) as an array with PyTorch's inferred dtype
+    (without ``infer``, as numpy reads them: a requested dtype is then applied to the exact
+    values, not to their rounding to the default float32)."""
     try:
         array = np.array(_unwrap(data))
     except ValueError as error:
         raise ValueError(f"expected a rectangular nested sequence: {error}") from None
     if array.dtype.kind not in "biuf":
         raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+    if not infer:
+        return array
     inferred = {"f": _dtype.get_default_dtype(), "b": _dtype.bool}.get(array.dtype.kind, _dtype.int64)
     return array.astype(inferred.numpy, copy=False)
 
@@ -46,7 +50,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad: bool = False) -> Ten
         array = np.array(data)
         _dtype.from_numpy_dtype(array.dtype)  # TypeError for unsupported kinds
     else:
-        array = _sequence_to_array(data)
+        array = _sequence_to_array(data, infer=dtype is None)
     return _make(array, dtype, device, requires_grad)
 
 

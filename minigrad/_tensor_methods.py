@@ -12,16 +12,20 @@ import numpy as np
 from . import _random
 from ._tensor import Tensor
 from .functions import (addmm, arithmetic, comparison, contraction, conversion, counting, cumulative, diagonal,
-                        indexing, lerp, matmul, norms, reduction, replication, roll, sampling, searching,
-                        selection, shape, softmax, sorting, special, triangular, unary)
+                        indexing, lerp, logarithmic, matmul, norms, reduction, replication, roll, sampling,
+                        searching, selection, shape, softmax, sorting, special, triangular, trigonometric, unary)
 from .functions._operands import as_operand
 
 _SAME_NAME = {
     arithmetic: "add sub mul div pow neg true_divide square subtract multiply divide negative",
-    unary: "exp log sqrt abs absolute sin cos tanh sigmoid relu floor ceil trunc round rsqrt reciprocal",
-    selection: "clamp clip maximum minimum",
+    unary: ("exp log sqrt abs absolute sin cos tanh sigmoid relu floor ceil trunc round rsqrt reciprocal "
+            "sign sgn frac"),
+    logarithmic: "log1p expm1 log2 log10 exp2 logit xlogy logaddexp logaddexp2",
+    trigonometric: ("tan asin acos atan sinh cosh asinh acosh atanh atan2 hypot deg2rad rad2deg arcsin arccos "
+                    "arctan arcsinh arccosh arctanh arctan2"),
+    selection: "clamp clip clamp_min clamp_max maximum minimum nan_to_num",
     comparison: ("eq ne lt le gt ge greater greater_equal less less_equal not_equal logical_and "
-                 "logical_or logical_xor logical_not isnan isinf isfinite sign equal allclose isclose "
+                 "logical_or logical_xor logical_not isnan isinf isfinite equal allclose isclose "
                  "floor_divide remainder fmod bitwise_not"),
     reduction: "sum mean prod var std max min amax amin logsumexp argmax argmin all any count_nonzero",
     matmul: "matmul mm bmm dot mv",
@@ -108,8 +112,20 @@ def bind() -> None:
                arithmetic.neg, unary.exp, unary.log, unary.sqrt, unary.abs, unary.tanh, unary.sigmoid,
                unary.floor, unary.ceil, unary.round, selection.clamp, indexing.masked_fill,
                triangular.tril, triangular.triu, cumulative.cumsum, cumulative.cumprod, special.erf, special.erfc,
-               lerp.lerp, addmm.addmm, addmm.baddbmm):
+               lerp.lerp, addmm.addmm, addmm.baddbmm, unary.sign, unary.sgn, unary.frac, unary.trunc,
+               unary.rsqrt, unary.reciprocal, unary.sin, unary.cos, arithmetic.square,
+               logarithmic.log1p, logarithmic.expm1, logarithmic.log2, logarithmic.log10, logarithmic.exp2,
+               logarithmic.logit, logarithmic.xlogy, trigonometric.tan, trigonometric.asin, trigonometric.acos,
+               trigonometric.atan, trigonometric.sinh, trigonometric.cosh, trigonometric.asinh,
+               trigonometric.acosh, trigonometric.atanh, trigonometric.atan2, trigonometric.hypot,
+               trigonometric.deg2rad, trigonometric.rad2deg, selection.clamp_min, selection.clamp_max,
+               selection.nan_to_num, comparison.floor_divide, comparison.remainder, comparison.fmod):
         setattr(Tensor, fn.__name__ + "_", _inplace(fn))
+    for alias, name in {"arcsin": "asin", "arccos": "acos", "arctan": "atan", "arcsinh": "asinh",
+                        "arccosh": "acosh", "arctanh": "atanh", "arctan2": "atan2", "absolute": "abs",
+                        "multiply": "mul", "divide": "div", "subtract": "sub", "negative": "neg",
+                        "true_divide": "div"}.items():
+        setattr(Tensor, alias + "_", getattr(Tensor, name + "_"))
     Tensor.clip_ = Tensor.clamp_
     Tensor.relu_ = unary.relu_  # writes into the storage itself (functions/unary.py)
     for name, fn in {"__iadd__": arithmetic.add, "__isub__": arithmetic.sub, "__imul__": arithmetic.mul,

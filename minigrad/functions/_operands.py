@@ -92,6 +92,13 @@ def floating_dtype(*operands) -> np.dtype:
     return (d if d.is_floating_point else _dtype.get_default_dtype()).numpy
 
 
+def cast_operands(dtype: np.dtype, *values) -> tuple:
+    """Tensors among ``values`` cast to the numpy ``dtype`` (a recorded cast: the Function then
+    saves its inputs as they are, which a second derivative needs); numbers unchanged."""
+    target = _dtype.from_numpy_dtype(dtype)
+    return tuple(v.to(target) if isinstance(v, Tensor) and v._data.dtype != dtype else v for v in values)
+
+
 def type_name(dtype: _dtype.dtype) -> str:
     """PyTorch's name of a dtype in error messages: 'Float', 'Double', 'Long', 'Bool'."""
     return _LEGACY_NAMES[dtype.name][:-len("Tensor")]

@@ -67,7 +67,6 @@ logical_not = _unary(np.logical_not, "logical_not")
 isnan = _unary(np.isnan, "isnan")
 isinf = _unary(np.isinf, "isinf")
 isfinite = _unary(np.isfinite, "isfinite")
-sign = _unary(np.sign, "sign")
 bitwise_not = _unary(lambda a: np.logical_not(a) if a.dtype == bool else np.invert(a), "bitwise_not")
 
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import check_tensor, operands, result_dtype
+from ._operands import check_tensor, operands, result_dtype, type_name
 
 
 class Where(ArrayFunction):
@@ -28,17 +29,23 @@ class Where(ArrayFunction):
 
 
 class Maximum(ArrayFunction):
+    select, wins = staticmethod(np.maximum), staticmethod(np.greater)
+
     @staticmethod
     def forward(ctx, a, b, dtype):
         a, b = np.asarray(a, dtype), np.asarray(b, dtype)
         ctx.save_for_backward(a, b)
-        return np.maximum(a, b)
+        return ctx.select(a, b)
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        share = np.where(a == b, 0.5, (a > b)).astype(grad.dtype)  # 1 where a wins, 1/2 on ties
+        share = np.where(a == b, 0.5, ctx.wins(a, b)).astype(grad.dtype)  # 1 where a wins, 1/2 on ties
         return grad * share, grad * (1 - share), None
+
+
+class Minimum(Maximum):
+    select, wins = staticmethod(np.minimum), staticmethod(np.less)
 
 
 def where(condition, input=None, other=None):
@@ -49,7 +56,8 @@ def where(condition, input=None, other=None):
     input, other = operands("where", input, other, position=2)
     condition = condition._data
     if condition.dtype != bool:
-        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.dtype}")
+        raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor with dtype "
+                           f"{type_name(_dtype.from_numpy_dtype(condition.dtype))}")
     return Where.apply(condition, input, other, result_dtype(input, other))
 
 
@@ -62,12 +70,12 @@ def maximum(input: Tensor, other: Tensor) -> Tensor:
 def minimum(input: Tensor, other: Tensor) -> Tensor:
     check_tensor(input, "minimum")
     check_tensor(other, "minimum", "other", 2)
-    from .arithmetic import neg
-
-    return neg(maximum(neg(input), neg(other)))
+    return Minimum.apply(input, other, result_dtype(input, other))
 
 
 class Clamp(ArrayFunction):
+    """Tensor bounds (which take no gradient here; PyTorch gives them one)."""
+
     @staticmethod
     def forward(ctx, x, low, high):
         ctx.save_for_backward(x)
@@ -85,14 +93,64 @@ class Clamp(ArrayFunction):
         return grad * inside, None, None
 
 
+class ClampScalars(Clamp):
+    backward_name = "ClampBackward1"
+
+
+class ClampMin(Clamp):
+    pass
+
+
+class ClampMax(Clamp):
+    pass
+
+
 def clamp(input: Tensor, min=None, max=None) -> Tensor:  # noqa: A002
     """Limit every element to [min, max]; either bound may be None (not both)."""
+    tensor_bounds = isinstance(min, Tensor) or isinstance(max, Tensor)
+    return _clamp(input, min, max, Clamp if tensor_bounds else ClampScalars)
+
+
+def _clamp(input: Tensor, min, max, function: type) -> Tensor:  # noqa: A002
     check_tensor(input, "clamp")
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    dtype = _dtype.result_type(input, *(bound for bound in (min, max) if bound is not None))
+    if dtype != input.dtype:  # an integer tensor clamped to a float bound becomes float, as in PyTorch
+        input = input.to(dtype)
     low = min._data if isinstance(min, Tensor) else min
     high = max._data if isinstance(max, Tensor) else max
-    return Clamp.apply(input, low, high)
+    return function.apply(input, low, high)
+
+
+def clamp_min(input: Tensor, min) -> Tensor:  # noqa: A002
+    return _clamp(input, min, None, ClampMin)
+
+
+def clamp_max(input: Tensor, max) -> Tensor:  # noqa: A002
+    return _clamp(input, None, max, ClampMax)
 
 
 clip = clamp
+
+
+class NanToNum(ArrayFunction):
+    """nan, +inf and -inf replaced by the given numbers (by default 0 and the dtype's largest and
+    lowest finite values); the gradient passes where x was finite, and is 0 elsewhere."""
+
+    @staticmethod
+    def forward(ctx, x, nan, posinf, neginf):
+        ctx.save_for_backward(x)
+        return np.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return np.where(np.isfinite(x), grad, 0), None, None, None
+
+
+def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> Tensor:
+    check_tensor(input, "nan_to_num")
+    if not input.dtype.is_floating_point:  # nothing to replace: a copy, as PyTorch
+        return input.clone()
+    return NanToNum.apply(input, nan, posinf, neginf)

@@ -12,7 +12,7 @@ from .. import _dtype
 from .._device import kernel_module
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import check_tensor
+from ._operands import check_tensor, type_name
 
 
 def _float(a: np.ndarray) -> np.ndarray:
@@ -177,6 +177,28 @@ class Rounding(ArrayFunction):
         return np.zeros_like(grad), None
 
 
+class Sign(Rounding):
+    """sign / sgn: -1, 0 or 1 (a bool stays itself), with the zero gradient of PyTorch."""
+
+    backward_name = "SignBackward0"
+
+
+class Sgn(Sign):
+    backward_name = "SgnBackward0"
+
+
+class Frac(ArrayFunction):
+    """x - trunc(x) (the sign of x kept: frac(-1.5) = -0.5); the gradient passes unchanged."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return x - np.trunc(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad
+
+
 def exp(input: Tensor) -> Tensor:
     check_tensor(input, "exp")
     return Exp.apply(input)
@@ -194,6 +216,7 @@ def sqrt(input: Tensor) -> Tensor:
 
 def abs(input: Tensor) -> Tensor:  # noqa: A001
     check_tensor(input, "abs")
+    _reject_bool(input, '"abs_cpu" not implemented for \'Bool\'')
     return Abs.apply(input)
 
 
@@ -217,8 +240,14 @@ def sigmoid(input: Tensor) -> Tensor:
     return Sigmoid.apply(input)
 
 
+def _reject_bool(input: Tensor, message: str) -> None:
+    if input.dtype.name == "bool":
+        raise (RuntimeError if message.startswith("Boolean") else NotImplementedError)(message)
+
+
 def relu(input: Tensor) -> Tensor:
     check_tensor(input, "relu")
+    _reject_bool(input, "Boolean inputs not supported for relu")
     return Relu.apply(input)
 
 
@@ -232,24 +261,53 @@ def relu_(input: Tensor) -> Tensor:
     return input._inplace(relu)
 
 
+def _rounded(input: Tensor, fn, name: str) -> Tensor:
+    check_tensor(input, name)
+    _reject_bool(input, f'"{name}_vml_cpu" not implemented for \'Bool\'')
+    return Rounding.apply(input, fn)
+
+
 def floor(input: Tensor) -> Tensor:
-    check_tensor(input, "floor")
-    return Rounding.apply(input, np.floor)
+    return _rounded(input, np.floor, "floor")
 
 
 def ceil(input: Tensor) -> Tensor:
-    check_tensor(input, "ceil")
-    return Rounding.apply(input, np.ceil)
+    return _rounded(input, np.ceil, "ceil")
 
 
 def trunc(input: Tensor) -> Tensor:
-    check_tensor(input, "trunc")
-    return Rounding.apply(input, np.trunc)
+    return _rounded(input, np.trunc, "trunc")
 
 
 def round(input: Tensor, *, decimals: int = 0) -> Tensor:  # noqa: A001
-    check_tensor(input, "round")
-    return Rounding.apply(input, lambda a: np.round(a, decimals))  # half to even, as PyTorch
+    if decimals and not input.dtype.is_floating_point:
+        raise NotImplementedError(f'"round_cpu" not implemented for \'{type_name(input.dtype)}\'')
+    return _rounded(input, lambda a: np.round(a, decimals), "round")  # half to even, as PyTorch
+
+
+def _sign_array(a: np.ndarray) -> np.ndarray:
+    """-1, 0 or 1, and 0 for nan, as PyTorch (numpy's sign(nan) is nan); a bool stays itself."""
+    if a.dtype == bool:
+        return a.copy()
+    return np.where(np.isnan(a), 0, np.sign(a)).astype(a.dtype) if a.dtype.kind == "f" else np.sign(a)
+
+
+def sign(input: Tensor) -> Tensor:
+    check_tensor(input, "sign")
+    return Sign.apply(input, _sign_array)
+
+
+def sgn(input: Tensor) -> Tensor:
+    """sign for real tensors (for complex ones PyTorch's sgn is z / |z|; minigrad has none)."""
+    check_tensor(input, "sgn")
+    return Sgn.apply(input, _sign_array)
+
+
+def frac(input: Tensor) -> Tensor:
+    check_tensor(input, "frac")
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f'"frac_cpu" not implemented for \'{type_name(input.dtype)}\'')
+    return Frac.apply(input)
 
 
 def rsqrt(input: Tensor) -> Tensor:
