@@ -26,27 +26,34 @@ from .functions.comparison import (allclose, bitwise_not, eq, equal, floor_divid
 from .functions.contraction import einsum, ger, outer, tensordot
 from .functions.conversion import clone
 from .functions.counting import bincount, unique
-from .functions.cumulative import cumprod, cumsum
+from .functions.cumulative import cummax, cummin, cumprod, cumsum, diff, logcumsumexp
 from .functions.diagonal import diag, diagonal, trace
-from .functions.indexing import gather, index_select, masked_fill
+from .functions.indexing import gather, index_select, masked_fill, masked_select, take, take_along_dim
 from .functions.lerp import lerp
 from .functions.logarithmic import exp2, expm1, log1p, log2, log10, logaddexp, logaddexp2, logit, xlogy
 from .functions.matmul import bmm, dot, matmul, mm, mv
+from .functions.nan_reductions import nanmean, nansum
 from .functions.norms import cdist, norm
-from .functions.reduction import (all, amax, amin, any, argmax, argmin, count_nonzero, logsumexp, max, mean,
-                                  min, prod, std, sum, var)
+from .functions.products import addcdiv, addcmul, cross, kron
+from .functions.rearrangement import fliplr, flipud, rot90, tile
+from .functions.reduction import (all, amax, amin, aminmax, any, argmax, argmin, count_nonzero, logsumexp, max,
+                                  mean, min, prod, std, std_mean, sum, var, var_mean)
 from .functions.replication import meshgrid, repeat_interleave
 from .functions.roll import roll
 from .functions.sampling import multinomial
+from .functions.scatter import (index_add, index_copy, index_fill, masked_scatter, put, scatter,
+                                scatter_add)
 from .functions.searching import nonzero, searchsorted
 from .functions.selection import clamp, clamp_max, clamp_min, clip, maximum, minimum, nan_to_num, where
-from .functions.shape import (broadcast_to, cat, chunk, concat, concatenate, expand, flatten, flip, movedim,
-                              narrow, permute, repeat, reshape, select, split, squeeze, stack, t,
-                              transpose, unbind, unflatten, unsqueeze)
+from .functions.shape import (broadcast_to, cat, chunk, concat, concatenate, expand, flatten, flip, moveaxis,
+                              movedim, narrow, permute, ravel, repeat, reshape, select, split, squeeze, stack,
+                              swapaxes, swapdims, t, transpose, unbind, unflatten, unsqueeze)
 from .functions.softmax import log_softmax, softmax
 from .functions.sorting import argsort, sort, topk
 from .functions.special import erf, erfc
-from .functions.triangular import tril, triu
+from .functions.stacking import (atleast_1d, atleast_2d, atleast_3d, block_diag, cartesian_prod, column_stack,
+                                 dstack, hstack, row_stack, vstack)
+from .functions.triangular import tril, tril_indices, triu, triu_indices
 from .functions.trigonometric import (acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, asin,
                                       asinh, atan, atan2, atanh, cosh, deg2rad, hypot, rad2deg, sinh, tan)
 from .functions.unary import (abs, absolute, ceil, cos, exp, floor, frac, log, reciprocal, relu, round, rsqrt,

@@ -9,11 +9,12 @@ import numbers
 
 import numpy as np
 
-from . import _random
+from . import _creation, _random
 from ._tensor import Tensor
 from .functions import (addmm, arithmetic, comparison, contraction, conversion, counting, cumulative, diagonal,
-                        indexing, lerp, logarithmic, matmul, norms, reduction, replication, roll, sampling,
-                        searching, selection, shape, softmax, sorting, special, triangular, trigonometric, unary)
+                        indexing, lerp, logarithmic, matmul, nan_reductions, norms, products, rearrangement,
+                        reduction, replication, roll, sampling, scatter, searching, selection, shape, softmax,
+                        sorting, special, triangular, trigonometric, unary)
 from .functions._operands import as_operand
 
 _SAME_NAME = {
@@ -27,15 +28,19 @@ _SAME_NAME = {
     comparison: ("eq ne lt le gt ge greater greater_equal less less_equal not_equal logical_and "
                  "logical_or logical_xor logical_not isnan isinf isfinite equal allclose isclose "
                  "floor_divide remainder fmod bitwise_not"),
-    reduction: "sum mean prod var std max min amax amin logsumexp argmax argmin all any count_nonzero",
+    reduction: "sum mean prod var std max min amax amin aminmax logsumexp argmax argmin all any count_nonzero",
+    nan_reductions: "nansum nanmean",
+    products: "cross kron addcmul addcdiv",
+    rearrangement: "tile rot90 fliplr flipud",
+    scatter: "scatter scatter_add index_add index_copy index_fill masked_scatter put",
     matmul: "matmul mm bmm dot mv",
     shape: ("reshape view permute transpose t movedim expand expand_as broadcast_to repeat squeeze "
-            "unsqueeze flatten unflatten flip split chunk unbind narrow select"),
-    indexing: "gather index_select masked_fill",
+            "unsqueeze flatten unflatten flip split chunk unbind narrow select swapaxes swapdims moveaxis ravel"),
+    indexing: "gather index_select masked_fill masked_select take take_along_dim",
     softmax: "softmax log_softmax",
     conversion: "clone",
     sorting: "sort argsort topk",
-    cumulative: "cumsum cumprod",
+    cumulative: "cumsum cumprod logcumsumexp cummax cummin diff",
     triangular: "tril triu",
     searching: "nonzero",
     counting: "bincount unique",
@@ -87,6 +92,11 @@ def _reshape_as(self: Tensor, other: Tensor) -> Tensor:
     return shape.reshape(self, *other.shape)
 
 
+def _where(self: Tensor, condition: Tensor, other) -> Tensor:
+    """``x.where(condition, y)``: ``minigrad.where(condition, x, y)``."""
+    return selection.where(condition, self, other)
+
+
 def bind() -> None:
     for module, names in _SAME_NAME.items():
         for name in names.split():
@@ -119,7 +129,9 @@ def bind() -> None:
                trigonometric.atan, trigonometric.sinh, trigonometric.cosh, trigonometric.asinh,
                trigonometric.acosh, trigonometric.atanh, trigonometric.atan2, trigonometric.hypot,
                trigonometric.deg2rad, trigonometric.rad2deg, selection.clamp_min, selection.clamp_max,
-               selection.nan_to_num, comparison.floor_divide, comparison.remainder, comparison.fmod):
+               selection.nan_to_num, comparison.floor_divide, comparison.remainder, comparison.fmod,
+               products.addcmul, products.addcdiv, scatter.scatter, scatter.scatter_add, scatter.index_add,
+               scatter.index_copy, scatter.index_fill, scatter.masked_scatter, scatter.put):
         setattr(Tensor, fn.__name__ + "_", _inplace(fn))
     for alias, name in {"arcsin": "asin", "arccos": "acos", "arctan": "atan", "arcsinh": "asinh",
                         "arccosh": "acosh", "arctanh": "atanh", "arctan2": "atan2", "absolute": "abs",
@@ -131,6 +143,9 @@ def bind() -> None:
     for name, fn in {"__iadd__": arithmetic.add, "__isub__": arithmetic.sub, "__imul__": arithmetic.mul,
                      "__itruediv__": arithmetic.div, "__ipow__": arithmetic.pow}.items():
         setattr(Tensor, name, _operator(_inplace(fn)))
-    Tensor.view_as, Tensor.reshape_as = _view_as, _reshape_as
+    Tensor.view_as, Tensor.reshape_as, Tensor.where = _view_as, _reshape_as, _where
+    for fn in (_creation.new_tensor, _creation.new_full, _creation.new_zeros, _creation.new_ones,
+               _creation.new_empty):
+        setattr(Tensor, fn.__name__, fn)
     for fn in (_random.uniform_, _random.normal_, _random.bernoulli_, _random.random_, _random.exponential_):
         setattr(Tensor, fn.__name__, fn)

@@ -11,7 +11,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import check_tensor, wrap_dim
+from ._operands import check_tensor, type_name, wrap_dim
 
 
 def _index_part(part):
@@ -62,6 +62,18 @@ class GetItem(ArrayFunction):
         else:
             np.add.at(grad_x, ctx.index, grad)
         return grad_x, None
+
+
+class Take(GetItem):
+    """``take``: a read of the flattened input at an integer array."""
+
+    backward_name = "TakeBackward0"
+
+
+class MaskedSelect(GetItem):
+    """``masked_select``: a read at a bool mask of the input's shape."""
+
+    backward_name = "MaskedSelectBackward0"
 
 
 def getitem(input: Tensor, index) -> Tensor:
@@ -149,3 +161,48 @@ def masked_fill(input: Tensor, mask: Tensor, value) -> Tensor:
     from .selection import where
 
     return where(mask, value, input).to(input.dtype)
+
+
+def take(input: Tensor, index: Tensor) -> Tensor:
+    """``input`` read as one flat row at ``index`` (negative counts from the end); the output has
+    index's shape."""
+    check_tensor(input, "take")
+    check_tensor(index, "take", "index", 2)
+    if index.dtype.name != "int64":
+        raise RuntimeError(f"take(): Expected a long tensor for index, but got {type_name(index.dtype)}")
+    positions, count = index._data, input.numel()
+    bad = positions[(positions >= count) | (positions < -count)]
+    if bad.size:
+        raise IndexError(f"out of range: tried to access index {int(bad.flat[0])} on a tensor of {count} elements.")
+    return Take.apply(input.reshape(-1), positions)
+
+
+def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Tensor:
+    """``gather`` after broadcasting input and ``indices`` against each other except along
+    ``dim``; without ``dim``, both are read flat."""
+    check_tensor(input, "take_along_dim")
+    check_tensor(indices, "take_along_dim", "indices", 2)
+    if indices.dtype.name != "int64":
+        raise RuntimeError(f"torch.take_along_dim(): dtype of indices should be Long but got {type_name(indices.dtype)}")
+    if dim is None:
+        return gather(input.reshape(-1), 0, indices.reshape(-1))
+    if input.ndim != indices.ndim:
+        raise RuntimeError("torch.take_along_dim(): input and indices should have the same number of dimensions, "
+                           f"but got {input.ndim} dimensions for input, and {indices.ndim} dimensions for indices")
+    axis = wrap_dim(dim, input.ndim)
+    shape = np.broadcast_shapes(*(tuple(1 if d == axis else n for d, n in enumerate(t.shape)) for t in (input, indices)))
+
+    def expanded(t: Tensor) -> Tensor:  # to the common shape, keeping t's own length along dim
+        return t.expand(tuple(t.shape[axis] if d == axis else n for d, n in enumerate(shape)))
+
+    return gather(expanded(input), axis, expanded(indices))
+
+
+def masked_select(input: Tensor, mask: Tensor) -> Tensor:
+    """The elements of ``input`` where the bool ``mask`` holds (both broadcast), as one row."""
+    check_tensor(input, "masked_select")
+    check_tensor(mask, "masked_select", "mask", 2)
+    if mask.dtype.name != "bool":
+        raise RuntimeError("masked_select: expected BoolTensor for mask")
+    shape = np.broadcast_shapes(input.shape, mask.shape)
+    return MaskedSelect.apply(input.expand(shape), np.broadcast_to(mask._data, shape))

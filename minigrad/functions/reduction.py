@@ -270,6 +270,20 @@ def std(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correc
     return _variance(input, dim, unbiased, keepdim, correction, Std)
 
 
+def var_mean(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> tuple:
+    """(var, mean) over ``dim``, as the two ops would give them."""
+    return var(input, dim, unbiased, keepdim, correction=correction), _mean_of(input, dim, keepdim)
+
+
+def std_mean(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> tuple:
+    """(std, mean) over ``dim``, as the two ops would give them."""
+    return std(input, dim, unbiased, keepdim, correction=correction), _mean_of(input, dim, keepdim)
+
+
+def _mean_of(input: Tensor, dim, keepdim: bool) -> Tensor:
+    return mean(input, None if isinstance(dim, bool) else dim, keepdim)  # var's legacy (input, unbiased) form
+
+
 def _check_extreme(input: Tensor, dim, axes: tuple, op: str) -> None:
     """PyTorch's errors for max/min/amax/amin over nothing: the extreme of no elements is undefined."""
     if input.numel() == 0 and (dim is None or dim == ()):
@@ -323,6 +337,16 @@ def amax(input: Tensor, dim=(), keepdim: bool = False) -> Tensor:
 def amin(input: Tensor, dim=(), keepdim: bool = False) -> Tensor:
     check_tensor(input, "amin")
     return _amax_or_amin(input, dim, keepdim, Amin, "amin")
+
+
+def aminmax(input: Tensor, *, dim: int | None = None, keepdim: bool = False):
+    """(min, max) over ``dim`` (every dim by default), as ``amin`` and ``amax`` give them."""
+    check_tensor(input, "aminmax")
+    axes = wrap_dims(dim, input.ndim) if input.ndim else ()
+    if input.numel() == 0:
+        raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no "
+                           "identity.")
+    return return_types.aminmax(Amin.apply(input, axes, keepdim), Amax.apply(input, axes, keepdim))
 
 
 def logsumexp(input: Tensor, dim, keepdim: bool = False) -> Tensor:

@@ -106,6 +106,9 @@ def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     return Permute.apply(input, tuple(axes))
 
 
+swapaxes = swapdims = transpose
+
+
 def t(input: Tensor) -> Tensor:
     check_tensor(input, "t")
     if input.ndim > 2:
@@ -117,9 +120,21 @@ def movedim(input: Tensor, source, destination) -> Tensor:
     check_tensor(input, "movedim")
     source = (source,) if isinstance(source, int) else tuple(source)
     destination = (destination,) if isinstance(destination, int) else tuple(destination)
-    order = np.moveaxis(np.arange(input.ndim), [wrap_dim(s, input.ndim) for s in source],
-                        [wrap_dim(d, input.ndim) for d in destination])
-    return Permute.apply(input, tuple(int(i) for i in order))
+    if len(source) != len(destination):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({list(source)} dims) should "
+                           f"contain the same number of dims as destination ({list(destination)} dims)")
+    moved = [wrap_dim(s, input.ndim) for s in source]
+    targets = [wrap_dim(d, input.ndim) for d in destination]
+    for name, dims, given in (("source", moved, source), ("destination", targets, destination)):
+        if len(set(dims)) != len(dims):
+            raise RuntimeError(f"movedim: repeated dim in `{name}` ({list(given)})")
+    order = [d for d in range(input.ndim) if d not in moved]  # the other dims keep their order
+    for target, dim in sorted(zip(targets, moved)):
+        order.insert(target, dim)
+    return Permute.apply(input, tuple(order))
+
+
+moveaxis = movedim
 
 
 class Expand(ArrayFunction):
@@ -228,6 +243,12 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     if start > end:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
     return Reshape.apply(input, shape[:start] + (math.prod(shape[start:end + 1]),) + shape[end + 1:], False)
+
+
+def ravel(input: Tensor) -> Tensor:
+    """The elements as one dim, in row-major order (a view when the layout allows)."""
+    check_tensor(input, "ravel")
+    return Reshape.apply(input, (input.numel(),), False)
 
 
 def unflatten(input: Tensor, dim: int, sizes) -> Tensor:
