@@ -55,11 +55,11 @@ from .functions.stacking import (atleast_1d, atleast_2d, atleast_3d, block_diag,
                                  dstack, hstack, row_stack, vstack)
 from .functions.triangular import tril, tril_indices, triu, triu_indices
 from .functions.trigonometric import (acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, asin,
-                                      asinh, atan, atan2, atanh, cosh, deg2rad, hypot, rad2deg, sinh, tan)
+                                      asinh, atan, atan2, atanh, cosh, deg2rad, hypot, rad2deg, sinc, sinh, tan)
 from .functions.unary import (abs, absolute, ceil, cos, exp, floor, frac, log, reciprocal, relu, round, rsqrt,
                               sgn, sigmoid, sign, sin, sqrt, tanh, trunc)
 
-from . import accelerator, autograd, cuda, linalg, return_types  # noqa: E402  (submodules, as torch.cuda)
+from . import accelerator, autograd, cuda, linalg, return_types, special  # noqa: E402  (submodules, as torch.cuda)
 
 _tensor_methods.bind()
 

@@ -23,7 +23,7 @@ _SAME_NAME = {
             "sign sgn frac"),
     logarithmic: "log1p expm1 log2 log10 exp2 logit xlogy logaddexp logaddexp2",
     trigonometric: ("tan asin acos atan sinh cosh asinh acosh atanh atan2 hypot deg2rad rad2deg arcsin arccos "
-                    "arctan arcsinh arccosh arctanh arctan2"),
+                    "arctan arcsinh arccosh arctanh arctan2 sinc"),
     selection: "clamp clip clamp_min clamp_max maximum minimum nan_to_num",
     comparison: ("eq ne lt le gt ge greater greater_equal less less_equal not_equal logical_and "
                  "logical_or logical_xor logical_not isnan isinf isfinite equal allclose isclose "
@@ -128,7 +128,8 @@ def bind() -> None:
                logarithmic.logit, logarithmic.xlogy, trigonometric.tan, trigonometric.asin, trigonometric.acos,
                trigonometric.atan, trigonometric.sinh, trigonometric.cosh, trigonometric.asinh,
                trigonometric.acosh, trigonometric.atanh, trigonometric.atan2, trigonometric.hypot,
-               trigonometric.deg2rad, trigonometric.rad2deg, selection.clamp_min, selection.clamp_max,
+               trigonometric.deg2rad, trigonometric.rad2deg, trigonometric.sinc, selection.clamp_min,
+               selection.clamp_max,
                selection.nan_to_num, comparison.floor_divide, comparison.remainder, comparison.fmod,
                products.addcmul, products.addcdiv, scatter.scatter, scatter.scatter_add, scatter.index_add,
                scatter.index_copy, scatter.index_fill, scatter.masked_scatter, scatter.put):

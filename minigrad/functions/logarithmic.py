@@ -7,6 +7,8 @@ accuracy or overflows:
     exp2(x) = 2^x                d/dx = 2^x ln 2
     logit(p) = log(p / (1 - p))  d/dp = 1 / (p (1 - p))     (p clamped to [eps, 1 - eps] with ``eps``)
     xlogy(x, y) = x log(y)       0 where x = 0 (unless y is nan), so 0 log 0 = 0 in entropies
+    xlog1py(x, y) = x log1p(y)   likewise
+    entr(x) = -x log(x)          0 at x = 0, -inf for x < 0; d/dx = -(1 + log x)
     logaddexp(a, b) = log(e^a + e^b) = max(a, b) + log1p(exp(-|a - b|))       (never overflows)
     logaddexp2(a, b) = log2(2^a + 2^b) = max(a, b) + log1p(2^-|a - b|) / ln 2
 
@@ -112,21 +114,23 @@ class Logit(ArrayFunction):
 
 class Xlogy(ArrayFunction):
     """x log(y), 0 where x = 0 and y is not nan. d/dx = log(y) (0 where x = 0: PyTorch's
-    xlogy(x != 0, y)); d/dy = x / y."""
+    xlogy(x != 0, y)); d/dy = x / y. ``Xlog1py`` is the same with log1p(y)."""
+
+    log, shift = staticmethod(np.log), 0
 
     @staticmethod
     def forward(ctx, x, y, dtype):
         ctx.save_for_backward(x, y)
-        return np.where((x == 0) & ~np.isnan(y), 0, x * np.log(y)).astype(dtype, copy=False)
+        return np.where((x == 0) & ~np.isnan(y), 0, x * ctx.log(y)).astype(dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
         x, y = ctx.saved_tensors
         grad_x = grad_y = None
         if ctx.needs_input_grad[0]:
-            grad_x = grad * np.where((x == 0) & ~np.isnan(y), 0, np.log(y))
+            grad_x = grad * np.where((x == 0) & ~np.isnan(y), 0, ctx.log(y))
         if ctx.needs_input_grad[1]:
-            grad_y = grad * x / y
+            grad_y = grad * x / (y + ctx.shift)
         return grad_x, grad_y, None
 
 
@@ -136,6 +140,34 @@ class XlogyScalarInput(Xlogy):
 
 class XlogyScalarOther(Xlogy):
     backward_name = "XlogyBackward2"
+
+
+class Xlog1py(Xlogy):
+    backward_name = "SpecialXlog1PyBackward0"
+    log, shift = staticmethod(np.log1p), 1
+
+
+class Xlog1pyScalarInput(Xlog1py):
+    backward_name = "SpecialXlog1PyBackward1"
+
+
+class Xlog1pyScalarOther(Xlog1py):
+    backward_name = "SpecialXlog1PyBackward2"
+
+
+class Entr(ArrayFunction):
+    backward_name = "SpecialEntrBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        x = _float(x)
+        ctx.save_for_backward(x)
+        return np.where(x > 0, -x * np.log(x), np.where((x == 0) | np.isnan(x), x * 0, -np.inf)).astype(x.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * -(1 + np.log(x))
 
 
 class Logaddexp(ArrayFunction):
@@ -192,13 +224,29 @@ def logit(input: Tensor, eps: float | None = None) -> Tensor:
     return Logit.apply(input, eps)
 
 
+def _x_log(functions: tuple, name: str, input, other) -> Tensor:
+    """``functions``: (both tensors, a number input, a number other), for PyTorch's node names."""
+    input, other = operands(name, input, other)
+    dtype = floating_dtype(input, other)
+    function = functions[0] if isinstance(input, Tensor) == isinstance(other, Tensor) else (
+        functions[2] if isinstance(input, Tensor) else functions[1])
+    return function.apply(*cast_operands(dtype, input, other), dtype)
+
+
 def xlogy(input, other) -> Tensor:
     """input * log(other), and 0 where input is 0 (so 0 log 0 = 0); either may be a number."""
-    input, other = operands("xlogy", input, other)
-    dtype = floating_dtype(input, other)
-    function = Xlogy if isinstance(input, Tensor) == isinstance(other, Tensor) else (
-        XlogyScalarOther if isinstance(input, Tensor) else XlogyScalarInput)
-    return function.apply(*cast_operands(dtype, input, other), dtype)
+    return _x_log((Xlogy, XlogyScalarInput, XlogyScalarOther), "xlogy", input, other)
+
+
+def xlog1py(input, other) -> Tensor:
+    """input * log1p(other), and 0 where input is 0; either may be a number."""
+    return _x_log((Xlog1py, Xlog1pyScalarInput, Xlog1pyScalarOther), "special_xlog1py", input, other)
+
+
+def entr(input: Tensor) -> Tensor:
+    """-x log(x) elementwise: 0 at 0, -inf below (the entropy of one probability)."""
+    check_tensor(input, "special_entr")
+    return Entr.apply(input)
 
 
 def _logaddexp(function: type, name: str, input: Tensor, other: Tensor) -> Tensor:

@@ -193,6 +193,8 @@ class MinDim(MaxDim):
 
 
 class LogSumExp(ArrayFunction):
+    backward_name = "LogsumexpBackward0"
+
     @staticmethod
     def forward(ctx, x, axes, keepdim):
         x = x if x.dtype.kind == "f" else x.astype(_dtype.get_default_dtype().numpy)

@@ -151,6 +151,25 @@ def hypot(input: Tensor, other: Tensor) -> Tensor:
     return Hypot.apply(*operands)
 
 
+class Sinc(ArrayFunction):
+    """sin(pi x) / (pi x), 1 at x = 0; d/dx = (cos(pi x) - sinc(x)) / x, 0 at x = 0. Half
+    precision is computed in float32, as PyTorch (sin(pi) in float16 is far from 0)."""
+
+    computes_half_in_float32 = True
+
+    @staticmethod
+    def forward(ctx, x):
+        x = _float(x)
+        out = np.sinc(x).astype(x.dtype, copy=False)
+        ctx.save_for_backward(x, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, out = ctx.saved_tensors
+        return np.where(x == 0, 0, grad * (np.cos(np.pi * x) - out) / x)
+
+
 class Deg2Rad(ArrayFunction):
     backward_name, factor = "Deg2RadBackward0", math.pi / 180
 
@@ -168,3 +187,4 @@ class Rad2Deg(Deg2Rad):
 
 
 deg2rad, rad2deg = _unary(Deg2Rad, "deg2rad"), _unary(Rad2Deg, "rad2deg")
+sinc = _unary(Sinc, "sinc")

@@ -47,6 +47,13 @@ CASES = [
     ("nan_to_num", lambda m, a: m.nan_to_num(a), [(3, 4)]),
     ("clamp_min", lambda m, a: m.clamp_min(a, 0.1), [(3, 4)]),
     ("clamp_max", lambda m, a: a.clamp_max(-0.1), [(3, 4)]),
+    ("sinc", lambda m, a: m.sinc(a), [(3, 4)]),
+    ("special_expit", lambda m, a: m.special.expit(a), [(3, 4)]),
+    ("special_entr", lambda m, a: m.special.entr(a * a + 0.1), [(3, 4)]),
+    ("special_xlog1py", lambda m, a, b: m.special.xlog1py(a, b * b), [(3, 4), (3, 4)]),
+    ("special_xlog1py_scalar", lambda m, a: m.special.xlog1py(2.0, a * a), [(3,)]),
+    ("special_ndtr", lambda m, a: m.special.ndtr(3 * a), [(3, 4)], {"grad_fn_names": False}),
+    ("special_logsumexp", lambda m, a: m.special.logsumexp(a, 1), [(3, 4)]),
 ]
 
 # Piecewise constant: gradcheck has nothing to check, PyTorch parity does (zero gradients).
@@ -89,7 +96,7 @@ def test_gradgradcheck(case, leaves):
 
 @pytest.mark.parametrize("op", ["log1p", "expm1", "log2", "log10", "exp2", "logit", "tan", "asin", "acos", "atan",
                                 "sinh", "cosh", "asinh", "acosh", "atanh", "deg2rad", "rad2deg", "sign", "sgn",
-                                "nan_to_num", "frac"])
+                                "nan_to_num", "frac", "sinc"])
 @pytest.mark.parametrize("dtype", ["int64", "bool", "float16", "float32"])
 def test_unary_dtypes_match_torch(op, dtype):
     torch = pytest.importorskip("torch")
@@ -151,6 +158,10 @@ EDGES = [
     ("nan_to_num_values", lambda m, a: m.nan_to_num(a, nan=1.0, posinf=2.0, neginf=-3.0), [NAN, INF, -INF, 4.0]),
     ("frac_negative", lambda m, a: m.frac(a), [-1.5, 2.25, INF, -0.0]),
     ("sign_nan", lambda m, a: m.sign(a), [NAN, -0.0, -3.0]),
+    ("sinc_zero", lambda m, a: m.sinc(a), [0.0, 1.0, -2.0, INF]),
+    ("entr_edges", lambda m, a: m.special.entr(a), [0.0, -1.0, INF, NAN, 1.0]),
+    ("xlog1py_edges", lambda m, a: m.special.xlog1py(a * 0, a), [-1.0, NAN, 0.0]),
+    ("ndtr_tails", lambda m, a: m.special.ndtr(a), [-40.0, 40.0, 0.0]),
 ]
 
 
