@@ -34,6 +34,7 @@ from .functions.logarithmic import exp2, expm1, log1p, log2, log10, logaddexp, l
 from .functions.matmul import bmm, dot, matmul, mm, mv
 from .functions.nan_reductions import nanmean, nansum
 from .functions.norms import cdist, norm
+from .functions.order_statistics import kthvalue, median, mode, msort, nanmedian, nanquantile, quantile
 from .functions.products import addcdiv, addcmul, cross, kron
 from .functions.rearrangement import fliplr, flipud, rot90, tile
 from .functions.reduction import (all, amax, amin, aminmax, any, argmax, argmin, count_nonzero, logsumexp, max,

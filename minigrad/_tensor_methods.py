@@ -12,7 +12,8 @@ import numpy as np
 from . import _creation, _random
 from ._tensor import Tensor
 from .functions import (addmm, arithmetic, comparison, contraction, conversion, counting, cumulative, diagonal,
-                        indexing, lerp, logarithmic, matmul, nan_reductions, norms, products, rearrangement,
+                        indexing, lerp, logarithmic, matmul, nan_reductions, norms, order_statistics, products,
+                        rearrangement,
                         reduction, replication, roll, sampling, scatter, searching, selection, shape, softmax,
                         sorting, special, triangular, trigonometric, unary)
 from .functions._operands import as_operand
@@ -30,6 +31,7 @@ _SAME_NAME = {
                  "floor_divide remainder fmod bitwise_not"),
     reduction: "sum mean prod var std max min amax amin aminmax logsumexp argmax argmin all any count_nonzero",
     nan_reductions: "nansum nanmean",
+    order_statistics: "median nanmedian kthvalue mode msort quantile nanquantile",
     products: "cross kron addcmul addcdiv",
     rearrangement: "tile rot90 fliplr flipud",
     scatter: "scatter scatter_add index_add index_copy index_fill masked_scatter put",

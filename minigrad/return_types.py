@@ -22,6 +22,10 @@ max = _values_and_indices("max")  # noqa: A001  (PyTorch's names)
 min = _values_and_indices("min")  # noqa: A001
 sort = _values_and_indices("sort")
 topk = _values_and_indices("topk")
+median = _values_and_indices("median")
+nanmedian = _values_and_indices("nanmedian")
+kthvalue = _values_and_indices("kthvalue")
+mode = _values_and_indices("mode")
 cummax = _values_and_indices("cummax")
 cummin = _values_and_indices("cummin")
 
