@@ -19,15 +19,17 @@ from .autograd.grad_mode import inference_mode, is_inference_mode_enabled
 from .functions.addmm import addmm, baddbmm
 from .functions.arithmetic import (add, div, divide, multiply, mul, neg, negative, pow, square, sub,
                                    subtract, true_divide)
-from .functions.comparison import (allclose, bitwise_not, eq, equal, floor_divide, fmod, ge, greater,
-                                   greater_equal, gt, isclose, isfinite, isinf, isnan, le, less, less_equal,
-                                   logical_and, logical_not, logical_or, logical_xor, lt, ne, not_equal,
-                                   remainder)
+from .functions.comparison import (allclose, bitwise_and, bitwise_left_shift, bitwise_not, bitwise_or,
+                                   bitwise_right_shift, bitwise_xor, eq, equal, floor_divide, fmod, gcd, ge,
+                                   greater, greater_equal, gt, heaviside, isclose, isfinite, isin, isinf, isnan,
+                                   isneginf, isposinf, isreal, lcm, le, less, less_equal, logical_and,
+                                   logical_not, logical_or, logical_xor, lt, ne, not_equal, remainder, signbit)
 from .functions.contraction import einsum, ger, outer, tensordot
 from .functions.conversion import clone
 from .functions.counting import bincount, unique
 from .functions.cumulative import cummax, cummin, cumprod, cumsum, diff, logcumsumexp
 from .functions.diagonal import diag, diagonal, trace
+from .functions.floating import copysign, float_power, frexp, ldexp, nextafter
 from .functions.indexing import gather, index_select, masked_fill, masked_select, take, take_along_dim
 from .functions.lerp import lerp
 from .functions.logarithmic import exp2, expm1, log1p, log2, log10, logaddexp, logaddexp2, logit, xlogy
@@ -45,7 +47,7 @@ from .functions.sampling import multinomial
 from .functions.scatter import (index_add, index_copy, index_fill, masked_scatter, put, scatter,
                                 scatter_add)
 from .functions.searching import nonzero, searchsorted
-from .functions.selection import clamp, clamp_max, clamp_min, clip, maximum, minimum, nan_to_num, where
+from .functions.selection import clamp, clamp_max, clamp_min, clip, fmax, fmin, maximum, minimum, nan_to_num, where
 from .functions.shape import (broadcast_to, cat, chunk, concat, concatenate, expand, flatten, flip, moveaxis,
                               movedim, narrow, permute, ravel, repeat, reshape, select, split, squeeze, stack,
                               swapaxes, swapdims, t, transpose, unbind, unflatten, unsqueeze)
@@ -57,8 +59,8 @@ from .functions.stacking import (atleast_1d, atleast_2d, atleast_3d, block_diag,
 from .functions.triangular import tril, tril_indices, triu, triu_indices
 from .functions.trigonometric import (acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, asin,
                                       asinh, atan, atan2, atanh, cosh, deg2rad, hypot, rad2deg, sinc, sinh, tan)
-from .functions.unary import (abs, absolute, ceil, cos, exp, floor, frac, log, reciprocal, relu, round, rsqrt,
-                              sgn, sigmoid, sign, sin, sqrt, tanh, trunc)
+from .functions.unary import (abs, absolute, angle, ceil, cos, exp, fix, floor, frac, log, positive, reciprocal,
+                              relu, round, rsqrt, sgn, sigmoid, sign, sin, sqrt, tanh, trunc)
 
 from . import accelerator, autograd, cuda, linalg, return_types, special  # noqa: E402  (submodules, as torch.cuda)
 

@@ -12,7 +12,7 @@ import numpy as np
 from . import _creation, _random
 from ._tensor import Tensor
 from .functions import (addmm, arithmetic, comparison, contraction, conversion, counting, cumulative, diagonal,
-                        indexing, lerp, logarithmic, matmul, nan_reductions, norms, order_statistics, products,
+                        floating, indexing, lerp, logarithmic, matmul, nan_reductions, norms, order_statistics, products,
                         rearrangement,
                         reduction, replication, roll, sampling, scatter, searching, selection, shape, softmax,
                         sorting, special, triangular, trigonometric, unary)
@@ -21,14 +21,16 @@ from .functions._operands import as_operand
 _SAME_NAME = {
     arithmetic: "add sub mul div pow neg true_divide square subtract multiply divide negative",
     unary: ("exp log sqrt abs absolute sin cos tanh sigmoid relu floor ceil trunc round rsqrt reciprocal "
-            "sign sgn frac"),
+            "sign sgn frac positive angle fix"),
+    floating: "copysign ldexp float_power frexp nextafter",
     logarithmic: "log1p expm1 log2 log10 exp2 logit xlogy logaddexp logaddexp2",
     trigonometric: ("tan asin acos atan sinh cosh asinh acosh atanh atan2 hypot deg2rad rad2deg arcsin arccos "
                     "arctan arcsinh arccosh arctanh arctan2 sinc"),
-    selection: "clamp clip clamp_min clamp_max maximum minimum nan_to_num",
+    selection: "clamp clip clamp_min clamp_max maximum minimum fmax fmin nan_to_num",
     comparison: ("eq ne lt le gt ge greater greater_equal less less_equal not_equal logical_and "
                  "logical_or logical_xor logical_not isnan isinf isfinite equal allclose isclose "
-                 "floor_divide remainder fmod bitwise_not"),
+                 "floor_divide remainder fmod bitwise_not bitwise_and bitwise_or bitwise_xor bitwise_left_shift "
+                 "bitwise_right_shift gcd lcm heaviside isposinf isneginf isreal signbit"),
     reduction: "sum mean prod var std max min amax amin aminmax logsumexp argmax argmin all any count_nonzero",
     nan_reductions: "nansum nanmean",
     order_statistics: "median nanmedian kthvalue mode msort quantile nanquantile",
@@ -110,10 +112,12 @@ def bind() -> None:
         "__eq__": comparison.eq, "__ne__": comparison.ne, "__lt__": comparison.lt, "__le__": comparison.le,
         "__gt__": comparison.gt, "__ge__": comparison.ge, "__and__": comparison.bitwise_and,
         "__or__": comparison.bitwise_or, "__xor__": comparison.bitwise_xor,
+        "__lshift__": comparison.bitwise_left_shift, "__rshift__": comparison.bitwise_right_shift,
     }
     for name, fn in binary_operators.items():
         setattr(Tensor, name, _operator(fn))
-    for name, fn in {"__neg__": arithmetic.neg, "__abs__": unary.abs, "__invert__": comparison.bitwise_not,
+    for name, fn in {"__neg__": arithmetic.neg, "__pos__": unary.positive, "__abs__": unary.abs,
+                     "__invert__": comparison.bitwise_not,
                      "__getitem__": indexing.getitem}.items():
         setattr(Tensor, name, fn)
     for name, fn in {"__radd__": arithmetic.add, "__rsub__": arithmetic.sub, "__rmul__": arithmetic.mul,
@@ -134,12 +138,19 @@ def bind() -> None:
                selection.clamp_max,
                selection.nan_to_num, comparison.floor_divide, comparison.remainder, comparison.fmod,
                products.addcmul, products.addcdiv, scatter.scatter, scatter.scatter_add, scatter.index_add,
-               scatter.index_copy, scatter.index_fill, scatter.masked_scatter, scatter.put):
+               scatter.index_copy, scatter.index_fill, scatter.masked_scatter, scatter.put,
+               comparison.eq, comparison.ne, comparison.lt, comparison.le, comparison.gt, comparison.ge,
+               comparison.logical_and, comparison.logical_or, comparison.logical_xor, comparison.logical_not,
+               comparison.bitwise_and, comparison.bitwise_or, comparison.bitwise_xor, comparison.bitwise_not,
+               comparison.bitwise_left_shift, comparison.bitwise_right_shift, comparison.gcd, comparison.lcm,
+               comparison.heaviside, floating.copysign, floating.ldexp, floating.float_power,
+               floating.nextafter, unary.fix):
         setattr(Tensor, fn.__name__ + "_", _inplace(fn))
     for alias, name in {"arcsin": "asin", "arccos": "acos", "arctan": "atan", "arcsinh": "asinh",
                         "arccosh": "acosh", "arctanh": "atanh", "arctan2": "atan2", "absolute": "abs",
                         "multiply": "mul", "divide": "div", "subtract": "sub", "negative": "neg",
-                        "true_divide": "div"}.items():
+                        "true_divide": "div", "greater": "gt", "greater_equal": "ge", "less": "lt",
+                        "less_equal": "le", "not_equal": "ne"}.items():
         setattr(Tensor, alias + "_", getattr(Tensor, name + "_"))
     Tensor.clip_ = Tensor.clamp_
     Tensor.relu_ = unary.relu_  # writes into the storage itself (functions/unary.py)

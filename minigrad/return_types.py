@@ -37,3 +37,12 @@ class aminmax(collections.namedtuple("aminmax", ("min", "max"), module=__name__)
 
     def __repr__(self) -> str:
         return f"minigrad.return_types.aminmax(\nmin={self.min!r},\nmax={self.max!r})"
+
+
+class frexp(collections.namedtuple("frexp", ("mantissa", "exponent"), module=__name__)):  # noqa: N801
+    """``minigrad.frexp``'s (mantissa, exponent)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"minigrad.return_types.frexp(\nmantissa={self.mantissa!r},\nexponent={self.exponent!r})"

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _dtype
 from .._tensor import Tensor
-from ._operands import check_tensor, operands, result_dtype
+from ._operands import check_tensor, operands, result_dtype, type_name
 
 
 def _array(x):
@@ -68,6 +69,47 @@ isnan = _unary(np.isnan, "isnan")
 isinf = _unary(np.isinf, "isinf")
 isfinite = _unary(np.isfinite, "isfinite")
 bitwise_not = _unary(lambda a: np.logical_not(a) if a.dtype == bool else np.invert(a), "bitwise_not")
+isposinf = _unary(np.isposinf, "isposinf")
+isneginf = _unary(np.isneginf, "isneginf")
+isreal = _unary(lambda a: np.ones(a.shape, bool), "isreal")  # minigrad has no complex dtypes
+signbit = _unary(lambda a: np.signbit(a) if a.dtype != bool else np.zeros(a.shape, bool), "signbit")
+
+
+def _integers_only(ufunc, name: str, kernel: str):
+    """A binary op PyTorch defines for integer dtypes only (gcd, shifts), with its error otherwise."""
+    def op(input, other) -> Tensor:
+        a, b = operands(name, input, other)
+        dtype = result_dtype(a, b)
+        if dtype.kind not in "iu":
+            raise NotImplementedError(f'"{kernel}_cpu" not implemented for '
+                                      f"'{type_name(_dtype.from_numpy_dtype(dtype))}'")
+        return _no_grad_binary(ufunc, name, a, b)
+
+    op.__name__ = name
+    return op
+
+
+gcd, lcm = _integers_only(np.gcd, "gcd", "gcd"), _integers_only(np.lcm, "lcm", "lcm")
+bitwise_left_shift = _integers_only(np.left_shift, "bitwise_left_shift", "lshift")
+bitwise_right_shift = _integers_only(np.right_shift, "bitwise_right_shift", "rshift")
+
+
+def heaviside(input: Tensor, values: Tensor) -> Tensor:
+    """0 where input < 0, ``values`` where input == 0, 1 where input > 0 (no gradient, as PyTorch)."""
+    check_tensor(input, "heaviside")
+    check_tensor(values, "heaviside", "values", 2)
+    if input.dtype != values.dtype:
+        raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
+    return _no_grad_binary(lambda x, y: np.heaviside(x, y).astype(x.dtype), "heaviside", input, values)
+
+
+def isin(elements, test_elements, *, assume_unique: bool = False, invert: bool = False) -> Tensor:
+    """Whether each of ``elements`` is among ``test_elements`` (either may be a number)."""
+    if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):
+        check_tensor(elements, "isin", "elements")
+    found = np.isin(_array(elements), _array(test_elements), assume_unique=assume_unique, invert=invert)
+    device = elements.device if isinstance(elements, Tensor) else test_elements.device
+    return Tensor._from_storage(np.asarray(found), device)
 
 
 def equal(input: Tensor, other: Tensor) -> bool:

@@ -1,7 +1,9 @@
-"""Elementwise selection: ``where``, ``maximum``, ``minimum``, ``clamp``.
+"""Elementwise selection: ``where``, ``maximum``, ``minimum``, ``fmax``, ``fmin``, ``clamp``,
+``nan_to_num``.
 
 The gradient flows to whichever operand was selected. On ties, ``maximum``/``minimum`` split it
-in half between both operands, as PyTorch does.
+in half between both operands, as PyTorch does; ``fmax``/``fmin`` (which skip a NaN operand)
+give it all to the first operand, as PyTorch does.
 """
 from __future__ import annotations
 
@@ -46,6 +48,45 @@ class Maximum(ArrayFunction):
 
 class Minimum(Maximum):
     select, wins = staticmethod(np.minimum), staticmethod(np.less)
+
+
+class Fmax(ArrayFunction):
+    """The larger operand, the other one where one is NaN; d/da = 1 where a >= b or b is NaN."""
+
+    select, wins = staticmethod(np.fmax), staticmethod(np.greater_equal)
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return ctx.select(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        first = ctx.wins(a, b) | np.isnan(b)
+        return np.where(first, grad, 0), np.where(first, 0, grad)
+
+
+class Fmin(Fmax):
+    select, wins = staticmethod(np.fmin), staticmethod(np.less_equal)
+
+
+def _nan_skipping(function: type, name: str, input: Tensor, other: Tensor) -> Tensor:
+    from ._operands import cast_operands
+
+    check_tensor(input, name)
+    check_tensor(other, name, "other", 2)
+    return function.apply(*cast_operands(result_dtype(input, other), input, other))
+
+
+def fmax(input: Tensor, other: Tensor) -> Tensor:
+    """maximum(input, other), except that a NaN loses to a number."""
+    return _nan_skipping(Fmax, "fmax", input, other)
+
+
+def fmin(input: Tensor, other: Tensor) -> Tensor:
+    """minimum(input, other), except that a NaN loses to a number."""
+    return _nan_skipping(Fmin, "fmin", input, other)
 
 
 def where(condition, input=None, other=None):

@@ -310,6 +310,25 @@ def frac(input: Tensor) -> Tensor:
     return Frac.apply(input)
 
 
+def positive(input: Tensor) -> Tensor:
+    """The input itself (``+x``)."""
+    check_tensor(input, "positive")
+    if input.dtype.name == "bool":
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return input
+
+
+class Angle(Rounding):
+    backward_name = "AngleBackward0"
+
+
+def angle(input: Tensor) -> Tensor:
+    """The argument of a real number: pi below 0, else 0 (NaN stays NaN); zero gradient."""
+    check_tensor(input, "angle")
+    x = input if input.dtype.is_floating_point else input.to(_dtype.get_default_dtype())
+    return Angle.apply(x, lambda a: np.where(a < 0, np.pi, np.where(np.isnan(a), a, 0)).astype(a.dtype))
+
+
 def rsqrt(input: Tensor) -> Tensor:
     check_tensor(input, "rsqrt")
     return reciprocal(sqrt(input))
@@ -323,3 +342,4 @@ def reciprocal(input: Tensor) -> Tensor:
 
 
 absolute = abs
+fix = trunc

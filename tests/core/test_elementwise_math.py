@@ -48,6 +48,14 @@ CASES = [
     ("clamp_min", lambda m, a: m.clamp_min(a, 0.1), [(3, 4)]),
     ("clamp_max", lambda m, a: a.clamp_max(-0.1), [(3, 4)]),
     ("sinc", lambda m, a: m.sinc(a), [(3, 4)]),
+    ("fmax", lambda m, a, b: m.fmax(a, b), [(3, 4), (4,)]),
+    ("fmin", lambda m, a, b: a.fmin(b), [(3, 4), (3, 4)]),
+    ("copysign", lambda m, a, b: m.copysign(a, b), [(3, 4), (3, 4)]),
+    ("copysign_number", lambda m, a: a.copysign(-1.0), [(3,)]),
+    # Non-negative exponents: PyTorch's backward computes 2^e in integers, so its gradient is 0
+    # for negative ones (minigrad's gradcheck below covers them).
+    ("ldexp", lambda m, a: m.ldexp(a, m.tensor([1, 0, 3])), [(2, 3)], {"grad_fn_names": False}),
+    ("float_power", lambda m, a: m.float_power(a * a + 0.5, 1.5), [(3, 4)]),
     ("special_expit", lambda m, a: m.special.expit(a), [(3, 4)]),
     ("special_entr", lambda m, a: m.special.entr(a * a + 0.1), [(3, 4)]),
     ("special_xlog1py", lambda m, a, b: m.special.xlog1py(a, b * b), [(3, 4), (3, 4)]),
@@ -60,6 +68,7 @@ CASES = [
 CONSTANT = [
     ("sign", lambda m, a: m.sign(a), [(3, 4)]),
     ("sgn", lambda m, a: m.sgn(a), [(3, 4)]),
+    ("angle", lambda m, a: m.angle(a), [(3, 4)]),
 ]
 
 SECOND_ORDER = pytest.mark.skip(reason="needs create_graph (issue 9, the engine's part); remove this mark then")
@@ -162,6 +171,9 @@ EDGES = [
     ("entr_edges", lambda m, a: m.special.entr(a), [0.0, -1.0, INF, NAN, 1.0]),
     ("xlog1py_edges", lambda m, a: m.special.xlog1py(a * 0, a), [-1.0, NAN, 0.0]),
     ("ndtr_tails", lambda m, a: m.special.ndtr(a), [-40.0, 40.0, 0.0]),
+    ("fmax_nan", lambda m, a: m.fmax(a, a.flip(0)), [NAN, 1.0, 2.0, 2.0, NAN]),
+    ("fmin_nan", lambda m, a: m.fmin(a, a.flip(0) * 0), [NAN, -1.0, NAN]),
+    ("copysign_zero", lambda m, a: m.copysign(a, -a), [0.0, -0.0, NAN, 2.0]),
 ]
 
 
@@ -178,6 +190,12 @@ def test_edge_values_and_gradients_match_torch_silently(fn, values):
     theirs.backward(torch.ones_like(theirs))
     np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-12)
     np.testing.assert_allclose(x.grad.numpy(), their_x.grad.numpy(), rtol=1e-12)
+
+
+def test_ldexp_gradient_with_negative_exponents(leaves):
+    from minigrad.autograd import gradcheck
+
+    assert gradcheck(lambda a: mg.ldexp(a, mg.tensor([1, -2, 3])), leaves([(2, 3)]))
 
 
 def test_float32_keeps_accuracy_of_tiny_arguments():
