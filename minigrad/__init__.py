@@ -28,16 +28,16 @@ from .functions.contraction import einsum, ger, outer, tensordot
 from .functions.conversion import clone
 from .functions.counting import bincount, unique
 from .functions.cumulative import cummax, cummin, cumprod, cumsum, diff, logcumsumexp
-from .functions.diagonal import diag, diagonal, trace
+from .functions.diagonal import diag, diag_embed, diagflat, diagonal, trace
 from .functions.floating import copysign, float_power, frexp, ldexp, nextafter
 from .functions.indexing import gather, index_select, masked_fill, masked_select, take, take_along_dim
 from .functions.lerp import lerp
 from .functions.logarithmic import exp2, expm1, log1p, log2, log10, logaddexp, logaddexp2, logit, xlogy
 from .functions.matmul import bmm, dot, matmul, mm, mv
 from .functions.nan_reductions import nanmean, nansum
-from .functions.norms import cdist, norm
+from .functions.norms import cdist, dist, norm
 from .functions.order_statistics import kthvalue, median, mode, msort, nanmedian, nanquantile, quantile
-from .functions.products import addcdiv, addcmul, cross, kron
+from .functions.products import addbmm, addcdiv, addcmul, addmv, addr, cross, inner, kron, vdot
 from .functions.rearrangement import fliplr, flipud, rot90, tile
 from .functions.reduction import (all, amax, amin, aminmax, any, argmax, argmin, count_nonzero, logsumexp, max,
                                   mean, min, prod, std, std_mean, sum, var, var_mean)
@@ -49,13 +49,15 @@ from .functions.scatter import (index_add, index_copy, index_fill, masked_scatte
 from .functions.searching import nonzero, searchsorted
 from .functions.selection import clamp, clamp_max, clamp_min, clip, fmax, fmin, maximum, minimum, nan_to_num, where
 from .functions.shape import (broadcast_to, cat, chunk, concat, concatenate, expand, flatten, flip, moveaxis,
-                              movedim, narrow, permute, ravel, repeat, reshape, select, split, squeeze, stack,
+                              movedim, narrow, narrow_copy, permute, ravel, repeat, reshape, select, split,
+                              squeeze, stack,
                               swapaxes, swapdims, t, transpose, unbind, unflatten, unsqueeze)
 from .functions.softmax import log_softmax, softmax
 from .functions.sorting import argsort, sort, topk
 from .functions.special import erf, erfc
-from .functions.stacking import (atleast_1d, atleast_2d, atleast_3d, block_diag, cartesian_prod, column_stack,
-                                 dstack, hstack, row_stack, vstack)
+from .functions.stacking import (atleast_1d, atleast_2d, atleast_3d, block_diag, broadcast_tensors, cartesian_prod,
+                                 column_stack, combinations, dsplit, dstack, hsplit, hstack, row_stack,
+                                 tensor_split, vsplit, vstack)
 from .functions.triangular import tril, tril_indices, triu, triu_indices
 from .functions.trigonometric import (acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, asin,
                                       asinh, atan, atan2, atanh, cosh, deg2rad, hypot, rad2deg, sinc, sinh, tan)

@@ -15,7 +15,7 @@ from .functions import (addmm, arithmetic, comparison, contraction, conversion, 
                         floating, indexing, lerp, logarithmic, matmul, nan_reductions, norms, order_statistics, products,
                         rearrangement,
                         reduction, replication, roll, sampling, scatter, searching, selection, shape, softmax,
-                        sorting, special, triangular, trigonometric, unary)
+                        sorting, special, stacking, triangular, trigonometric, unary)
 from .functions._operands import as_operand
 
 _SAME_NAME = {
@@ -34,12 +34,14 @@ _SAME_NAME = {
     reduction: "sum mean prod var std max min amax amin aminmax logsumexp argmax argmin all any count_nonzero",
     nan_reductions: "nansum nanmean",
     order_statistics: "median nanmedian kthvalue mode msort quantile nanquantile",
-    products: "cross kron addcmul addcdiv",
+    products: "cross kron addcmul addcdiv addmv addr addbmm inner vdot",
+    stacking: "tensor_split hsplit vsplit dsplit",
     rearrangement: "tile rot90 fliplr flipud",
     scatter: "scatter scatter_add index_add index_copy index_fill masked_scatter put",
     matmul: "matmul mm bmm dot mv",
     shape: ("reshape view permute transpose t movedim expand expand_as broadcast_to repeat squeeze "
-            "unsqueeze flatten unflatten flip split chunk unbind narrow select swapaxes swapdims moveaxis ravel"),
+            "unsqueeze flatten unflatten flip split chunk unbind narrow narrow_copy select swapaxes swapdims "
+            "moveaxis ravel"),
     indexing: "gather index_select masked_fill masked_select take take_along_dim",
     softmax: "softmax log_softmax",
     conversion: "clone",
@@ -49,9 +51,9 @@ _SAME_NAME = {
     searching: "nonzero",
     counting: "bincount unique",
     contraction: "outer ger",
-    diagonal: "diag diagonal trace",
+    diagonal: "diag diagonal trace diag_embed diagflat",
     addmm: "addmm baddbmm",
-    norms: "norm",
+    norms: "norm dist",
     special: "erf erfc",
     lerp: "lerp",
     roll: "roll",
@@ -144,13 +146,13 @@ def bind() -> None:
                comparison.bitwise_and, comparison.bitwise_or, comparison.bitwise_xor, comparison.bitwise_not,
                comparison.bitwise_left_shift, comparison.bitwise_right_shift, comparison.gcd, comparison.lcm,
                comparison.heaviside, floating.copysign, floating.ldexp, floating.float_power,
-               floating.nextafter, unary.fix):
+               floating.nextafter, products.addmv, products.addr, products.addbmm):
         setattr(Tensor, fn.__name__ + "_", _inplace(fn))
     for alias, name in {"arcsin": "asin", "arccos": "acos", "arctan": "atan", "arcsinh": "asinh",
                         "arccosh": "acosh", "arctanh": "atanh", "arctan2": "atan2", "absolute": "abs",
                         "multiply": "mul", "divide": "div", "subtract": "sub", "negative": "neg",
                         "true_divide": "div", "greater": "gt", "greater_equal": "ge", "less": "lt",
-                        "less_equal": "le", "not_equal": "ne"}.items():
+                        "less_equal": "le", "not_equal": "ne", "fix": "trunc"}.items():
         setattr(Tensor, alias + "_", getattr(Tensor, name + "_"))
     Tensor.clip_ = Tensor.clamp_
     Tensor.relu_ = unary.relu_  # writes into the storage itself (functions/unary.py)

@@ -147,6 +147,13 @@ class Cdist(ArrayFunction):
 _COMPUTE_MODES = ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist", "donot_use_mm_for_euclid_dist")
 
 
+def dist(input: Tensor, other: Tensor, p: float = 2) -> Tensor:
+    """The p-norm of input - other (broadcast)."""
+    check_tensor(input, "dist")
+    check_tensor(other, "dist", "other", 2)
+    return vector_norm(input - other, p)
+
+
 def _check_cdist(x1: Tensor, x2: Tensor, p: float, compute_mode: str) -> None:
     if compute_mode not in _COMPUTE_MODES:
         raise ValueError(f"{compute_mode} is not a valid value for compute_mode")

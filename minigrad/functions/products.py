@@ -5,17 +5,24 @@
 - ``kron(a, b)``: a[i] * b[j] at index i * b.shape + j, as the product of a (a0, 1, a1, 1, ...)
   and b (1, b0, 1, b1, ...) view, reshaped to (a0 b0, a1 b1, ...);
 - ``addcmul`` / ``addcdiv``: input + value * t1 * t2 and input + value * t1 / t2, the fused
-  updates of hand-written optimizers.
+  updates of hand-written optimizers;
+- ``addmv`` / ``addr`` / ``addbmm``: beta * input + alpha * (mat @ vec, outer(v1, v2), the sum
+  over the batch of b1 @ b2);
+- ``inner`` (the sum over the last dims of both: a tensordot), ``vdot`` (``dot`` for real tensors).
 """
 from __future__ import annotations
 
 import warnings
 
-from .. import _creation
+from .. import _creation, _dtype
 from .._tensor import Tensor
 from ._operands import check_tensor, wrap_dim
 from .arithmetic import add, div, mul, sub
+from .contraction import outer, tensordot
 from .indexing import index_select
+from .matmul import bmm, dot, mv
+from .reduction import sum as total
+from .selection import where
 from .shape import broadcast_to, reshape
 
 
@@ -84,3 +91,53 @@ def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1) -> Tens
             "tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the latter implementation: "
             "(input + value * tensor1 / tensor2), for all dtypes.")
     return add(input, div(tensor1, tensor2), alpha=value)
+
+
+def _scaled_sum(op: str, input: Tensor, product: Tensor, beta, alpha) -> Tensor:
+    """beta * input + alpha * product; beta = 0 ignores input (even its NaNs), as PyTorch."""
+    check_tensor(input, op)
+    scaled = product if alpha == 1 else mul(product, alpha)
+    if beta == 0:  # input's values (NaN included) do not count; its gradient is 0, as in PyTorch
+        never = input.new_zeros((), dtype=_dtype.bool)
+        return add(where(never, input, 0), scaled)
+    return add(input if beta == 1 else mul(input, beta), scaled)
+
+
+def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor:
+    """beta * input + alpha * (mat @ vec) for mat (n, m), vec (m,); input broadcasts to (n,)."""
+    check_tensor(mat, "addmv", "mat", 2)
+    check_tensor(vec, "addmv", "vec", 3)
+    return _scaled_sum("addmv", input, mv(mat, vec), beta, alpha)
+
+
+def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1) -> Tensor:
+    """beta * input + alpha * outer(vec1, vec2)."""
+    check_tensor(vec1, "addr", "vec1", 2)
+    check_tensor(vec2, "addr", "vec2", 3)
+    return _scaled_sum("addr", input, outer(vec1, vec2), beta, alpha)
+
+
+def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
+    """beta * input + alpha * sum_b (batch1[b] @ batch2[b])."""
+    check_tensor(batch1, "addbmm", "batch1", 2)
+    check_tensor(batch2, "addbmm", "batch2", 3)
+    return _scaled_sum("addbmm", input, total(bmm(batch1, batch2), 0), beta, alpha)
+
+
+def inner(input: Tensor, other: Tensor) -> Tensor:
+    """The sum over the last dims of both (a 0-d tensor multiplies): shape input[:-1] + other[:-1]."""
+    check_tensor(input, "inner")
+    check_tensor(other, "inner", "other", 2)
+    if input.ndim == 0 or other.ndim == 0:
+        return mul(input, other)
+    if input.shape[-1] != other.shape[-1]:
+        raise RuntimeError(f"inner() the last dimension must match on both input tensors but got shapes "
+                           f"{list(input.shape)} and {list(other.shape)}")
+    return tensordot(input, other, ([-1], [-1]))
+
+
+def vdot(input: Tensor, other: Tensor) -> Tensor:
+    """dot(input, other) (the conjugate of input has no effect on real tensors)."""
+    check_tensor(input, "vdot")
+    check_tensor(other, "vdot", "other", 2)
+    return dot(input, other)

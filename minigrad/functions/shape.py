@@ -373,6 +373,11 @@ def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
     return input[index]
 
 
+def narrow_copy(input: Tensor, dim: int, start: int, length: int) -> Tensor:
+    """``narrow`` as a new tensor rather than a view."""
+    return narrow(input, dim, start, length).clone()
+
+
 def select(input: Tensor, dim: int, index: int) -> Tensor:
     check_tensor(input, "select")
     axis = wrap_dim(dim, input.ndim)

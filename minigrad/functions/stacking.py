@@ -1,5 +1,5 @@
-"""Joining tensors along the dims numpy's names suggest, built from ``cat`` and ``reshape`` as
-in PyTorch, so their gradients are those of ``cat``:
+"""Joining and splitting tensors along the dims numpy's names suggest, built from ``cat``,
+``reshape``, ``narrow`` and ``expand`` as in PyTorch, so their gradients are those ops':
 
 - ``atleast_1d/2d/3d``: views with leading (and for 3-D, trailing) size-1 dims added:
   () -> (1,) / (1, 1) / (1, 1, 1); (n,) -> (1, n) / (1, n, 1); (m, n) -> (m, n, 1);
@@ -8,15 +8,24 @@ in PyTorch, so their gradients are those of ``cat``:
   ``column_stack``: 0-D and 1-D tensors become columns (n, 1), then cat along dim 1;
 - ``block_diag``: the blocks on the diagonal of a zero matrix, each row of blocks a cat of zeros
   and the block;
-- ``cartesian_prod``: the rows of all combinations, from ``meshgrid`` ('ij') flattened and stacked.
+- ``cartesian_prod``: the rows of all combinations, from ``meshgrid`` ('ij') flattened and stacked;
+  ``combinations``: the rows of r-element combinations, read with ``index_select``;
+- ``tensor_split``: ``narrow`` views at the given indices, or n near-equal parts (the first
+  ``size % n`` one longer); ``hsplit`` / ``vsplit`` / ``dsplit`` along dim 1 (0 for 1-D) / 0 / 2;
+- ``broadcast_tensors``: each tensor ``expand``-ed to the common shape.
 """
 from __future__ import annotations
 
+import itertools
+
+import numpy as np
+
 from .. import _dtype
 from .._tensor import Tensor
-from ._operands import check_tensor_sequence
+from ._operands import _as_int, check_tensor, check_tensor_sequence, typename, wrap_dim
+from .indexing import index_select
 from .replication import meshgrid
-from .shape import cat, reshape, stack
+from .shape import cat, expand, narrow, reshape, stack
 
 
 def _atleast(tensors: tuple, shape_of):
@@ -114,3 +123,79 @@ def cartesian_prod(*tensors) -> Tensor:
     if len(tensors) == 1:
         return tensors[0]
     return stack([reshape(grid, -1) for grid in meshgrid(*tensors, indexing="ij")], 1)
+
+
+def combinations(input: Tensor, r: int = 2, with_replacement: bool = False) -> Tensor:
+    """The r-element combinations of the 1-D ``input``'s elements as rows (n choose r, r), in
+    lexicographic order of positions (with repeats when ``with_replacement``)."""
+    check_tensor(input, "combinations")
+    if input.ndim != 1:
+        raise RuntimeError(f"Expect a 1D vector, but got shape {list(input.shape)}")
+    if r < 0:
+        raise RuntimeError(f"Expect a non-negative number, but got {r}")
+    if r == 0:
+        return input.new_empty(0)
+    choose = itertools.combinations_with_replacement if with_replacement else itertools.combinations
+    rows = np.array(list(choose(range(input.shape[0]), r)), np.int64).reshape(-1, r)
+    positions = Tensor._from_storage(rows.reshape(-1), input.device)
+    return index_select(input, 0, positions).reshape(rows.shape)
+
+
+def broadcast_tensors(*tensors) -> tuple:
+    """The tensors expanded to their common broadcast shape (views)."""
+    tensors = check_tensor_sequence(tensors, "broadcast_tensors")
+    shape = np.broadcast_shapes(*(t.shape for t in tensors))
+    return tuple(expand(t, shape) for t in tensors)
+
+
+def tensor_split(input: Tensor, indices_or_sections, dim: int = 0) -> tuple:
+    """Views of ``input`` along ``dim``: ``sections`` (an int) near-equal parts, or the parts
+    between the given ``indices`` (a list, or a 0-d/1-D int64 tensor)."""
+    check_tensor(input, "tensor_split")
+    if input.ndim == 0:
+        raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims")
+    axis = wrap_dim(dim, input.ndim)
+    length = input.shape[axis]
+    split_points = indices_or_sections
+    if isinstance(split_points, Tensor):
+        if split_points.ndim > 1:
+            raise RuntimeError("tensor_split expected tensor_indices_or_sections to be a zero-dimensional or "
+                               f"one-dimensional tensor, but got a tensor with {split_points.ndim} dims")
+        split_points = split_points.item() if split_points.ndim == 0 else split_points.tolist()
+    if isinstance(split_points, (int, np.integer)) and not isinstance(split_points, bool):
+        sections = int(split_points)
+        if sections <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {sections}")
+        size, longer = divmod(length, sections)
+        bounds = list(itertools.accumulate([size + 1] * longer + [size] * (sections - longer), initial=0))
+    elif isinstance(split_points, (list, tuple)):
+        points = [_as_int(p, "indices") for p in split_points]
+        bounds = [0, *points, length]
+    else:
+        raise TypeError(f"tensor_split(): argument 'indices' (position 2) must be tuple of ints, not "
+                        f"{typename(split_points)}")
+    clipped = [min(max(b, 0), length) for b in bounds]
+    return tuple(narrow(input, axis, start, max(end - start, 0)) for start, end in zip(clipped, clipped[1:]))
+
+
+def _split_along(input: Tensor, indices_or_sections, dim: int, needed: int, op: str) -> tuple:
+    check_tensor(input, op)
+    if input.ndim < needed:
+        raise RuntimeError(f"torch.{op} requires a tensor with at least {needed} dimension, but got a tensor with "
+                           f"{input.ndim} dimensions!")
+    if isinstance(indices_or_sections, int) and input.shape[dim] % indices_or_sections:
+        raise RuntimeError(f"torch.{op} attempted to split along dimension {dim}, but the size of the dimension "
+                           f"{input.shape[dim]} is not divisible by the split_size {indices_or_sections}!")
+    return tensor_split(input, indices_or_sections, dim)
+
+
+def hsplit(input: Tensor, indices_or_sections) -> tuple:
+    return _split_along(input, indices_or_sections, 1 if input.ndim > 1 else 0, 1, "hsplit")
+
+
+def vsplit(input: Tensor, indices_or_sections) -> tuple:
+    return _split_along(input, indices_or_sections, 0, 2, "vsplit")
+
+
+def dsplit(input: Tensor, indices_or_sections) -> tuple:
+    return _split_along(input, indices_or_sections, 2, 3, "dsplit")

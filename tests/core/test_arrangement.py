@@ -39,6 +39,26 @@ CASES = [
     ("kron_ranks", lambda m, a, b: m.kron(a, b), [(2, 1, 3), (2,)]),
     ("addcmul", lambda m, a, b, c: m.addcmul(a, b, c, value=0.5), [(3, 4), (3, 1), (4,)]),
     ("addcdiv", lambda m, a, b, c: a.addcdiv(b, c * c + 1, value=-2), [(3, 4), (3, 4), (3, 4)]),
+    ("addmv", lambda m, a, b, c: m.addmv(a, b, c, beta=0.5, alpha=2), [(2,), (2, 3), (3,)]),
+    ("addmv_beta0", lambda m, a, b, c: m.addmv(a, b, c, beta=0), [(1,), (2, 3), (3,)]),
+    ("addr", lambda m, a, b, c: a.addr(b, c), [(2, 3), (2,), (3,)]),
+    ("addbmm", lambda m, a, b, c: m.addbmm(a, b, c, alpha=-1), [(2, 4), (3, 2, 5), (3, 5, 4)]),
+    ("inner", lambda m, a, b: m.inner(a, b), [(2, 3), (4, 3)]),
+    ("inner_scalar", lambda m, a, b: m.inner(a, b), [(2, 3), ()]),
+    ("vdot", lambda m, a, b: m.vdot(a, b), [(3,), (3,)]),
+    ("dist", lambda m, a, b: m.dist(a, b, 3), [(2, 3), (3,)]),
+    ("diag_embed", lambda m, a: m.diag_embed(a), [(2, 3)]),
+    ("diag_embed_dims", lambda m, a: a.diag_embed(-1, 2, 0), [(2, 3)]),
+    ("diagflat", lambda m, a: m.diagflat(a, 1), [(2, 2)]),
+    ("narrow_copy", lambda m, a: m.narrow_copy(a, 1, 1, 2), [(2, 4)]),
+    ("tensor_split_sections", lambda m, a: m.tensor_split(a, 3, dim=1), [(2, 7)]),
+    ("tensor_split_indices", lambda m, a: a.tensor_split([1, 4, 20]), [(6, 2)]),
+    ("hsplit", lambda m, a: m.hsplit(a, [1, 3]), [(2, 4)]),
+    ("vsplit", lambda m, a: m.vsplit(a, 2), [(4, 3)]),
+    ("dsplit", lambda m, a: a.dsplit(2), [(1, 2, 4)]),
+    ("broadcast_tensors", lambda m, a, b: m.broadcast_tensors(a, b), [(2, 1), (3,)]),
+    ("combinations", lambda m, a: m.combinations(a), [(4,)]),
+    ("combinations_replacement", lambda m, a: m.combinations(a, 3, with_replacement=True), [(3,)]),
 ]
 
 SECOND_ORDER = pytest.mark.skip(reason="needs create_graph (issue 9, the engine's part); remove this mark then")
@@ -60,6 +80,20 @@ def test_gradgradcheck(case, leaves):
 
     _, fn, shapes, *_ = case
     assert gradgradcheck(lambda *a: fn(mg, *a), leaves(shapes, seed=3))
+
+
+def test_combinations_of_few_elements_match_torch():
+    torch = pytest.importorskip("torch")
+    for r, repeat in [(0, False), (3, False), (2, True)]:
+        ours, theirs = mg.combinations(mg.tensor([1, 2]), r, repeat), torch.combinations(torch.tensor([1, 2]), r, repeat)
+        assert ours.shape == tuple(theirs.shape) and ours.tolist() == theirs.tolist() and ours.dtype == mg.int64
+
+
+def test_addmv_with_beta_0_ignores_nan_in_input():
+    torch = pytest.importorskip("torch")
+    for m in (mg, torch):
+        out = m.addmv(m.tensor([float("nan"), 1.0]), m.ones(2, 3), m.ones(3), beta=0)
+        assert out.tolist() == [3.0, 3.0]
 
 
 def test_atleast_returns_the_tensor_itself_when_ranked_enough():
@@ -109,6 +143,16 @@ ERRORS = [
     ("addcdiv_integers", lambda m: m.addcdiv(m.tensor([1]), m.tensor([1]), m.tensor([2]))),
     ("kron_array", lambda m: m.kron(m.ones(2), np.ones(2))),
     ("movedim_lengths", lambda m: m.movedim(m.ones(2, 3, 4), [0, 1], [2])),
+    ("hsplit_indivisible", lambda m: m.hsplit(m.ones(4, 5), 3)),
+    ("vsplit_1d", lambda m: m.vsplit(m.ones(5), 1)),
+    ("dsplit_2d", lambda m: m.dsplit(m.ones(2, 2), 1)),
+    ("tensor_split_zero", lambda m: m.tensor_split(m.ones(3), 0)),
+    ("tensor_split_0d", lambda m: m.tensor_split(m.tensor(1.0), 1)),
+    ("tensor_split_2d_indices", lambda m: m.tensor_split(m.ones(3), m.tensor([[1]]))),
+    ("diag_embed_same_dims", lambda m: m.diag_embed(m.ones(2, 3), 0, 1, 1)),
+    ("diag_embed_dim_range", lambda m: m.diag_embed(m.ones(2, 3), 0, 0, 3)),
+    ("inner_sizes", lambda m: m.inner(m.ones(2, 3), m.ones(2))),
+    ("combinations_2d", lambda m: m.combinations(m.ones(2, 2))),
     ("movedim_repeated_source", lambda m: m.moveaxis(m.ones(2, 3, 4), [0, 0], [1, 2])),
     ("movedim_repeated_destination", lambda m: m.movedim(m.ones(2, 3, 4), [0, 1], [1, -2])),
 ]
