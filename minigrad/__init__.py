@@ -26,11 +26,13 @@ from .functions.comparison import (allclose, bitwise_and, bitwise_left_shift, bi
                                    logical_not, logical_or, logical_xor, lt, ne, not_equal, remainder, signbit)
 from .functions.contraction import einsum, ger, outer, tensordot
 from .functions.conversion import clone
-from .functions.counting import bincount, unique
-from .functions.cumulative import cummax, cummin, cumprod, cumsum, diff, logcumsumexp
+from .functions.counting import bincount, histc, unique, unique_consecutive
+from .functions.cumulative import (cummax, cummin, cumprod, cumsum, cumulative_trapezoid, diff, logcumsumexp,
+                                   trapezoid, trapz)
 from .functions.diagonal import diag, diag_embed, diagflat, diagonal, trace
 from .functions.floating import copysign, float_power, frexp, ldexp, nextafter
-from .functions.indexing import gather, index_select, masked_fill, masked_select, take, take_along_dim
+from .functions.indexing import (gather, index_put, index_select, masked_fill, masked_select, take,
+                                 take_along_dim)
 from .functions.lerp import lerp
 from .functions.logarithmic import exp2, expm1, log1p, log2, log10, logaddexp, logaddexp2, logit, xlogy
 from .functions.matmul import bmm, dot, matmul, mm, mv
@@ -44,8 +46,8 @@ from .functions.reduction import (all, amax, amin, aminmax, any, argmax, argmin,
 from .functions.replication import meshgrid, repeat_interleave
 from .functions.roll import roll
 from .functions.sampling import multinomial
-from .functions.scatter import (index_add, index_copy, index_fill, masked_scatter, put, scatter,
-                                scatter_add)
+from .functions.scatter import (diagonal_scatter, index_add, index_copy, index_fill, masked_scatter, put, scatter,
+                                scatter_add, select_scatter, slice_scatter)
 from .functions.searching import nonzero, searchsorted
 from .functions.selection import clamp, clamp_max, clamp_min, clip, fmax, fmin, maximum, minimum, nan_to_num, where
 from .functions.shape import (broadcast_to, cat, chunk, concat, concatenate, expand, flatten, flip, moveaxis,

@@ -37,19 +37,20 @@ _SAME_NAME = {
     products: "cross kron addcmul addcdiv addmv addr addbmm inner vdot",
     stacking: "tensor_split hsplit vsplit dsplit",
     rearrangement: "tile rot90 fliplr flipud",
-    scatter: "scatter scatter_add index_add index_copy index_fill masked_scatter put",
+    scatter: ("scatter scatter_add index_add index_copy index_fill masked_scatter put select_scatter slice_scatter "
+              "diagonal_scatter"),
     matmul: "matmul mm bmm dot mv",
     shape: ("reshape view permute transpose t movedim expand expand_as broadcast_to repeat squeeze "
             "unsqueeze flatten unflatten flip split chunk unbind narrow narrow_copy select swapaxes swapdims "
             "moveaxis ravel"),
-    indexing: "gather index_select masked_fill masked_select take take_along_dim",
+    indexing: "gather index_select index_put masked_fill masked_select take take_along_dim",
     softmax: "softmax log_softmax",
     conversion: "clone",
     sorting: "sort argsort topk",
     cumulative: "cumsum cumprod logcumsumexp cummax cummin diff",
     triangular: "tril triu",
     searching: "nonzero",
-    counting: "bincount unique",
+    counting: "bincount unique histc unique_consecutive",
     contraction: "outer ger",
     diagonal: "diag diagonal trace diag_embed diagflat",
     addmm: "addmm baddbmm",
@@ -146,7 +147,7 @@ def bind() -> None:
                comparison.bitwise_and, comparison.bitwise_or, comparison.bitwise_xor, comparison.bitwise_not,
                comparison.bitwise_left_shift, comparison.bitwise_right_shift, comparison.gcd, comparison.lcm,
                comparison.heaviside, floating.copysign, floating.ldexp, floating.float_power,
-               floating.nextafter, products.addmv, products.addr, products.addbmm):
+               floating.nextafter, products.addmv, products.addr, products.addbmm, indexing.index_put):
         setattr(Tensor, fn.__name__ + "_", _inplace(fn))
     for alias, name in {"arcsin": "asin", "arccos": "acos", "arctan": "atan", "arcsinh": "asinh",
                         "arccosh": "acosh", "arctanh": "atanh", "arctan2": "atan2", "absolute": "abs",

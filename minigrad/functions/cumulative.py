@@ -6,6 +6,7 @@
     logcumsumexp: y_i = log sum_{k<=i} e^x_k     dL/dx_i = sum_{j>=i} g_j e^(x_i - y_j)
     cummax:  y_i = max_{k<=i} x_k, and the index of the last maximum; the gradient goes there
     diff:    y_i = x_{i+1} - x_i (n times)
+    trapezoid: sum_i (x_{i+1} - x_i) (y_i + y_{i+1}) / 2; cumulative_trapezoid: its running sums
 
 Integer and bool inputs give int64 for cumsum / cumprod, as in PyTorch; ``dtype=`` casts the input
 first.
@@ -185,3 +186,43 @@ def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None
         later, earlier = narrow(out, axis, 1, length - 1), narrow(out, axis, 0, length - 1)
         out = logical_xor(later, earlier) if out.dtype.name == "bool" else later - earlier
     return out
+
+
+def _trapezoids(y: Tensor, x: Tensor | None, dx, dim: int, op: str) -> Tensor:
+    """The areas (x_{i+1} - x_i)(y_i + y_{i+1}) / 2 along ``dim`` (spacing ``dx``, 1 by default)."""
+    from .arithmetic import mul
+    from .shape import narrow
+
+    check_tensor(y, op)
+    axis = wrap_dim(dim, y.ndim)
+    length = y.shape[axis]
+    if length == 0:
+        return mul(narrow(y, axis, 0, 0), 1.0)
+    heights = narrow(y, axis, 1, length - 1) + narrow(y, axis, 0, length - 1)
+    if x is None:
+        return mul(heights, (1 if dx is None else dx) / 2)
+    check_tensor(x, op, "x", 2)
+    spacing_axis = wrap_dim(dim, x.ndim) if x.ndim > 1 else 0
+    if x.shape[spacing_axis] != length:
+        raise RuntimeError("trapezoid: There must be one `x` value for each sample point")
+    spacing = diff(x, dim=spacing_axis)
+    if x.ndim == 1 and y.ndim > 1:  # a 1-D x runs along dim
+        spacing = spacing.reshape([-1 if d == axis else 1 for d in range(y.ndim)])
+    return mul(heights, spacing) / 2
+
+
+def trapezoid(y: Tensor, x: Tensor | None = None, *, dx=None, dim: int = -1) -> Tensor:
+    """The trapezoidal rule along ``dim``: sample points ``x`` (or equal spacing ``dx``)."""
+    from .reduction import sum as total
+
+    areas = _trapezoids(y, x, dx, dim, "trapezoid")
+    return total(areas, wrap_dim(dim, y.ndim))
+
+
+trapz = trapezoid
+
+
+def cumulative_trapezoid(y: Tensor, x: Tensor | None = None, *, dx=None, dim: int = -1) -> Tensor:
+    """The running trapezoidal integral along ``dim`` (one element fewer than ``y``)."""
+    areas = _trapezoids(y, x, dx, dim, "cumulative_trapezoid")
+    return cumsum(areas, wrap_dim(dim, y.ndim))

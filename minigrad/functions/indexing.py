@@ -97,12 +97,31 @@ class IndexPut(ArrayFunction):
         return grad_x, None, grad_value
 
 
-def index_put(input: Tensor, index, value) -> Tensor:
-    """``input`` with ``input[index] = value`` applied (out of place; ``__setitem__`` writes it back)."""
+class IndexPutAccumulate(ArrayFunction):
+    """``input[index] += value``, repeated indices adding up; x's gradient passes unchanged."""
+
+    backward_name = "IndexPutBackward0"
+
+    @staticmethod
+    def forward(ctx, x, index, value):
+        ctx.index = index
+        out = x.copy()
+        _checked(lambda: np.add.at(out, index, value))
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, None, np.asarray(grad[ctx.index]) if ctx.needs_input_grad[2] else None
+
+
+def index_put(input: Tensor, indices, values, accumulate: bool = False) -> Tensor:
+    """``input`` with ``input[indices] = values`` applied (out of place; ``__setitem__`` writes it
+    back), or ``+=`` with ``accumulate``. ``indices``: a tuple of index tensors, as PyTorch's, or
+    any index expression."""
     check_tensor(input, "index_put")
-    if isinstance(value, Tensor) and value.dtype != input.dtype:
-        value = value.to(input.dtype)
-    return IndexPut.apply(input, to_numpy_index(index), value)
+    if isinstance(values, Tensor) and values.dtype != input.dtype:
+        values = values.to(input.dtype)
+    return (IndexPutAccumulate if accumulate else IndexPut).apply(input, to_numpy_index(indices), values)
 
 
 class Gather(ArrayFunction):

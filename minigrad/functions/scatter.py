@@ -1,5 +1,6 @@
 """Writing into a copy of a tensor at indexed places: ``scatter``, ``scatter_add``, ``index_add``,
-``index_copy``, ``index_fill``, ``masked_scatter``, ``put`` (each with a ``_`` in-place form).
+``index_copy``, ``index_fill``, ``masked_scatter``, ``put`` (each with a ``_`` in-place form), and
+the embeddings ``select_scatter``, ``slice_scatter``, ``diagonal_scatter``.
 
 Each returns ``input`` with some elements replaced (or, for the ``add`` forms, increased) by
 values of ``src``. The gradient of ``input`` is the output gradient, zeroed where an element was
@@ -14,6 +15,8 @@ import numpy as np
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ._operands import check_tensor, type_name, wrap_dim
+from .diagonal import diagonal_view
+from .indexing import IndexPut
 
 
 def _along(index: np.ndarray, axis: int) -> tuple:
@@ -342,3 +345,65 @@ def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) 
     if bad.size:
         raise IndexError(f"out of range: tried to access index {int(bad.flat[0])} on a tensor of {count} elements.")
     return Put.apply(input, source, np.where(positions < 0, positions + count, positions), accumulate)
+
+
+class SelectScatter(IndexPut):
+    pass
+
+
+class SliceScatter(IndexPut):
+    pass
+
+
+def _embedded(function: type, op: str, input: Tensor, src: Tensor, where: tuple) -> Tensor:
+    """A copy of ``input`` with ``input[where] = src``; src must have that region's shape."""
+    check_tensor(input, op)
+    check_tensor(src, op, "src", 2)
+    region = input._data[where].shape
+    if tuple(src.shape) != region:
+        raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = {list(src.shape)}, "
+                           f"slice size = {list(region)}")
+    return function.apply(input, where, src if src.dtype == input.dtype else src.to(input.dtype))
+
+
+def select_scatter(input: Tensor, src: Tensor, dim: int, index: int) -> Tensor:
+    """A copy of ``input`` with ``input.select(dim, index)`` replaced by ``src``."""
+    axis = wrap_dim(dim, input.ndim)
+    return _embedded(SelectScatter, "select_scatter", input, src, (slice(None),) * axis + (index,))
+
+
+def slice_scatter(input: Tensor, src: Tensor, dim: int = 0, start: int | None = None, end: int | None = None,
+                  step: int = 1) -> Tensor:
+    """A copy of ``input`` with the slice ``start:end:step`` along ``dim`` replaced by ``src``."""
+    axis = wrap_dim(dim, input.ndim)
+    return _embedded(SliceScatter, "slice_scatter", input, src, (slice(None),) * axis + (slice(start, end, step),))
+
+
+class DiagonalScatter(ArrayFunction):
+    """A copy of x with its ``offset`` diagonal over (axis1, axis2) replaced by src."""
+
+    @staticmethod
+    def forward(ctx, x, src, offset, axis1, axis2):
+        out = x.copy()
+        diagonal_view(out, offset, axis1, axis2)[...] = src
+        ctx.written = np.zeros(x.shape, bool)
+        diagonal_view(ctx.written, offset, axis1, axis2)[...] = True
+        ctx.where = (offset, axis1, axis2)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        grad_src = np.diagonal(grad, *ctx.where).copy() if ctx.needs_input_grad[1] else None
+        return np.where(ctx.written, 0, grad), grad_src, None, None, None
+
+
+def diagonal_scatter(input: Tensor, src: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+    """A copy of ``input`` with ``input.diagonal(offset, dim1, dim2)`` replaced by ``src``."""
+    check_tensor(input, "diagonal_scatter")
+    check_tensor(src, "diagonal_scatter", "src", 2)
+    axis1, axis2 = wrap_dim(dim1, input.ndim), wrap_dim(dim2, input.ndim)
+    region = np.diagonal(input._data, offset, axis1, axis2).shape
+    if tuple(src.shape) != region:
+        raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = {list(src.shape)}, "
+                           f"slice size = {list(region)}")
+    return DiagonalScatter.apply(input, src, offset, axis1, axis2)

@@ -1,6 +1,6 @@
-"""logcumsumexp, cummax, cummin, diff, nansum, nanmean, aminmax, std_mean, var_mean and
-tril_indices / triu_indices: gradcheck, PyTorch parity, second derivatives, edge values and
-PyTorch's errors."""
+"""logcumsumexp, cummax, cummin, diff, trapezoid, cumulative_trapezoid, nansum, nanmean, aminmax,
+std_mean, var_mean, histc, unique_consecutive and tril_indices / triu_indices: gradcheck, PyTorch
+parity, second derivatives, edge values and PyTorch's errors."""
 import warnings
 
 import numpy as np
@@ -24,6 +24,11 @@ CASES = [
     ("aminmax_max", lambda m, a: a.aminmax(dim=0, keepdim=True).max, [(3, 4)]),
     ("std_mean", lambda m, a: m.std_mean(a, 1), [(3, 4)]),
     ("var_mean", lambda m, a: m.var_mean(a, (0, 1), correction=0, keepdim=True), [(3, 4)]),
+    ("trapezoid", lambda m, a: m.trapezoid(a), [(3, 4)]),
+    ("trapezoid_dx", lambda m, a: m.trapz(a, dx=0.5, dim=0), [(3, 4)]),
+    ("trapezoid_x", lambda m, a, x: m.trapezoid(a, x), [(3, 4), (4,)]),
+    ("trapezoid_x_2d", lambda m, a, x: m.trapezoid(a, x, dim=0), [(3, 2), (3, 2)]),
+    ("cumulative_trapezoid", lambda m, a, x: m.cumulative_trapezoid(a, x), [(2, 4), (4,)]),
 ]
 
 SECOND_ORDER = pytest.mark.skip(reason="needs create_graph (issue 9, the engine's part); remove this mark then")
@@ -122,7 +127,32 @@ def test_triangle_indices_match_torch(op, row, col, offset):
     assert ours.tolist() == theirs.tolist()
 
 
+@pytest.mark.parametrize("call", [
+    lambda m: m.histc(m.tensor([1.0, 2.0, 1.0, 7.0]), bins=4, min=0, max=3),
+    lambda m: m.histc(m.tensor([1.0, 2.0, 1.0, 7.0], dtype=m.float64), bins=3),
+    lambda m: m.tensor([2.0, 2.0]).histc(bins=2),
+    lambda m: m.unique_consecutive(m.tensor([1, 1, 2, 2, 3, 1, 1]), return_inverse=True, return_counts=True),
+    lambda m: m.unique_consecutive(m.tensor([[1, 1], [1, 1], [2, 3]]), dim=0, return_counts=True, return_inverse=True),
+    lambda m: m.tensor([[1, 1], [1, 1], [2, 3]]).unique_consecutive(dim=1),
+    lambda m: m.unique_consecutive(m.tensor([], dtype=m.int64), return_counts=True),
+    lambda m: m.trapezoid(m.tensor([1, 2, 4])),
+    lambda m: m.cumulative_trapezoid(m.tensor([1.0])),
+])
+def test_counts_and_integrals_match_torch(call):
+    torch = pytest.importorskip("torch")
+    ours, theirs = call(mg), call(torch)
+    ours, theirs = (ours, theirs) if isinstance(ours, tuple) else ((ours,), (theirs,))
+    for a, b in zip(ours, theirs):
+        assert a.dtype.name == str(b.dtype).removeprefix("torch.") and a.shape == tuple(b.shape)
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-6)
+
+
 ERRORS = [
+    ("histc_long", lambda m: m.histc(m.tensor([1, 2]), bins=2)),
+    ("histc_no_bins", lambda m: m.histc(m.tensor([1.0]), bins=0)),
+    ("histc_range", lambda m: m.histc(m.tensor([1.0]), bins=2, min=3, max=1)),
+    ("histc_nan", lambda m: m.histc(m.tensor([1.0, float("nan")]), bins=2)),
+    ("trapezoid_x_length", lambda m: m.trapezoid(m.ones(2), m.ones(3))),
     ("logcumsumexp_long", lambda m: m.logcumsumexp(m.tensor([1, 2]), 0)),
     ("diff_0d", lambda m: m.diff(m.tensor(1.0))),
     ("diff_negative_n", lambda m: m.diff(m.ones(2), n=-1)),

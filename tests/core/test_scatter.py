@@ -36,6 +36,12 @@ CASES = [
     ("masked_scatter_broadcast", lambda m, a, b: a.masked_scatter(_mask(m, [True, False, True]), b), [(2, 3), (2, 3)]),
     ("put", lambda m, a, b: a.put(_long(m, [0, -1, 3]), b), [(2, 3), (3,)]),
     ("put_accumulate", lambda m, a, b: a.put(_long(m, [0, 0, 3]), b, accumulate=True), [(2, 3), (3,)]),
+    ("index_put", lambda m, a, b: m.index_put(a, (_long(m, [1, 0]), _long(m, [2, 2])), b), [(2, 3), (2,)]),
+    ("index_put_accumulate", lambda m, a, b: a.index_put((_long(m, [1, 1]),), b, accumulate=True), [(2, 3), (3,)]),
+    ("select_scatter", lambda m, a, b: m.select_scatter(a, b, 1, -1), [(2, 3), (2,)]),
+    ("slice_scatter", lambda m, a, b: m.slice_scatter(a, b, 1, 0, None, 2), [(2, 5), (2, 3)]),
+    ("diagonal_scatter", lambda m, a, b: a.diagonal_scatter(b, -1), [(3, 2), (2,)]),
+    ("diagonal_scatter_dims", lambda m, a, b: m.diagonal_scatter(a, b, 0, 2, 0), [(2, 3, 3), (3, 2)]),
 ]
 
 SECOND_ORDER = pytest.mark.skip(reason="needs create_graph (issue 9, the engine's part); remove this mark then")
@@ -77,6 +83,7 @@ def test_larger_src_gives_zero_gradient_to_its_unused_values(leaves):
     ("index_fill_", lambda m: (1, _long(m, [1]), 9.0)),
     ("masked_scatter_", lambda m: (_mask(m, [False, True, True]), m.tensor([1.0, 2.0, 3.0, 4.0]))),
     ("put_", lambda m: (_long(m, [4, 1]), m.tensor([1.0, 2.0]))),
+    ("index_put_", lambda m: ((_long(m, [1, 1]), _long(m, [0, 0])), m.tensor(2.0), True)),
 ])
 def test_inplace_forms_match_torch(op, args):
     torch = pytest.importorskip("torch")
@@ -143,6 +150,9 @@ ERRORS = [
     ("put_dtypes", lambda m: m.ones(2, 3).put(_long(m, [0]), m.ones(1, dtype=m.float64))),
     ("put_float_index", lambda m: m.ones(2, 3).put(m.zeros(1), m.ones(1))),
     ("put_out_of_range", lambda m: m.ones(2, 3).put(_long(m, [7]), m.ones(1))),
+    ("select_scatter_shape", lambda m: m.select_scatter(m.zeros(2, 3), m.ones(2), 0, 1)),
+    ("slice_scatter_shape", lambda m: m.slice_scatter(m.zeros(2, 3), m.ones(2, 3), 1, 1)),
+    ("diagonal_scatter_shape", lambda m: m.diagonal_scatter(m.zeros(2, 3), m.ones(3), 1)),
 ]
 
 
