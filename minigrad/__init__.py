@@ -70,6 +70,15 @@ from . import accelerator, autograd, cuda, linalg, return_types, special  # noqa
 
 _tensor_methods.bind()
 
+# PyTorch's namespace also has in-place forms: ``torch.exp_(x)`` is ``x.exp_()``.
+for _name in ("abs_ acos_ acosh_ addmv_ arccos_ arccosh_ arcsin_ arcsinh_ arctan_ arctanh_ asin_ asinh_ atan_ "
+              "atanh_ ceil_ clamp_ clamp_max_ clamp_min_ clip_ cos_ cosh_ deg2rad_ detach_ erf_ erfc_ exp2_ exp_ "
+              "expm1_ fill_ fix_ floor_ frac_ gcd_ index_put_ lcm_ ldexp_ log10_ log1p_ log2_ log_ logit_ "
+              "nan_to_num_ neg_ negative_ rad2deg_ reciprocal_ relu_ round_ rsqrt_ sigmoid_ sin_ sinc_ sinh_ sqrt_ "
+              "square_ tan_ tanh_ trunc_ xlogy_ zero_").split():
+    globals()[_name] = getattr(Tensor, _name)
+del _name
+
 __version__ = "0.1.0"
 
 

@@ -242,3 +242,12 @@ def test_argument_errors_match_torch(call, same_error):
 def test_xlogy_of_a_list_names_the_argument():
     with pytest.raises(TypeError, match=r"^xlogy\(\): argument 'other' \(position 2\) must be Tensor, not list$"):
         mg.xlogy(mg.ones(2), [1.0])
+
+
+def test_namespace_inplace_forms_are_the_methods():
+    torch = pytest.importorskip("torch")
+    for name in ("exp_", "log1p_", "clamp_", "sigmoid_", "relu_", "arcsin_", "nan_to_num_", "zero_"):
+        assert getattr(mg, name) is getattr(mg.Tensor, name) and callable(getattr(torch, name))
+    x = mg.tensor([0.5, 2.0])
+    assert mg.clamp_(mg.log1p_(x), max=1.0) is x
+    np.testing.assert_allclose(x.numpy(), [np.log1p(0.5), 1.0], rtol=1e-6)
