@@ -47,7 +47,7 @@ from .functions.replication import meshgrid, repeat_interleave
 from .functions.roll import roll
 from .functions.sampling import multinomial
 from .functions.scatter import (diagonal_scatter, index_add, index_copy, index_fill, masked_scatter, put, scatter,
-                                scatter_add, select_scatter, slice_scatter)
+                                scatter_add, scatter_reduce, select_scatter, slice_scatter)
 from .functions.searching import nonzero, searchsorted
 from .functions.selection import clamp, clamp_max, clamp_min, clip, fmax, fmin, maximum, minimum, nan_to_num, where
 from .functions.shape import (broadcast_to, cat, chunk, concat, concatenate, expand, flatten, flip, moveaxis,

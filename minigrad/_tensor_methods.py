@@ -37,7 +37,7 @@ _SAME_NAME = {
     products: "cross kron addcmul addcdiv addmv addr addbmm inner vdot",
     stacking: "tensor_split hsplit vsplit dsplit",
     rearrangement: "tile rot90 fliplr flipud",
-    scatter: ("scatter scatter_add index_add index_copy index_fill masked_scatter put select_scatter slice_scatter "
+    scatter: ("scatter scatter_add scatter_reduce index_add index_copy index_fill masked_scatter put select_scatter slice_scatter "
               "diagonal_scatter"),
     matmul: "matmul mm bmm dot mv",
     shape: ("reshape view permute transpose t movedim expand expand_as broadcast_to repeat squeeze "
@@ -141,7 +141,7 @@ def bind() -> None:
                selection.clamp_max,
                selection.nan_to_num, comparison.floor_divide, comparison.remainder, comparison.fmod,
                products.addcmul, products.addcdiv, scatter.scatter, scatter.scatter_add, scatter.index_add,
-               scatter.index_copy, scatter.index_fill, scatter.masked_scatter, scatter.put,
+               scatter.index_copy, scatter.index_fill, scatter.masked_scatter, scatter.put, scatter.scatter_reduce,
                comparison.eq, comparison.ne, comparison.lt, comparison.le, comparison.gt, comparison.ge,
                comparison.logical_and, comparison.logical_or, comparison.logical_xor, comparison.logical_not,
                comparison.bitwise_and, comparison.bitwise_or, comparison.bitwise_xor, comparison.bitwise_not,

@@ -1,4 +1,4 @@
-"""Writing into a copy of a tensor at indexed places: ``scatter``, ``scatter_add``, ``index_add``,
+"""Writing into a copy of a tensor at indexed places: ``scatter``, ``scatter_add``, ``scatter_reduce``, ``index_add``,
 ``index_copy``, ``index_fill``, ``masked_scatter``, ``put`` (each with a ``_`` in-place form), and
 the embeddings ``select_scatter``, ``slice_scatter``, ``diagonal_scatter``.
 
@@ -71,6 +71,84 @@ class ScatterValue(Scatter):
 
 class ScatterAdd(Scatter):
     accumulate = True
+
+
+class ScatterReduce(ArrayFunction):
+    """Each output element reduced ('sum', 'prod', 'mean', 'amax', 'amin') over the src values
+    scattered to it along ``axis``, and over its own input value with ``include_self``; elements
+    nothing is scattered to keep the input.
+
+    Gradients, as PyTorch's: sum passes grad to every contributor; mean grad / count; amax/amin
+    share grad evenly between the contributors equal to the result; prod gives each contributor
+    the product of the others (result / value, and for a zero the product of the rest when it is
+    the only zero, else 0). The counts and, for prod, the zero-free products are taken in forward
+    (so prod's second derivative treats them as constants).
+    """
+
+    @staticmethod
+    def forward(ctx, x, src, axis, index, reduce, include_self):
+        where = _along(index, axis)
+        values = src[tuple(slice(0, n) for n in index.shape)]
+        scattered = _written(x.shape, where)
+        counts = np.zeros(x.shape, np.int64)
+        np.add.at(counts, where, 1)
+        out = x.copy()
+        if not include_self:
+            identity = {"sum": 0, "mean": 0, "prod": 1, "amax": -np.inf, "amin": np.inf}[reduce]
+            out[scattered] = identity if x.dtype.kind == "f" or np.isfinite(identity) else (
+                np.iinfo(x.dtype).min if identity < 0 else np.iinfo(x.dtype).max)
+        else:
+            counts += 1
+        if reduce in ("sum", "mean"):
+            np.add.at(out, where, values)
+            if reduce == "mean":
+                divided = out / np.maximum(counts, 1)
+                out = np.where(scattered, divided if x.dtype.kind == "f" else np.floor(divided), out).astype(x.dtype)
+        else:
+            ufunc = {"prod": np.multiply, "amax": np.maximum, "amin": np.minimum}[reduce]
+            ufunc.at(out, where, values)
+        if reduce == "prod":
+            own = x if include_self else np.ones_like(x)
+            ctx.nonzero_product = np.where(own == 0, 1, own)
+            np.multiply.at(ctx.nonzero_product, where, np.where(values == 0, 1, values))
+            ctx.zeros = (own == 0).astype(np.int64)
+            np.add.at(ctx.zeros, where, (values == 0).astype(np.int64))
+        ctx.save_for_backward(x, src, out)
+        ctx.axis, ctx.index, ctx.reduce, ctx.include_self = axis, index, reduce, include_self
+        ctx.scattered, ctx.counts = scattered, counts
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, src, out = ctx.saved_tensors
+        region = tuple(slice(None) if d == ctx.axis else slice(0, n) for d, n in enumerate(ctx.index.shape))
+
+        def at_src(a):  # the output-shaped ``a`` read where each src value went
+            return np.take_along_axis(a[region], ctx.index, ctx.axis)
+
+        values = src[tuple(slice(0, n) for n in ctx.index.shape)]
+        if ctx.reduce in ("sum", "mean"):
+            share = grad / ctx.counts if ctx.reduce == "mean" else grad
+            grad_self, grad_values = share, at_src(share)
+        elif ctx.reduce == "prod":
+            def others(value, result, product, zeros):  # the product of the other contributors
+                return np.where(value != 0, result / np.where(value == 0, 1, value), np.where(zeros == 1, product, 0))
+
+            grad_self = grad * others(x, out, ctx.nonzero_product, ctx.zeros)
+            grad_values = at_src(grad) * others(values, at_src(out), at_src(ctx.nonzero_product), at_src(ctx.zeros))
+        else:
+            # PyTorch counts an input equal to the result among the tied winners even without
+            # include_self (its gradient is then 0 anyway).
+            ties = x == out
+            winners = ties.astype(np.int64)
+            np.add.at(winners, _along(ctx.index, ctx.axis), (values == at_src(out)).astype(np.int64))
+            share = grad / np.maximum(winners, 1)
+            grad_self, grad_values = np.where(ties, share, 0), np.where(values == at_src(out), at_src(share), 0)
+        grad_x = grad_self if ctx.include_self else np.where(ctx.scattered, 0, grad)
+        if ctx.include_self:
+            grad_x = np.where(ctx.scattered, grad_x, grad)
+        grad_src = _padded(grad_values, src.shape) if ctx.needs_input_grad[1] else None
+        return grad_x, grad_src, None, None, None, None
 
 
 class IndexAdd(ArrayFunction):
@@ -189,7 +267,8 @@ def _same_dtype(input: Tensor, source: Tensor, message: str) -> None:
         raise RuntimeError(message.format(self=type_name(input.dtype), src=type_name(source.dtype)))
 
 
-def _scatter(function: type, op: str, input: Tensor, dim: int, index: Tensor, src) -> Tensor:
+def _scatter(apply, op: str, input: Tensor, dim: int, index: Tensor, src) -> Tensor:
+    """Check the arguments as PyTorch does, then ``apply(input, src, axis, index array)``."""
     check_tensor(input, op)
     check_tensor(index, op, "index", 3)
     axis = wrap_dim(dim, input.ndim)
@@ -208,7 +287,7 @@ def _scatter(function: type, op: str, input: Tensor, dim: int, index: Tensor, sr
                 f"Expected index {list(index.shape)} to be no larger than self {list(input.shape)} apart from "
                 f"dimension {axis}" + (f" and to be no larger size than src {list(src_shape)}" if src_shape else ""))
     positions = _check_bounds(positions, input.shape[axis], axis)
-    return function.apply(input, src, axis, positions)
+    return apply(input, src, axis, positions)
 
 
 def scatter(input: Tensor, dim: int, index: Tensor, src=None, *, value=None, reduce: str | None = None) -> Tensor:
@@ -217,13 +296,13 @@ def scatter(input: Tensor, dim: int, index: Tensor, src=None, *, value=None, red
     if reduce is not None:
         raise NotImplementedError("scatter(reduce=...) is not supported by minigrad; use scatter_add")
     src = value if src is None else src
-    return _scatter(Scatter if isinstance(src, Tensor) else ScatterValue, "scatter", input, dim, index, src)
+    return _scatter((Scatter if isinstance(src, Tensor) else ScatterValue).apply, "scatter", input, dim, index, src)
 
 
 def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
     """A copy of ``input`` with out[index[i][j]][j] += src[i][j] along ``dim`` (for dim 0)."""
     check_tensor(src, "scatter_add", "src", 4)
-    return _scatter(ScatterAdd, "scatter_add", input, dim, index, src)
+    return _scatter(ScatterAdd.apply, "scatter_add", input, dim, index, src)
 
 
 # PyTorch's messages differ between the three index_* ops: (exception type, text) per check.
@@ -259,6 +338,21 @@ _INDEX_ERRORS = {
 def _index_error(op: str, check: str, **values) -> Exception:
     kind, text = _INDEX_ERRORS[op][check]
     return kind(text.format(**values))
+
+
+_REDUCTIONS = ("sum", "prod", "mean", "amax", "amin")
+
+
+def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: str, *,
+                   include_self: bool = True) -> Tensor:
+    """A copy of ``input`` whose elements at index[i][j] (along ``dim``, shown for dim 0) are
+    reduced with src[i][j] by ``reduce`` ('sum', 'prod', 'mean', 'amax', 'amin'), counting the
+    input's own value unless ``include_self=False``."""
+    check_tensor(src, "scatter_reduce", "src", 4)
+    if reduce not in _REDUCTIONS:
+        raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
+    return _scatter(lambda *args: ScatterReduce.apply(*args, reduce, include_self), "scatter_reduce",
+                    input, dim, index, src)
 
 
 def _index_rows(op: str, input: Tensor, dim: int, index: Tensor) -> tuple:

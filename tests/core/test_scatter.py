@@ -1,5 +1,5 @@
 """Reading at indices (take, take_along_dim, masked_select) and writing into a copy at indices
-(scatter, scatter_add, index_add, index_copy, index_fill, masked_scatter, put): gradcheck, PyTorch
+(scatter, scatter_add, scatter_reduce, index_add, index_copy, index_fill, masked_scatter, put): gradcheck, PyTorch
 parity (values, grad_fn, gradients of both the input and the written values), second
 derivatives, the in-place forms and PyTorch's errors."""
 import numpy as np
@@ -61,6 +61,47 @@ def test_gradgradcheck(case, leaves):
 
     _, fn, shapes, *_ = case
     assert gradgradcheck(lambda *a: fn(mg, *a), leaves(shapes, seed=3))
+
+
+REDUCE_INPUTS = [([1.0, 2.0, 3.0, 4.0], [5.0, 1.0, 7.0, 2.0, 4.0]),  # distinct values
+                 ([0.0, 2.0, 3.0, 4.0], [5.0, 0.0, 0.0, 2.0, 4.0]),  # zeros: one or two per output (prod)
+                 ([4.0, 1.0, 3.0, 4.0], [4.0, 1.0, 4.0, 2.0, 4.0])]  # ties with the input (amax, amin)
+
+
+@pytest.mark.parametrize("reduce", ["sum", "prod", "mean", "amax", "amin"])
+@pytest.mark.parametrize("include_self", [True, False])
+@pytest.mark.parametrize("values", REDUCE_INPUTS)
+def test_scatter_reduce_values_and_gradients_match_torch(reduce, include_self, values):
+    torch = pytest.importorskip("torch")
+    results = []
+    for m in (mg, torch):
+        x = m.tensor(values[0], dtype=m.float64, requires_grad=True)
+        src = m.tensor(values[1], dtype=m.float64, requires_grad=True)
+        out = m.scatter_reduce(x, 0, _long(m, [0, 1, 0, 1, 3]), src, reduce, include_self=include_self)
+        out.backward(m.tensor([1.0, 2.0, 3.0, 4.0], dtype=m.float64))
+        results.append([out.detach().numpy(), x.grad.numpy(), src.grad.numpy()])
+    for ours, theirs in zip(*results):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+
+
+@pytest.mark.parametrize("reduce", ["sum", "prod", "mean", "amax", "amin"])
+def test_scatter_reduce_gradcheck(reduce, leaves):
+    from minigrad.autograd import gradcheck
+
+    x, src = leaves([(3, 4), (2, 5)])
+    index = _long(mg, [[0, 2, 2, 1], [1, 1, 0, 0]])
+    for include_self in (True, False):
+        assert gradcheck(lambda a, b: a.scatter_reduce(1, index, b, reduce, include_self=include_self), (x, src))
+
+
+@pytest.mark.parametrize("dtype", ["int64", "float32"])
+@pytest.mark.parametrize("reduce", ["sum", "prod", "mean", "amax", "amin"])
+def test_scatter_reduce_without_self_matches_torch(reduce, dtype):
+    torch = pytest.importorskip("torch")
+    ours, theirs = (m.scatter_reduce(m.tensor([1, 2, 5]).to(getattr(m, dtype)), 0, _long(m, [0, 0, 2]),
+                                     m.tensor([3, 4, 1]).to(getattr(m, dtype)), reduce, include_self=False)
+                    for m in (mg, torch))
+    assert ours.tolist() == theirs.tolist() and ours.dtype.name == str(theirs.dtype).removeprefix("torch.")
 
 
 def test_larger_src_gives_zero_gradient_to_its_unused_values(leaves):
@@ -150,6 +191,8 @@ ERRORS = [
     ("put_dtypes", lambda m: m.ones(2, 3).put(_long(m, [0]), m.ones(1, dtype=m.float64))),
     ("put_float_index", lambda m: m.ones(2, 3).put(m.zeros(1), m.ones(1))),
     ("put_out_of_range", lambda m: m.ones(2, 3).put(_long(m, [7]), m.ones(1))),
+    ("scatter_reduce_name", lambda m: m.scatter_reduce(m.ones(3), 0, _long(m, [0]), m.ones(1), "average")),
+    ("scatter_reduce_dtypes", lambda m: m.scatter_reduce(m.ones(3), 0, _long(m, [0]), m.ones(1, dtype=m.float64), "sum")),
     ("select_scatter_shape", lambda m: m.select_scatter(m.zeros(2, 3), m.ones(2), 0, 1)),
     ("slice_scatter_shape", lambda m: m.slice_scatter(m.zeros(2, 3), m.ones(2, 3), 1, 1)),
     ("diagonal_scatter_shape", lambda m: m.diagonal_scatter(m.zeros(2, 3), m.ones(3), 1)),
