@@ -12,10 +12,9 @@ import numpy as np
 from . import _creation, _random
 from ._tensor import Tensor
 from .functions import (addmm, arithmetic, comparison, contraction, conversion, counting, cumulative, diagonal,
-                        floating, indexing, lerp, logarithmic, matmul, nan_reductions, norms, order_statistics, products,
-                        rearrangement,
-                        reduction, replication, roll, sampling, scatter, searching, selection, shape, softmax,
-                        sorting, special, stacking, triangular, trigonometric, unary)
+                        floating, indexing, lerp, logarithmic, matmul, nan_reductions, norms, order_statistics,
+                        products, rearrangement, reduction, replication, roll, sampling, scatter, searching,
+                        selection, shape, softmax, sorting, special, stacking, triangular, trigonometric, unary)
 from .functions._operands import as_operand
 
 _SAME_NAME = {
@@ -37,8 +36,8 @@ _SAME_NAME = {
     products: "cross kron addcmul addcdiv addmv addr addbmm inner vdot",
     stacking: "tensor_split hsplit vsplit dsplit",
     rearrangement: "tile rot90 fliplr flipud",
-    scatter: ("scatter scatter_add scatter_reduce index_add index_copy index_fill masked_scatter put select_scatter slice_scatter "
-              "diagonal_scatter"),
+    scatter: ("scatter scatter_add scatter_reduce index_add index_copy index_fill masked_scatter put "
+              "select_scatter slice_scatter diagonal_scatter"),
     matmul: "matmul mm bmm dot mv",
     shape: ("reshape view permute transpose t movedim expand expand_as broadcast_to repeat squeeze "
             "unsqueeze flatten unflatten flip split chunk unbind narrow narrow_copy select swapaxes swapdims "

@@ -202,14 +202,16 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Te
     check_tensor(input, "take_along_dim")
     check_tensor(indices, "take_along_dim", "indices", 2)
     if indices.dtype.name != "int64":
-        raise RuntimeError(f"torch.take_along_dim(): dtype of indices should be Long but got {type_name(indices.dtype)}")
+        raise RuntimeError("torch.take_along_dim(): dtype of indices should be Long but got "
+                           f"{type_name(indices.dtype)}")
     if dim is None:
         return gather(input.reshape(-1), 0, indices.reshape(-1))
     if input.ndim != indices.ndim:
         raise RuntimeError("torch.take_along_dim(): input and indices should have the same number of dimensions, "
                            f"but got {input.ndim} dimensions for input, and {indices.ndim} dimensions for indices")
     axis = wrap_dim(dim, input.ndim)
-    shape = np.broadcast_shapes(*(tuple(1 if d == axis else n for d, n in enumerate(t.shape)) for t in (input, indices)))
+    shape = np.broadcast_shapes(*(tuple(1 if d == axis else n for d, n in enumerate(t.shape))
+                                  for t in (input, indices)))
 
     def expanded(t: Tensor) -> Tensor:  # to the common shape, keeping t's own length along dim
         return t.expand(tuple(t.shape[axis] if d == axis else n for d, n in enumerate(shape)))

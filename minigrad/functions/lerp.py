@@ -7,8 +7,6 @@ that weight = 1 gives exactly ``end``.
 """
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
 from .._tensor import Tensor

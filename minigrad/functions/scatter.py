@@ -26,6 +26,12 @@ def _along(index: np.ndarray, axis: int) -> tuple:
     return tuple(grid)
 
 
+def _region(index: np.ndarray, axis: int) -> tuple:
+    """The part of an array that ``np.take_along_axis(array, index, axis)`` should read: PyTorch's
+    gather reads only the index's extent in the other dims, where numpy would broadcast."""
+    return tuple(slice(None) if d == axis else slice(0, n) for d, n in enumerate(index.shape))
+
+
 def _written(shape: tuple, where) -> np.ndarray:
     mask = np.zeros(shape, bool)
     mask[where] = True
@@ -59,9 +65,9 @@ class Scatter(ArrayFunction):
     def backward(ctx, grad):
         grad_x = grad if ctx.accumulate else np.where(ctx.written, 0, grad)
         grad_src = None
-        if ctx.needs_input_grad[1]:  # a gather of grad, which reads only the index's extent
-            region = tuple(slice(None) if d == ctx.axis else slice(0, n) for d, n in enumerate(ctx.index.shape))
-            grad_src = _padded(np.take_along_axis(grad[region], ctx.index, ctx.axis), ctx.src_shape)
+        if ctx.needs_input_grad[1]:  # a gather of grad
+            grad_src = _padded(np.take_along_axis(grad[_region(ctx.index, ctx.axis)], ctx.index, ctx.axis),
+                               ctx.src_shape)
         return grad_x, grad_src, None, None
 
 
@@ -71,6 +77,14 @@ class ScatterValue(Scatter):
 
 class ScatterAdd(Scatter):
     accumulate = True
+
+
+def _identity(reduce: str, dtype: np.dtype):
+    """The value a reduction starts from when the input's own value does not count."""
+    if reduce in ("sum", "mean", "prod"):
+        return 1 if reduce == "prod" else 0
+    low, high = (-np.inf, np.inf) if dtype.kind == "f" else (np.iinfo(dtype).min, np.iinfo(dtype).max)
+    return low if reduce == "amax" else high
 
 
 class ScatterReduce(ArrayFunction):
@@ -93,12 +107,10 @@ class ScatterReduce(ArrayFunction):
         counts = np.zeros(x.shape, np.int64)
         np.add.at(counts, where, 1)
         out = x.copy()
-        if not include_self:
-            identity = {"sum": 0, "mean": 0, "prod": 1, "amax": -np.inf, "amin": np.inf}[reduce]
-            out[scattered] = identity if x.dtype.kind == "f" or np.isfinite(identity) else (
-                np.iinfo(x.dtype).min if identity < 0 else np.iinfo(x.dtype).max)
-        else:
+        if include_self:
             counts += 1
+        else:
+            out[scattered] = _identity(reduce, x.dtype)
         if reduce in ("sum", "mean"):
             np.add.at(out, where, values)
             if reduce == "mean":
@@ -107,6 +119,11 @@ class ScatterReduce(ArrayFunction):
         else:
             ufunc = {"prod": np.multiply, "amax": np.maximum, "amin": np.minimum}[reduce]
             ufunc.at(out, where, values)
+        if reduce in ("amax", "amin"):
+            # How many contributors equal the result (PyTorch counts an input equal to it even
+            # without include_self, whose gradient is then 0 anyway).
+            ctx.winners = (x == out).astype(np.int64)
+            np.add.at(ctx.winners, where, (values == np.take_along_axis(out[_region(index, axis)], index, axis)))
         if reduce == "prod":
             own = x if include_self else np.ones_like(x)
             ctx.nonzero_product = np.where(own == 0, 1, own)
@@ -121,7 +138,7 @@ class ScatterReduce(ArrayFunction):
     @staticmethod
     def backward(ctx, grad):
         x, src, out = ctx.saved_tensors
-        region = tuple(slice(None) if d == ctx.axis else slice(0, n) for d, n in enumerate(ctx.index.shape))
+        region = _region(ctx.index, ctx.axis)
 
         def at_src(a):  # the output-shaped ``a`` read where each src value went
             return np.take_along_axis(a[region], ctx.index, ctx.axis)
@@ -137,16 +154,9 @@ class ScatterReduce(ArrayFunction):
             grad_self = grad * others(x, out, ctx.nonzero_product, ctx.zeros)
             grad_values = at_src(grad) * others(values, at_src(out), at_src(ctx.nonzero_product), at_src(ctx.zeros))
         else:
-            # PyTorch counts an input equal to the result among the tied winners even without
-            # include_self (its gradient is then 0 anyway).
-            ties = x == out
-            winners = ties.astype(np.int64)
-            np.add.at(winners, _along(ctx.index, ctx.axis), (values == at_src(out)).astype(np.int64))
-            share = grad / np.maximum(winners, 1)
-            grad_self, grad_values = np.where(ties, share, 0), np.where(values == at_src(out), at_src(share), 0)
-        grad_x = grad_self if ctx.include_self else np.where(ctx.scattered, 0, grad)
-        if ctx.include_self:
-            grad_x = np.where(ctx.scattered, grad_x, grad)
+            share = grad / np.maximum(ctx.winners, 1)
+            grad_self, grad_values = np.where(x == out, share, 0), np.where(values == at_src(out), at_src(share), 0)
+        grad_x = np.where(ctx.scattered, grad_self if ctx.include_self else 0, grad)
         grad_src = _padded(grad_values, src.shape) if ctx.needs_input_grad[1] else None
         return grad_x, grad_src, None, None, None, None
 

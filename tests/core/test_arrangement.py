@@ -85,7 +85,7 @@ def test_gradgradcheck(case, leaves):
 def test_combinations_of_few_elements_match_torch():
     torch = pytest.importorskip("torch")
     for r, repeat in [(0, False), (3, False), (2, True)]:
-        ours, theirs = mg.combinations(mg.tensor([1, 2]), r, repeat), torch.combinations(torch.tensor([1, 2]), r, repeat)
+        ours, theirs = (m.combinations(m.tensor([1, 2]), r, repeat) for m in (mg, torch))
         assert ours.shape == tuple(theirs.shape) and ours.tolist() == theirs.tolist() and ours.dtype == mg.int64
 
 

@@ -274,7 +274,8 @@ def test_non_tensor_argument_raises_torch_type_error(call, name):
 
 def test_method_forms_name_the_argument():
     """Methods number positions as the function form does (PyTorch counts from after self)."""
-    with pytest.raises(TypeError, match=r"^add\(\): argument 'other' \(position 2\) must be Tensor, not numpy\.ndarray$"):
+    with pytest.raises(TypeError, match=r"^add\(\): argument 'other' \(position 2\) must be Tensor, not "
+                                        r"numpy\.ndarray$"):
         mg.ones(3).add(np.ones(3))
     with pytest.raises(TypeError, match=r"^mul\(\): argument 'other' \(position 2\) must be Tensor, not list$"):
         mg.ones(3).mul_([1.0])
