@@ -15,7 +15,7 @@ from .functions import (addmm, arithmetic, comparison, contraction, conversion, 
                         floating, indexing, lerp, logarithmic, matmul, nan_reductions, norms, order_statistics,
                         products, rearrangement, reduction, replication, roll, sampling, scatter, searching,
                         selection, shape, softmax, sorting, special, stacking, triangular, trigonometric, unary)
-from .functions._operands import as_operand
+from .functions._operands import PYTHON_NUMBERS, as_operand
 
 _SAME_NAME = {
     arithmetic: "add sub mul div pow neg true_divide square subtract multiply divide negative",
@@ -68,11 +68,9 @@ def _operator(fn):
     non-tensor, non-number operand gives NotImplemented, so Python raises its TypeError, and
     ``t == None`` is False, as in PyTorch."""
     def operator(self, other):
-        if not isinstance(other, (Tensor, numbers.Number)):
-            if not isinstance(other, np.ndarray):
-                return NotImplemented
-            other = as_operand(other)
-        return fn(self, other)
+        if isinstance(other, Tensor) or type(other) in PYTHON_NUMBERS or isinstance(other, numbers.Number):
+            return fn(self, other)
+        return fn(self, as_operand(other)) if isinstance(other, np.ndarray) else NotImplemented
 
     operator.__name__ = fn.__name__
     return operator

@@ -40,16 +40,26 @@ def check_tensor_sequence(values, fn: str, name: str = "tensors", position: int 
     return list(values)
 
 
+PYTHON_NUMBERS = (int, float, bool)  # checked by type first: isinstance with numbers.Number is slow
+
+
 def operands(fn: str, input, other, other_name: str = "other", position: int = 1) -> tuple:
-    """The two operands of a binary op, each a Tensor or a number, or PyTorch's
-    TypeError naming the other argument (a numpy array, a list); ``position``: input's. Operators
-    (``t + array``) convert arrays first (``as_operand``)."""
-    for value, name, position in ((input, "input", position), (other, other_name, position + 1)):
-        if not isinstance(value, Tensor) and not isinstance(value, numbers.Number):
-            raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be Tensor, not {typename(value)}")
-    # A numpy scalar (np.float64(2)) counts as the Python number it holds, as in PyTorch.
-    return (input.item() if isinstance(input, np.generic) else input,
-            other.item() if isinstance(other, np.generic) else other)
+    """The two operands of a binary op, each a Tensor or a number, or PyTorch's TypeError naming
+    the other argument (a numpy array, a list); ``position``: input's. Operators (``t + array``)
+    convert arrays first (``as_operand``)."""
+    if isinstance(input, Tensor) and isinstance(other, Tensor):  # the common case, decided at once
+        return input, other
+    return _operand(input, fn, "input", position), _operand(other, fn, other_name, position + 1)
+
+
+def _operand(value, fn: str, name: str, position: int):
+    if isinstance(value, Tensor) or type(value) in PYTHON_NUMBERS:
+        return value
+    if isinstance(value, np.generic):  # a numpy scalar counts as the Python number it holds, as in PyTorch
+        return value.item()
+    if isinstance(value, numbers.Number):
+        return value
+    raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be Tensor, not {typename(value)}")
 
 
 def as_operand(value):
