@@ -12,6 +12,7 @@ from ._dtype import (bool, double, dtype, float, float16, float32, float64, get_
 from ._random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed,
                       set_rng_state)
 from ._tensor import Size, Tensor
+from .functions._operands import check_tensor
 from .kernels._threads import get_num_threads, set_num_threads
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled, set_anomaly_enabled
@@ -19,39 +20,65 @@ from .autograd.grad_mode import inference_mode, is_inference_mode_enabled
 from .functions.addmm import addmm, baddbmm
 from .functions.arithmetic import (add, div, divide, multiply, mul, neg, negative, pow, square, sub,
                                    subtract, true_divide)
-from .functions.comparison import (allclose, bitwise_not, eq, equal, floor_divide, fmod, ge, greater,
-                                   greater_equal, gt, isclose, isfinite, isinf, isnan, le, less, less_equal,
-                                   logical_and, logical_not, logical_or, logical_xor, lt, ne, not_equal,
-                                   remainder, sign)
+from .functions.comparison import (allclose, bitwise_and, bitwise_left_shift, bitwise_not, bitwise_or,
+                                   bitwise_right_shift, bitwise_xor, eq, equal, floor_divide, fmod, gcd, ge,
+                                   greater, greater_equal, gt, heaviside, isclose, isfinite, isin, isinf, isnan,
+                                   isneginf, isposinf, isreal, lcm, le, less, less_equal, logical_and,
+                                   logical_not, logical_or, logical_xor, lt, ne, not_equal, remainder, signbit)
 from .functions.contraction import einsum, ger, outer, tensordot
 from .functions.conversion import clone
-from .functions.counting import bincount, unique
-from .functions.cumulative import cumprod, cumsum
-from .functions.diagonal import diag, diagonal, trace
-from .functions.indexing import gather, index_select, masked_fill
+from .functions.counting import bincount, histc, unique, unique_consecutive
+from .functions.cumulative import (cummax, cummin, cumprod, cumsum, cumulative_trapezoid, diff, logcumsumexp,
+                                   trapezoid, trapz)
+from .functions.diagonal import diag, diag_embed, diagflat, diagonal, trace
+from .functions.floating import copysign, float_power, frexp, ldexp, nextafter
+from .functions.indexing import (gather, index_put, index_select, masked_fill, masked_select, take,
+                                 take_along_dim)
 from .functions.lerp import lerp
+from .functions.logarithmic import exp2, expm1, log1p, log2, log10, logaddexp, logaddexp2, logit, xlogy
 from .functions.matmul import bmm, dot, matmul, mm, mv
-from .functions.norms import cdist, norm
-from .functions.reduction import (all, amax, amin, any, argmax, argmin, count_nonzero, logsumexp, max, mean,
-                                  min, prod, std, sum, var)
+from .functions.nan_reductions import nanmean, nansum
+from .functions.norms import cdist, dist, norm
+from .functions.order_statistics import kthvalue, median, mode, msort, nanmedian, nanquantile, quantile
+from .functions.products import addbmm, addcdiv, addcmul, addmv, addr, cross, inner, kron, vdot
+from .functions.rearrangement import fliplr, flipud, rot90, tile
+from .functions.reduction import (all, amax, amin, aminmax, any, argmax, argmin, count_nonzero, logsumexp, max,
+                                  mean, min, prod, std, std_mean, sum, var, var_mean)
 from .functions.replication import meshgrid, repeat_interleave
 from .functions.roll import roll
 from .functions.sampling import multinomial
+from .functions.scatter import (diagonal_scatter, index_add, index_copy, index_fill, masked_scatter, put, scatter,
+                                scatter_add, scatter_reduce, select_scatter, slice_scatter)
 from .functions.searching import nonzero, searchsorted
-from .functions.selection import clamp, clip, maximum, minimum, where
-from .functions.shape import (broadcast_to, cat, chunk, concat, concatenate, expand, flatten, flip, movedim,
-                              narrow, permute, repeat, reshape, select, split, squeeze, stack, t,
-                              transpose, unbind, unflatten, unsqueeze)
+from .functions.selection import clamp, clamp_max, clamp_min, clip, fmax, fmin, maximum, minimum, nan_to_num, where
+from .functions.shape import (broadcast_to, cat, chunk, concat, concatenate, expand, flatten, flip, moveaxis,
+                              movedim, narrow, narrow_copy, permute, ravel, repeat, reshape, select, split,
+                              squeeze, stack,
+                              swapaxes, swapdims, t, transpose, unbind, unflatten, unsqueeze)
 from .functions.softmax import log_softmax, softmax
 from .functions.sorting import argsort, sort, topk
 from .functions.special import erf, erfc
-from .functions.triangular import tril, triu
-from .functions.unary import (abs, absolute, ceil, cos, exp, floor, log, reciprocal, relu, round, rsqrt,
-                              sigmoid, sin, sqrt, tanh, trunc)
+from .functions.stacking import (atleast_1d, atleast_2d, atleast_3d, block_diag, broadcast_tensors, cartesian_prod,
+                                 column_stack, combinations, dsplit, dstack, hsplit, hstack, row_stack,
+                                 tensor_split, vsplit, vstack)
+from .functions.triangular import tril, tril_indices, triu, triu_indices
+from .functions.trigonometric import (acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, asin,
+                                      asinh, atan, atan2, atanh, cosh, deg2rad, hypot, rad2deg, sinc, sinh, tan)
+from .functions.unary import (abs, absolute, angle, ceil, cos, exp, fix, floor, frac, log, positive, reciprocal,
+                              relu, round, rsqrt, sgn, sigmoid, sign, sin, sqrt, tanh, trunc)
 
-from . import accelerator, autograd, cuda, linalg, return_types  # noqa: E402  (submodules, as torch.cuda)
+from . import accelerator, autograd, cuda, linalg, return_types, special  # noqa: E402  (submodules, as torch.cuda)
 
 _tensor_methods.bind()
+
+# PyTorch's namespace also has in-place forms: ``torch.exp_(x)`` is ``x.exp_()``.
+for _name in ("abs_ acos_ acosh_ addmv_ arccos_ arccosh_ arcsin_ arcsinh_ arctan_ arctanh_ asin_ asinh_ atan_ "
+              "atanh_ ceil_ clamp_ clamp_max_ clamp_min_ clip_ cos_ cosh_ deg2rad_ detach_ erf_ erfc_ exp2_ exp_ "
+              "expm1_ fill_ fix_ floor_ frac_ gcd_ index_put_ lcm_ ldexp_ log10_ log1p_ log2_ log_ logit_ "
+              "nan_to_num_ neg_ negative_ rad2deg_ reciprocal_ relu_ round_ rsqrt_ sigmoid_ sin_ sinc_ sinh_ sqrt_ "
+              "square_ tan_ tanh_ trunc_ xlogy_ zero_").split():
+    globals()[_name] = getattr(Tensor, _name)
+del _name
 
 __version__ = "0.1.0"
 
@@ -61,10 +88,12 @@ def is_tensor(obj) -> "bool":
 
 
 def is_floating_point(input: Tensor) -> "bool":
+    check_tensor(input, "is_floating_point")
     return input.dtype.is_floating_point
 
 
 def numel(input: Tensor) -> "int":
+    check_tensor(input, "numel")
     return input.numel()
 
 

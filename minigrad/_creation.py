@@ -13,17 +13,21 @@ from . import _dtype
 from ._device import as_device, to_storage
 from ._random import numpy_generator
 from ._tensor import Tensor
-from .functions._operands import shape_arg
+from .functions._operands import check_tensor, shape_arg
 
 
-def _sequence_to_array(data) -> np.ndarray:
-    """Nested sequences of numbers (or 0-d tensors) as an array with PyTorch's inferred dtype."""
+def _sequence_to_array(data, infer: bool = True) -> np.ndarray:
+    """Nested sequences of numbers (or 0-d tensors) as an array with PyTorch's inferred dtype
+    (without ``infer``, as numpy reads them: a requested dtype is then applied to the exact
+    values, not to their rounding to the default float32)."""
     try:
         array = np.array(_unwrap(data))
     except ValueError as error:
         raise ValueError(f"expected a rectangular nested sequence: {error}") from None
     if array.dtype.kind not in "biuf":
         raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+    if not infer:
+        return array
     inferred = {"f": _dtype.get_default_dtype(), "b": _dtype.bool}.get(array.dtype.kind, _dtype.int64)
     return array.astype(inferred.numpy, copy=False)
 
@@ -46,7 +50,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad: bool = False) -> Ten
         array = np.array(data)
         _dtype.from_numpy_dtype(array.dtype)  # TypeError for unsupported kinds
     else:
-        array = _sequence_to_array(data)
+        array = _sequence_to_array(data, infer=dtype is None)
     return _make(array, dtype, device, requires_grad)
 
 
@@ -100,27 +104,28 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad: bool = Fal
     return _filled((tuple(size),) if not isinstance(size, int) else (size,), fill_value, dtype, device, requires_grad)
 
 
-def _like(input: Tensor, dtype, device):
+def _like(input: Tensor, dtype, device, op: str):
+    check_tensor(input, op)
     return input.shape, dtype if dtype is not None else input.dtype, device if device is not None else input.device
 
 
 def zeros_like(input: Tensor, *, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
-    shape, dtype, device = _like(input, dtype, device)
+    shape, dtype, device = _like(input, dtype, device, "zeros_like")
     return _filled(shape, 0, dtype, device, requires_grad)
 
 
 def ones_like(input: Tensor, *, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
-    shape, dtype, device = _like(input, dtype, device)
+    shape, dtype, device = _like(input, dtype, device, "ones_like")
     return _filled(shape, 1, dtype, device, requires_grad)
 
 
 def empty_like(input: Tensor, *, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
-    shape, dtype, device = _like(input, dtype, device)
+    shape, dtype, device = _like(input, dtype, device, "empty_like")
     return empty(shape, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 def full_like(input: Tensor, fill_value, *, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
-    shape, dtype, device = _like(input, dtype, device)
+    shape, dtype, device = _like(input, dtype, device, "full_like")
     return _filled(shape, fill_value, dtype, device, requires_grad)
 
 
@@ -178,19 +183,19 @@ def randint(*args, size=None, generator=None, dtype=None, device=None, requires_
 
 
 def rand_like(input: Tensor, *, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
-    shape, dtype, device = _like(input, dtype, device)
+    shape, dtype, device = _like(input, dtype, device, "rand_like")
     return rand(shape, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 def randn_like(input: Tensor, *, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
-    shape, dtype, device = _like(input, dtype, device)
+    shape, dtype, device = _like(input, dtype, device, "randn_like")
     return randn(shape, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 def randint_like(input: Tensor, low=0, high=None, *, dtype=None, device=None) -> Tensor:
     if high is None:
         low, high = 0, low
-    shape, dtype, device = _like(input, dtype, device)
+    shape, dtype, device = _like(input, dtype, device, "randint_like")
     return randint(low, high, shape, dtype=dtype, device=device)
 
 
@@ -204,6 +209,31 @@ def normal(mean: float, std: float, size, *, generator=None, dtype=None, device=
 
 
 def bernoulli(input: Tensor, p=None, *, generator=None) -> Tensor:
+    check_tensor(input, "bernoulli")
     probs = input._data if p is None else p
     draws = numpy_generator(generator).random(input.shape) < probs
     return Tensor._from_storage(draws.astype(input._data.dtype), input.device)
+
+
+# ---- Tensor.new_*: the dtype and device of the tensor they are called on -----------------------
+
+def new_tensor(self: Tensor, data, *, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """A copy of ``data`` with this tensor's dtype and device unless given (no dtype inference)."""
+    return tensor(data, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+
+
+def new_full(self: Tensor, size, fill_value, *, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    size = (tuple(size),) if not isinstance(size, int) else (size,)
+    return _filled(size, fill_value, dtype or self.dtype, device or self.device, requires_grad)
+
+
+def new_zeros(self: Tensor, *size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    return _filled(size, 0, dtype or self.dtype, device or self.device, requires_grad)
+
+
+def new_ones(self: Tensor, *size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    return _filled(size, 1, dtype or self.dtype, device or self.device, requires_grad)
+
+
+def new_empty(self: Tensor, *size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    return empty(*size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)

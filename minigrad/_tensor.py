@@ -15,7 +15,7 @@ import numpy as np
 
 from . import _dtype
 from ._device import CPU, as_device, device, to_storage
-from .autograd import engine, hooks
+from .autograd import hooks
 from .autograd.grad_mode import is_grad_enabled, no_grad
 from .autograd.recording_array import RecordingArray
 

@@ -1,4 +1,5 @@
-"""``minigrad.linalg``, as ``torch.linalg``: for now the vector norm only."""
+"""``minigrad.linalg``, as ``torch.linalg``: for now the vector norm and the cross product."""
 from .functions.norms import vector_norm
+from .functions.products import linalg_cross as cross
 
-__all__ = ["vector_norm"]
+__all__ = ["cross", "vector_norm"]

@@ -22,3 +22,27 @@ max = _values_and_indices("max")  # noqa: A001  (PyTorch's names)
 min = _values_and_indices("min")  # noqa: A001
 sort = _values_and_indices("sort")
 topk = _values_and_indices("topk")
+median = _values_and_indices("median")
+nanmedian = _values_and_indices("nanmedian")
+kthvalue = _values_and_indices("kthvalue")
+mode = _values_and_indices("mode")
+cummax = _values_and_indices("cummax")
+cummin = _values_and_indices("cummin")
+
+
+class aminmax(collections.namedtuple("aminmax", ("min", "max"), module=__name__)):  # noqa: N801  (PyTorch's name)
+    """``minigrad.aminmax``'s (min, max)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"minigrad.return_types.aminmax(\nmin={self.min!r},\nmax={self.max!r})"
+
+
+class frexp(collections.namedtuple("frexp", ("mantissa", "exponent"), module=__name__)):  # noqa: N801
+    """``minigrad.frexp``'s (mantissa, exponent)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"minigrad.return_types.frexp(\nmantissa={self.mantissa!r},\nexponent={self.exponent!r})"

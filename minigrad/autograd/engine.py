@@ -120,7 +120,8 @@ def run_backward(roots: list, root_grads: list, retain_graph: bool, create_graph
         _accumulate(buffers, node, output_nr, grad)
     ready = list({id(n): n for n in nodes if dependencies[id(n)] == 0}.values())
     given_to_leaves: set = set()
-    with set_grad_enabled(create_graph):
+    # Backward formulas meet inf and nan silently, as in PyTorch (the derivative of log at 0).
+    with set_grad_enabled(create_graph), np.errstate(all="ignore"):
         while ready:
             node = ready.pop()
             grads = buffers.pop(id(node), None)  # None: no gradient reached this node

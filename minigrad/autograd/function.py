@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .. import _float_errors
 from .. import _tensor  # the module, not the class: the two modules import each other
 from .._device import storage_device
 from . import anomaly_mode
@@ -268,7 +269,11 @@ class ArrayFunction(Function):
         half = cls.computes_half_in_float32 and any([_is_half(a) for a in arrays])
         if half:
             arrays = [_widened(a) for a in arrays]
-        raw = cls.forward(ctx, *arrays, **kwargs)
+        silenced = _float_errors.ignore()  # inf and nan arise silently, as in PyTorch (log(0), 0 / 0)
+        try:
+            raw = cls.forward(ctx, *arrays, **kwargs)
+        finally:
+            _float_errors.restore(silenced)
         if half:
             raw = tuple(_narrowed(r) for r in raw) if isinstance(raw, tuple) else _narrowed(raw)
         if isinstance(raw, tuple):  # None: an output not asked for (see ConvolutionBackward)

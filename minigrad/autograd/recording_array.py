@@ -82,6 +82,10 @@ class RecordingArray:
             target, index, values = inputs
             target.tensor = _index_add(target.tensor, index, values)
             return None
+        if method == "accumulate" and ufunc is np.logaddexp:  # a running log-sum-exp
+            import minigrad as mg
+
+            return recording(mg.logcumsumexp(as_tensor(inputs[0]), kwargs.get("axis", 0)))
         if method != "__call__" or "out" in kwargs:
             raise NotImplementedError(f"create_graph: numpy.{ufunc.__name__}.{method} is not recorded")
         dtype = kwargs.pop("dtype", None)
@@ -209,6 +213,14 @@ _CONSTANT_UFUNCS = frozenset([
     np.floor, np.ceil, np.trunc, np.rint,
 ])
 
+# numpy ufunc name -> minigrad's function of the same math.
+_SAME_MATH = {
+    "log1p": "log1p", "expm1": "expm1", "log2": "log2", "log10": "log10", "exp2": "exp2", "tan": "tan",
+    "arcsin": "asin", "arccos": "acos", "arctan": "atan", "sinh": "sinh", "cosh": "cosh",
+    "arcsinh": "asinh", "arccosh": "acosh", "arctanh": "atanh", "arctan2": "atan2", "hypot": "hypot",
+    "logaddexp": "logaddexp", "logaddexp2": "logaddexp2",
+}
+
 _UFUNC_TABLE: dict | None = None
 _FUNCTION_TABLE: dict | None = None
 
@@ -223,13 +235,24 @@ def _ufuncs() -> dict:
             np.add: mg.add, np.subtract: mg.sub, np.multiply: mg.mul, np.divide: mg.div,
             np.negative: mg.neg, np.power: mg.pow, np.matmul: mg.matmul, np.exp: mg.exp,
             np.log: mg.log, np.sqrt: mg.sqrt, np.square: mg.square, np.abs: mg.abs,
-            np.sin: mg.sin, np.cos: mg.cos, np.tanh: mg.tanh, np.maximum: mg.maximum,
-            np.minimum: mg.minimum, np.reciprocal: mg.reciprocal, np.positive: lambda x: x,
+            np.sin: mg.sin, np.cos: mg.cos, np.tanh: mg.tanh, np.maximum: _of_tensors(mg.maximum),
+            np.minimum: _of_tensors(mg.minimum), np.reciprocal: mg.reciprocal, np.positive: lambda x: x,
         }
-        for name in ("log1p", "expm1", "log2", "log10", "exp2"):  # where minigrad has them
-            if hasattr(mg, name):
-                _UFUNC_TABLE[getattr(np, name)] = getattr(mg, name)
+        for numpy_name, name in _SAME_MATH.items():
+            _UFUNC_TABLE[getattr(np, numpy_name)] = getattr(mg, name)
     return _UFUNC_TABLE
+
+
+def _of_tensors(binary):
+    """``binary(a, b)`` for an op that takes two tensors (``maximum``): a number becomes a 0-d
+    tensor of the other operand's dtype, as numpy treats it."""
+    def op(a, b):
+        if not isinstance(a, _tensor.Tensor):
+            a = _tensor.Tensor._from_storage(np.asarray(a, b._data.dtype))
+        if not isinstance(b, _tensor.Tensor):
+            b = _tensor.Tensor._from_storage(np.asarray(b, a._data.dtype))
+        return binary(a, b)
+    return op
 
 
 def _functions() -> dict:
@@ -263,6 +286,12 @@ def _functions() -> dict:
                 return recording(np.full(array.shape if shape is None else shape, fill, dtype or array.dtype))
             return like
 
+        def take(array, indices, axis=None):
+            tensor = as_tensor(array) if axis is not None else as_tensor(array).reshape(-1)
+            axis, index = axis or 0, np.asarray(_values(indices))
+            picked = mg.index_select(tensor, axis, as_tensor(index.reshape(-1)))
+            return recording(picked.reshape(*tensor.shape[:axis], *index.shape, *tensor.shape[axis + 1:]))
+
         def einsum(equation, *operands, optimize=False):
             return recording(mg.einsum(equation, *[as_tensor(a) for a in operands]))
 
@@ -286,6 +315,7 @@ def _functions() -> dict:
             np.roll: lambda a, shift, axis=None: recording(mg.roll(as_tensor(a), shift, axis)),
             np.diagonal: lambda a, offset=0, axis1=0, axis2=1: recording(
                 mg.diagonal(as_tensor(a), offset, axis1, axis2)),
+            np.take: take,
             np.take_along_axis: lambda a, indices, axis: recording(
                 mg.gather(as_tensor(a), axis, as_tensor(_values(indices)))),
             np.count_nonzero: lambda a, axis=None, keepdims=False: np.count_nonzero(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._tensor import _LEGACY_NAMES, Tensor
+from ._operands import check_tensor, typename
 
 # C++ type names PyTorch prints in its input/bias dtype message.
 _CPP_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
@@ -71,14 +72,12 @@ def _expand(values: list[int], dims: int, name: str) -> tuple[int, ...]:
 
 
 def _check_types(fn: str, input, weight, bias, groups) -> None:
-    for position, (name, value) in enumerate((("input", input), ("weight", weight)), start=1):
-        if not isinstance(value, Tensor):
-            raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be Tensor, not "
-                            f"{type(value).__name__}")
-    if bias is not None and not isinstance(bias, Tensor):
-        raise TypeError(f"{fn}(): argument 'bias' (position 3) must be Tensor, not {type(bias).__name__}")
+    check_tensor(input, fn)
+    check_tensor(weight, fn, "weight", 2)
+    if bias is not None:
+        check_tensor(bias, fn, "bias", 3)
     if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)):
-        raise TypeError(f"{fn}(): argument 'groups' must be int, not {type(groups).__name__}")
+        raise TypeError(f"{fn}(): argument 'groups' must be int, not {typename(groups)}")
 
 
 def _same_padding(stride: list[int], dilation: list[int], kernel: tuple, dims: int) -> list[tuple[int, int]]:

@@ -54,10 +54,7 @@ def reduce_losses(losses: np.ndarray, reduction: str, count=None) -> np.ndarray:
     if reduction == "sum":
         return np.asarray(total)
     count = losses.size if count is None else count
-    if count == 0:  # the mean of nothing is 0 / 0 = nan, without numpy's warning
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.asarray(total / count, losses.dtype)
-    return np.asarray(total / count, losses.dtype)
+    return np.asarray(total / count, losses.dtype)  # the mean of nothing is 0 / 0 = nan
 
 
 def reduce_tensor(losses: Tensor, reduction: str) -> Tensor:
@@ -72,10 +69,7 @@ def losses_gradient(grad: np.ndarray, reduction: str, count) -> np.ndarray:
     broadcasts to every element; with 'none' it already has the losses' shape)."""
     if reduction != "mean":
         return grad
-    if count == 0:  # 1 / 0 = inf, without numpy's warning
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.divide(grad, count, dtype=grad.dtype)
-    return np.divide(grad, count, dtype=grad.dtype)
+    return np.divide(grad, count, dtype=grad.dtype)  # over nothing: 1 / 0 = inf
 
 
 def check_broadcasts_to_input(other: Tensor, input: Tensor) -> None:
@@ -85,13 +79,6 @@ def check_broadcasts_to_input(other: Tensor, input: Tensor) -> None:
     shape = np.broadcast_shapes(input.shape, other.shape)
     if shape != input.shape:
         raise RuntimeError(f"output with shape {list(input.shape)} doesn't match the broadcast shape {list(shape)}")
-
-
-def check_tensor(function: str, name: str, position: int, value) -> None:
-    """PyTorch's TypeError for a loss argument that is not a tensor."""
-    if not isinstance(value, Tensor):
-        raise TypeError(f"{function}(): argument '{name}' (position {position}) must be Tensor, "
-                        f"not {type(value).__name__}")
 
 
 def type_name(tensor: Tensor) -> str:

@@ -9,6 +9,59 @@ from .. import _dtype
 from .._tensor import _LEGACY_NAMES, Tensor, _wrap_dim
 
 
+_HEAP_TYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: a class written in Python
+
+
+def typename(value) -> str:
+    """The type name PyTorch prints in argument errors: C's ``tp_name``, so classes written in
+    Python appear bare (``Foo``, ``Tensor``) and C types with their module (``numpy.ndarray``)."""
+    cls = type(value)
+    if cls.__flags__ & _HEAP_TYPE or cls.__module__ == "builtins":
+        return cls.__name__
+    return f"{cls.__module__}.{cls.__name__}"
+
+
+def check_tensor(value, fn: str, name: str = "input", position: int = 1) -> None:
+    """PyTorch's TypeError for a non-tensor where an op needs a Tensor:
+    ``linear(): argument 'input' (position 1) must be Tensor, not numpy.ndarray``."""
+    if not isinstance(value, Tensor):
+        raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be Tensor, not {typename(value)}")
+
+
+def check_tensor_sequence(values, fn: str, name: str = "tensors", position: int = 1) -> list:
+    """A list or tuple of tensors as a list, or PyTorch's TypeError naming the argument or the
+    first element that is not a tensor."""
+    if not isinstance(values, (list, tuple)):
+        raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be tuple of Tensors, not "
+                        f"{typename(values)}")
+    for i, value in enumerate(values):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument {position - 1}, but got {typename(value)}")
+    return list(values)
+
+
+PYTHON_NUMBERS = (int, float, bool)  # checked by type first: isinstance with numbers.Number is slow
+
+
+def operands(fn: str, input, other, other_name: str = "other", position: int = 1) -> tuple:
+    """The two operands of a binary op, each a Tensor or a number, or PyTorch's TypeError naming
+    the other argument (a numpy array, a list); ``position``: input's. Operators (``t + array``)
+    convert arrays first (``as_operand``)."""
+    if isinstance(input, Tensor) and isinstance(other, Tensor):  # the common case, decided at once
+        return input, other
+    return _operand(input, fn, "input", position), _operand(other, fn, other_name, position + 1)
+
+
+def _operand(value, fn: str, name: str, position: int):
+    if isinstance(value, Tensor) or type(value) in PYTHON_NUMBERS:
+        return value
+    if isinstance(value, np.generic):  # a numpy scalar counts as the Python number it holds, as in PyTorch
+        return value.item()
+    if isinstance(value, numbers.Number):
+        return value
+    raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be Tensor, not {typename(value)}")
+
+
 def as_operand(value):
     """Tensors and Python numbers pass as they are; array-likes become tensors."""
     if isinstance(value, (Tensor, numbers.Number)):
@@ -47,6 +100,13 @@ def floating_dtype(*operands) -> np.dtype:
         check_broadcast(*operands)
     d = _dtype.result_type(*operands)
     return (d if d.is_floating_point else _dtype.get_default_dtype()).numpy
+
+
+def cast_operands(dtype: np.dtype, *values) -> tuple:
+    """Tensors among ``values`` cast to the numpy ``dtype`` (a recorded cast: the Function then
+    saves its inputs as they are, which a second derivative needs); numbers unchanged."""
+    target = _dtype.from_numpy_dtype(dtype)
+    return tuple(v.to(target) if isinstance(v, Tensor) and v._data.dtype != dtype else v for v in values)
 
 
 def type_name(dtype: _dtype.dtype) -> str:

@@ -25,6 +25,7 @@ from .._device import kernel_module
 from .._tensor import _LEGACY_NAMES, Tensor
 from ..autograd.function import ArrayFunction
 from .unary import sigmoid_array
+from ._operands import check_tensor
 
 
 class LeakyReLU(ArrayFunction):
@@ -142,10 +143,12 @@ def _floating(input: Tensor, name: str) -> Tensor:
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+    check_tensor(input, "leaky_relu")
     return LeakyReLU.apply(_floating(input, "leaky_relu_cpu"), float(negative_slope))
 
 
 def elu(input: Tensor, alpha: float = 1.0) -> Tensor:
+    check_tensor(input, "elu")
     return ELU.apply(_floating(input, "elu_cpu"), float(alpha), 1.0, 1.0)
 
 
@@ -156,11 +159,13 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 
 def selu(input: Tensor) -> Tensor:
     """scale * elu(x, alpha) with SELU's fixed alpha and scale."""
+    check_tensor(input, "selu")
     return ELU.apply(_floating(input, "elu_cpu"), _SELU_ALPHA, _SELU_SCALE, 1.0)
 
 
 def celu(input: Tensor, alpha: float = 1.0) -> Tensor:
     """x if x > 0 else alpha * (exp(x / alpha) - 1): continuously differentiable for any alpha."""
+    check_tensor(input, "celu")
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
     return CELU.apply(_floating(input, "elu_cpu"), float(alpha), 1.0, 1.0 / alpha)
@@ -168,14 +173,17 @@ def celu(input: Tensor, alpha: float = 1.0) -> Tensor:
 
 def softsign(input: Tensor) -> Tensor:
     """x / (1 + |x|)."""
+    check_tensor(input, "softsign")
     return input / (input.abs() + 1)
 
 
 def silu(input: Tensor) -> Tensor:
+    check_tensor(input, "silu")
     return SiLU.apply(_floating(input, "silu_cpu"))
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    check_tensor(input, "gelu")
     if approximate not in ("none", "tanh"):
         raise RuntimeError("approximate argument must be either none or tanh.")
     return GELU.apply(_floating(input, "GeluKernelImpl"), approximate)

@@ -14,7 +14,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import type_name, wrap_dim
+from ._operands import check_tensor, type_name, wrap_dim
 from .matmul import _check_matmul
 from .shape import expand
 
@@ -47,6 +47,9 @@ class Baddbmm(Addmm):
 
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1) -> Tensor:
     """beta * input + alpha * (mat1 @ mat2) for mat1 (n, m), mat2 (m, p); input broadcasts to (n, p)."""
+    check_tensor(input, "addmm")
+    check_tensor(mat1, "addmm", "mat1", 2)
+    check_tensor(mat2, "addmm", "mat2", 3)
     for name, t in (("mat1", mat1), ("mat2", mat2)):
         if t.ndim != 2:
             raise RuntimeError(f"{name} must be a matrix, got {t.ndim}-D tensor")
@@ -61,6 +64,9 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1) -> Tens
 def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
     """beta * input + alpha * (batch1 @ batch2) for batch1 (b, n, m), batch2 (b, m, p); input
     broadcasts to (b, n, p)."""
+    check_tensor(input, "baddbmm")
+    check_tensor(batch1, "baddbmm", "batch1", 2)
+    check_tensor(batch2, "baddbmm", "batch2", 3)
     for t in (batch1, batch2):
         wrap_dim(2, t.ndim)  # PyTorch reads dim 2 of both first: IndexError for fewer than 3 dims
     if batch2.shape[:2] != (batch1.shape[0], batch1.shape[2]):

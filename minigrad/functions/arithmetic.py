@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import as_operand, floating_dtype, result_dtype
+from ._operands import check_tensor, floating_dtype, operands, result_dtype
 
 
 class Add(ArrayFunction):
@@ -75,8 +76,7 @@ class Pow(ArrayFunction):
             grad_a = grad * b * np.power(a, np.subtract(b, 1, dtype=out.dtype), dtype=out.dtype)
         if ctx.needs_input_grad[1]:
             # d(a^b)/db = a^b * log(a); PyTorch defines it as 0 where a == 0 and b >= 0.
-            with np.errstate(divide="ignore", invalid="ignore"):
-                grad_b = grad * out * np.log(a, dtype=out.dtype)
+            grad_b = grad * out * np.log(a, dtype=out.dtype)
             grad_b = np.where((a == 0) & (b >= 0), 0, grad_b).astype(out.dtype)
         return grad_a, grad_b, None
 
@@ -91,9 +91,22 @@ class Neg(ArrayFunction):
         return -grad
 
 
+def _is_bool(operand) -> bool:
+    return operand.dtype.name == "bool" if isinstance(operand, Tensor) else isinstance(operand, bool)
+
+
+def _check_bool_subtraction(input, other) -> None:
+    if _is_bool(input) and _is_bool(other):
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
+                           "`logical_xor()` operator instead.")
+    if _is_bool(input) or _is_bool(other):
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying "
+                           "to invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
 def add(input, other, *, alpha=1):
     """``input + alpha * other`` with broadcasting."""
-    input, other = as_operand(input), as_operand(other)
+    input, other = operands("add", input, other)
     if alpha != 1:
         other = mul(other, alpha)
     return Add.apply(input, other, result_dtype(input, other))
@@ -101,36 +114,51 @@ def add(input, other, *, alpha=1):
 
 def sub(input, other, *, alpha=1):
     """``input - alpha * other`` with broadcasting."""
-    input, other = as_operand(input), as_operand(other)
+    input, other = operands("sub", input, other)
+    _check_bool_subtraction(input, other)
     if alpha != 1:
         other = mul(other, alpha)
     return Sub.apply(input, other, result_dtype(input, other))
 
 
 def mul(input, other):
-    input, other = as_operand(input), as_operand(other)
+    input, other = operands("mul", input, other)
     return Mul.apply(input, other, result_dtype(input, other))
 
 
 def div(input, other, *, rounding_mode=None):
     """True division (integers give floats), or ``'trunc'`` / ``'floor'`` rounding (no gradient)."""
-    input, other = as_operand(input), as_operand(other)
+    input, other = operands("div", input, other)
     if rounding_mode is None:
         return Div.apply(input, other, floating_dtype(input, other))
-    from .comparison import _no_grad_binary
+    from .comparison import _integer_division, _no_grad_binary
 
-    rounders = {"trunc": lambda a, b: np.trunc(a / b), "floor": lambda a, b: np.floor(a / b)}
+    rounders = {"trunc": _integer_division(_trunc_divide), "floor": _integer_division(np.floor_divide)}
     if rounding_mode not in rounders:
         raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
-    return _no_grad_binary(rounders[rounding_mode], input, other, result_dtype(input, other))
+    return _no_grad_binary(rounders[rounding_mode], "div", input, other)
+
+
+def _trunc_divide(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a / b rounded toward zero, exactly for integers (no detour through float64)."""
+    if a.dtype.kind in "iu":
+        return np.sign(a) * np.sign(b) * (np.abs(a) // np.abs(b))
+    return np.trunc(a / b)
 
 
 def pow(input, exponent):  # noqa: A001  (PyTorch's name)
-    input, exponent = as_operand(input), as_operand(exponent)
-    return Pow.apply(input, exponent, result_dtype(input, exponent))
+    input, exponent = operands("pow", input, exponent, "exponent")
+    dtype = result_dtype(input, exponent)
+    if dtype.kind in "iu" and np.any(exponent._data < 0 if isinstance(exponent, Tensor) else exponent < 0):
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    return Pow.apply(input, exponent, dtype)
 
 
 def neg(input):
+    check_tensor(input, "neg")
+    if input.dtype.name == "bool":
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
+                           "invert a mask, use the `~` or `logical_not()` operator instead.")
     return Neg.apply(input)
 
 
@@ -139,6 +167,9 @@ def true_divide(input, other):
 
 
 def square(input):
+    check_tensor(input, "square")
+    if input.dtype.name == "bool":  # PyTorch squares as pow(x, 2): an integer result
+        input = input.long()
     return mul(input, input)
 
 

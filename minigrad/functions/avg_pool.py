@@ -21,6 +21,7 @@ from ..autograd.function import ArrayFunction
 from ._spatial import (adaptive_output_hw, check_1d_input, check_pool2d, int_tuple, lift_1d, planes,
                        stride_tuple, unplanes)
 from .activation import _floating
+from ._operands import check_tensor
 
 
 class AvgPool2D(ArrayFunction):
@@ -97,6 +98,7 @@ def avg_pool2d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bo
     """2-D average pooling of (N, C, H, W) or (C, H, W) input -> (.., OH, OW), with
     ``OH = floor((H + 2 pad - kernel) / stride) + 1`` (ceil with ``ceil_mode``) and likewise OW.
     ``stride`` defaults to ``kernel_size``."""
+    check_tensor(input, "avg_pool2d")
     fn = "avg_pool2d"
     kernel = int_tuple(kernel_size, 2, fn, "kernel_size")
     stride = stride_tuple(stride, kernel, fn)
@@ -117,6 +119,7 @@ def avg_pool1d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bo
                count_include_pad: bool = True) -> Tensor:
     """1-D average pooling of (N, C, L) or (C, L) input: 2-D average pooling of the (.., 1, L) view
     with a height-1 window."""
+    check_tensor(input, "avg_pool1d")
     fn = "avg_pool1d"
     check_1d_input(input, fn)
     kernel = int_tuple(kernel_size, 1, fn, "kernel_size")
@@ -128,12 +131,14 @@ def avg_pool1d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bo
 def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
     """Adaptive 2-D average pooling of (N, C, H, W) or (C, H, W) input to ``output_size`` (an int
     or an (OH, OW) pair; None keeps the input's size)."""
+    check_tensor(input, "adaptive_avg_pool2d")
     output_hw = adaptive_output_hw(input, output_size, "adaptive_avg_pool2d")
     return AdaptiveAvgPool2D.apply(_floating(input, "adaptive_avg_pool2d"), output_hw)
 
 
 def adaptive_avg_pool1d(input: Tensor, output_size) -> Tensor:
     """Adaptive 1-D average pooling of (N, C, L) or (C, L) input to length ``output_size``."""
+    check_tensor(input, "adaptive_avg_pool1d")
     fn = "adaptive_avg_pool1d"
     check_1d_input(input, fn)
     (length,) = int_tuple(output_size, 1, fn, "output_size")

@@ -24,6 +24,7 @@ from ._loss import (check_broadcasts_to_input, losses_gradient, no_weight_grad, 
                     type_name)
 from .activation import _floating
 from .softplus import log1p_exp
+from ._operands import check_tensor
 from .unary import sigmoid_array
 
 _LOG_FLOOR = -100.0  # PyTorch's clamp of log(x) and log(1 - x) in binary_cross_entropy
@@ -36,9 +37,8 @@ class BinaryCrossEntropy(ArrayFunction):
 
     @staticmethod
     def forward(ctx, input, target, weight, reduction):
-        with np.errstate(divide="ignore"):  # log(0) = -inf, clamped right away
-            log_x = np.maximum(np.log(input), _LOG_FLOOR)
-            log_1mx = np.maximum(np.log1p(-input), _LOG_FLOOR)
+        log_x = np.maximum(np.log(input), _LOG_FLOOR)  # log(0) = -inf, clamped right away
+        log_1mx = np.maximum(np.log1p(-input), _LOG_FLOOR)
         losses = -(target * log_x + (1 - target) * log_1mx)
         if weight is not None:
             losses = losses * weight
@@ -56,8 +56,7 @@ class BinaryCrossEntropy(ArrayFunction):
         if ctx.needs_input_grad[0]:
             grad_input = grad * (input - target) / np.maximum(input * (1 - input), _EPSILON)
         if ctx.needs_input_grad[1]:  # the derivative of the clamped forward: log(1 - x) - log(x)
-            with np.errstate(divide="ignore"):
-                grad_target = grad * (np.maximum(np.log1p(-input), _LOG_FLOOR) - np.maximum(np.log(input), _LOG_FLOOR))
+            grad_target = grad * (np.maximum(np.log1p(-input), _LOG_FLOOR) - np.maximum(np.log(input), _LOG_FLOOR))
         return grad_input, grad_target, None, None
 
 
@@ -108,6 +107,10 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
                          reduction: str = "mean") -> Tensor:
     """Binary cross-entropy between probabilities ``input`` and ``target`` (same shape, values in
     [0, 1]), as ``torch.nn.functional.binary_cross_entropy``; ``weight`` broadcasts to the input."""
+    check_tensor(input, "binary_cross_entropy")
+    check_tensor(target, "binary_cross_entropy", "target", 2)
+    if weight is not None:
+        check_tensor(weight, "binary_cross_entropy", "weight", 3)
     reduction = reduction_mode(size_average, reduce, reduction)
     if target.shape != input.shape:
         raise ValueError(f"Using a target size ({target.shape}) that is different to the input size "
@@ -129,6 +132,12 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     """Sigmoid and binary cross-entropy in one stable step, as
     ``torch.nn.functional.binary_cross_entropy_with_logits``: logits ``input`` and targets of the
     same shape; ``weight`` (elementwise) and ``pos_weight`` (per class, the last dim) broadcast."""
+    check_tensor(input, "binary_cross_entropy_with_logits")
+    check_tensor(target, "binary_cross_entropy_with_logits", "target", 2)
+    if weight is not None:
+        check_tensor(weight, "binary_cross_entropy_with_logits", "weight", 3)
+    if pos_weight is not None:
+        check_tensor(pos_weight, "binary_cross_entropy_with_logits", "pos_weight", 7)
     reduction = reduction_mode(size_average, reduce, reduction)
     if target.shape != input.shape:
         raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")

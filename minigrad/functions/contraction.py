@@ -19,7 +19,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import _as_int, type_name, wrap_dim
+from ._operands import _as_int, check_tensor, type_name, typename, wrap_dim
 from .arithmetic import mul
 from .matmul import mm
 from .shape import permute, reshape
@@ -27,6 +27,8 @@ from .shape import permute, reshape
 
 def outer(input: Tensor, vec2: Tensor) -> Tensor:
     """out[i, j] = input[i] * vec2[j] for 1-D tensors (n,), (m,) -> (n, m)."""
+    check_tensor(input, "outer")
+    check_tensor(vec2, "outer", "vec2", 2)
     for name, t in (("self", input), ("vec2", vec2)):
         if t.ndim != 1:
             raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t.ndim}-D")
@@ -72,6 +74,8 @@ def tensordot(a: Tensor, b: Tensor, dims=2) -> Tensor:
     """Sum over the products of ``a``'s dims ``dims[0]`` paired with ``b``'s dims ``dims[1]``
     (an int n means a's last n dims with b's first n). Output shape: a's remaining dims, then b's.
     """
+    check_tensor(a, "tensordot", "a", 1)
+    check_tensor(b, "tensordot", "b", 2)
     dims_a, dims_b = _dims_lists(dims, a, b)
     axes_a, axes_b = _contracted(dims_a, a), _contracted(dims_b, b)
     for da, db, axis_a, axis_b in zip(dims_a, dims_b, axes_a, axes_b):
@@ -251,6 +255,9 @@ def einsum(*args) -> Tensor:
         raise _einsum_error("fewer operands were provided than specified in the equation")
     if len(pieces) < len(operands):
         raise _einsum_error("more operands were provided than specified in the equation")
+    for i, t in enumerate(operands):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 1, but got {typename(t)}")
     for t in operands[1:]:
         if t.dtype != operands[0].dtype:
             raise RuntimeError(f"expected scalar type {type_name(operands[0].dtype)} but found {type_name(t.dtype)}")

@@ -7,6 +7,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
+from ._operands import check_tensor
 
 
 class ToCopy(ArrayFunction):
@@ -32,8 +33,10 @@ class Clone(ArrayFunction):
 
 
 def to_dtype(input: Tensor, dtype) -> Tensor:
+    check_tensor(input, "to_dtype")
     return ToCopy.apply(input, _dtype.to_dtype(dtype).numpy)
 
 
 def clone(input: Tensor, *, memory_format=None) -> Tensor:
+    check_tensor(input, "clone")
     return Clone.apply(input)

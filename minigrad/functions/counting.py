@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._tensor import Tensor
-from ._operands import _as_int, type_name, wrap_dim
+from ._operands import _as_int, check_tensor, type_name, wrap_dim
 
 
 def _check_bincount(input: Tensor, weights: Tensor | None, minlength: int) -> None:
@@ -28,6 +28,9 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
     Counts are int64; weighted sums keep float32 weights' dtype and are float64 otherwise, as
     in PyTorch.
     """
+    check_tensor(input, "bincount")
+    if weights is not None:
+        check_tensor(weights, "bincount", "weights", 2)
     minlength = _as_int(minlength, "minlength")
     _check_bincount(input, weights, minlength)
     if weights is None:
@@ -49,6 +52,7 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,  # 
     leaves the order to the implementation in PyTorch; here the result is always sorted.
     Returns a tensor, or a tuple when ``return_inverse`` or ``return_counts`` is set.
     """
+    check_tensor(input, "unique")
     data = input._data
     if dim is not None:
         if input.ndim == 0:
@@ -67,4 +71,52 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,  # 
     if return_counts:
         results.append(counts.astype(np.int64, copy=False))
     tensors = tuple(Tensor._from_storage(r, input.device) for r in results)
+    return tensors if len(tensors) > 1 else tensors[0]
+
+
+def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:  # noqa: A002
+    """Counts of the elements in ``bins`` equal bins over [min, max] (the data's range when both
+    are 0; a one-value range widened by 1 each way), in input's dtype; elements outside are
+    ignored, the last bin includes max."""
+    check_tensor(input, "histc")
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f'"histogram_cpu" not implemented for \'{type_name(input.dtype)}\'')
+    if bins <= 0:
+        raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
+    data = input._data.reshape(-1)
+    low, high = float(min), float(max)
+    if low == high and data.size:
+        low, high = float(np.min(data)), float(np.max(data))
+    if not (np.isfinite(low) and np.isfinite(high)):
+        shown = ["-nan" if np.isnan(v) else str(v) for v in (low, high)]  # as PyTorch's C++ prints them
+        raise RuntimeError(f"torch.histc: range of [{shown[0]}, {shown[1]}] is not finite")
+    if low == high:
+        low, high = low - 1, high + 1
+    if low > high:
+        raise RuntimeError("torch.histc: max must be larger than min")
+    counts, _ = np.histogram(data, bins=bins, range=(low, high))
+    return Tensor._from_storage(counts.astype(input._data.dtype), input.device)
+
+
+def unique_consecutive(input: Tensor, return_inverse: bool = False, return_counts: bool = False,
+                       dim: int | None = None):
+    """The elements (or slices along ``dim``) with each run of equal neighbours collapsed to one;
+    optionally the run each element belongs to (``inverse``) and the run lengths (``counts``)."""
+    check_tensor(input, "unique_consecutive")
+    data = input._data.reshape(-1) if dim is None else np.moveaxis(input._data, wrap_dim(dim, input.ndim), 0)
+    if data.shape[0]:
+        changes = np.any((data[1:] != data[:-1]).reshape(data.shape[0] - 1, -1), axis=1)
+        starts = np.concatenate([[0], np.flatnonzero(changes) + 1])
+    else:
+        starts = np.zeros(0, np.int64)
+    values = data[starts]
+    if dim is not None:
+        values = np.moveaxis(values, 0, wrap_dim(dim, input.ndim))
+    results = [values]
+    if return_inverse:
+        inverse = np.cumsum(np.concatenate([[0], changes])) if data.shape[0] else np.zeros(0, np.int64)
+        results.append(inverse.astype(np.int64).reshape(input.shape if dim is None else (-1,)))
+    if return_counts:
+        results.append(np.diff(np.concatenate([starts, [data.shape[0]]])).astype(np.int64))
+    tensors = tuple(Tensor._from_storage(np.ascontiguousarray(r), input.device) for r in results)
     return tensors if len(tensors) > 1 else tensors[0]

@@ -27,7 +27,8 @@ from .._device import kernel_module
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ..autograd.grad_mode import is_grad_enabled
-from ._loss import check_tensor, losses_gradient, no_weight_grad, reduce_losses, reduction_mode, type_name
+from ._loss import losses_gradient, no_weight_grad, reduce_losses, reduction_mode, type_name
+from ._operands import check_tensor
 from .activation import _floating
 from .cross_entropy_backward import CrossEntropyBackward, NegativeLogSoftmax, NllLossBackward
 
@@ -197,8 +198,10 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
     s / C (uniform). Output: the reduced loss, or (N, d1, ..., dk) for ``reduction='none'``.
     """
     reduction = reduction_mode(size_average, reduce, reduction)
-    check_tensor("cross_entropy_loss", "input", 1, input)
-    check_tensor("cross_entropy_loss", "target", 2, target)
+    check_tensor(input, "cross_entropy_loss")
+    check_tensor(target, "cross_entropy_loss", "target", 2)
+    if weight is not None:
+        check_tensor(weight, "cross_entropy_loss", "weight", 3)
     _floating(input, "log_softmax_lastdim_kernel_impl")
     smoothing = _label_smoothing(label_smoothing)
     if input._data.shape == target._data.shape:
@@ -218,8 +221,10 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
     Shapes as in :func:`cross_entropy` (class-index targets only).
     """
     reduction = reduction_mode(size_average, reduce, reduction)
-    check_tensor("nll_loss_nd", "input", 1, input)
-    check_tensor("nll_loss_nd", "target", 2, target)
+    check_tensor(input, "nll_loss_nd")
+    check_tensor(target, "nll_loss_nd", "target", 2)
+    if weight is not None:
+        check_tensor(weight, "nll_loss_nd", "weight", 3)
     no_weight_grad("nll_loss_forward", "weight", weight)
     indices = _class_indices(input, target, weight, ignore_index)
     _floating(input, "nll_loss_out_frame")

@@ -1,4 +1,5 @@
-"""Diagonals: ``diagonal`` (a view), ``diag`` (vector <-> diagonal matrix) and ``trace``.
+"""Diagonals: ``diagonal`` (a view), ``diag`` (vector <-> diagonal matrix), ``diag_embed`` (the
+last dim onto the diagonal of two new dims), ``diagflat`` and ``trace``.
 
 The k-th diagonal of a matrix holds x[i, i + k] (k > 0 above the main diagonal, k < 0 below).
 Reading a diagonal and building a matrix from one are each other's gradient: the gradient of a
@@ -12,7 +13,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import _as_int, type_name, wrap_dim
+from ._operands import _as_int, check_tensor, type_name, wrap_dim
 
 
 def diagonal_view(x: np.ndarray, offset: int, axis1: int, axis2: int) -> np.ndarray:
@@ -68,16 +69,21 @@ class DiagonalCopy(Diagonal):
 
 
 class DiagEmbed(ArrayFunction):
-    """``diag`` of a vector v of length n: the (n + |k|, n + |k|) matrix with v on diagonal k."""
+    """The last dim of v (length n) on diagonal k of two new dims (axis1, axis2) of size n + |k|,
+    zeros elsewhere (``diag`` of a vector: the (n + |k|, n + |k|) matrix)."""
 
     @staticmethod
-    def forward(ctx, v, offset):
-        ctx.offset = offset
-        return np.diag(v, offset)
+    def forward(ctx, v, offset, axis1, axis2):
+        ctx.where = (offset, axis1, axis2)
+        size = v.shape[-1] + abs(offset)
+        out = np.zeros(v.shape[:-1] + (size, size), v.dtype)
+        diagonal_view(out, offset, out.ndim - 2, out.ndim - 1)[...] = v
+        return np.moveaxis(out, (-2, -1), (axis1, axis2))
 
     @staticmethod
     def backward(ctx, grad):
-        return np.diagonal(grad, ctx.offset).copy(), None
+        offset, axis1, axis2 = ctx.where
+        return np.diagonal(grad, offset, axis1, axis2).copy(), None, None, None
 
 
 class Trace(ArrayFunction):
@@ -95,6 +101,7 @@ class Trace(ArrayFunction):
 def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
     """A view of the ``offset`` diagonal over dims (dim1, dim2): those dims are removed and the
     diagonal becomes the last dim."""
+    check_tensor(input, "diagonal")
     axis1, axis2 = wrap_dim(dim1, input.ndim), wrap_dim(dim2, input.ndim)
     if axis1 == axis2:
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
@@ -104,17 +111,35 @@ def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Te
 def diag(input: Tensor, diagonal: int = 0) -> Tensor:
     """1-D input (n,): the square matrix (n + |k|, n + |k|) with input on diagonal k, zeros
     elsewhere. 2-D input: its k-th diagonal as a new 1-D tensor."""
+    check_tensor(input, "diag")
     offset = _as_int(diagonal, "diagonal")
     if input.ndim == 1:
-        return DiagEmbed.apply(input, offset)
+        return DiagEmbed.apply(input, offset, 0, 1)
     if input.ndim == 2:
         return DiagonalCopy.apply(input, offset, 0, 1)
     raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.ndim}D")
 
 
+def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+    """The last dim of ``input`` (n) placed on the ``offset`` diagonal of two new dims (dim1, dim2
+    of the output, size n + |offset|), zeros elsewhere."""
+    check_tensor(input, "diag_embed")
+    axis1, axis2 = wrap_dim(dim1, input.ndim + 1), wrap_dim(dim2, input.ndim + 1)
+    if axis1 == axis2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return DiagEmbed.apply(input, _as_int(offset, "offset"), axis1, axis2)
+
+
+def diagflat(input: Tensor, offset: int = 0) -> Tensor:
+    """The flattened input on the ``offset`` diagonal of a square matrix."""
+    check_tensor(input, "diagflat")
+    return DiagEmbed.apply(input.reshape(-1), _as_int(offset, "offset"), 0, 1)
+
+
 def trace(input: Tensor) -> Tensor:
     """The sum of the main diagonal of a matrix (int64 for integer inputs; bool is refused, as in
     PyTorch)."""
+    check_tensor(input, "trace")
     if input.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
     if input.dtype.name == "bool":

@@ -16,12 +16,14 @@ import numpy as np
 from .. import _dtype
 from .._tensor import _LEGACY_NAMES, Tensor
 from ..autograd.grad_mode import no_grad
-from ._operands import check_broadcast
+from ._operands import check_broadcast, check_tensor
 from .norms import vector_norm
 
 
 def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> Tensor:
     """p-norm of ``x1 - x2 + eps`` over the last dim: (*, D) and (*, D) (broadcast) -> (*)."""
+    check_tensor(x1, "pairwise_distance", "x1", 1)
+    check_tensor(x2, "pairwise_distance", "x2", 2)
     return vector_norm(x1 - x2 + eps, p, dim=max(x1.dim(), x2.dim()) - 1, keepdim=keepdim)
 
 
@@ -36,6 +38,8 @@ def _clamped_norm(x: Tensor, dim: int, eps: float) -> Tensor:
 
 def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
     """Cosine of the angle between x1 and x2 along ``dim`` (broadcast together): that dim removed."""
+    check_tensor(x1, "cosine_similarity", "x1", 1)
+    check_tensor(x2, "cosine_similarity", "x2", 2)
     common = _dtype.result_type(x1, x2)
     if not common.is_floating_point:
         type_name = _LEGACY_NAMES[common.name][:-len("Tensor")]
@@ -48,5 +52,8 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
 
 def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out: Tensor | None = None) -> Tensor:
     """``input / max(||input||_p, eps)`` along ``dim``: every slice along dim gets norm 1 (or less)."""
+    check_tensor(input, "normalize")
+    if out is not None:
+        check_tensor(out, "normalize", "out", 5)
     result = input / vector_norm(input, p, dim=dim, keepdim=True).clamp(min=eps).expand_as(input)
     return result if out is None else out.copy_(result)

@@ -12,6 +12,7 @@ import numpy as np
 from .._random import numpy_generator
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
+from ._operands import check_tensor
 
 
 class Dropout(ArrayFunction):
@@ -37,6 +38,7 @@ class Dropout(ArrayFunction):
 def dropout(input: Tensor, p: float, train: bool) -> Tensor:
     """Zero each element with probability ``p`` and scale the rest by 1 / (1 - p) when ``train``;
     the input itself otherwise (and for p = 0), as ``torch.dropout``."""
+    check_tensor(input, "dropout")
     if not train or p == 0:
         return input
     return Dropout.apply(input, float(p), input.shape)
@@ -45,6 +47,7 @@ def dropout(input: Tensor, p: float, train: bool) -> Tensor:
 def feature_dropout(input: Tensor, p: float, train: bool) -> Tensor:
     """Dropout of whole feature maps of ``input`` (N, C, *): each ``input[n, c]`` is zeroed with
     probability ``p`` or scaled by 1 / (1 - p) as a whole, as ``torch.feature_dropout``."""
+    check_tensor(input, "feature_dropout")
     if not train or p == 0:
         return input
     if input.ndim < 2:

@@ -16,6 +16,7 @@ from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ..autograd.grad_mode import no_grad
 from .norms import vector_norm
+from ._operands import check_tensor
 
 _RENORM_EPSILON = 1e-7  # PyTorch's: a renormed row ends a hair below max_norm
 
@@ -80,6 +81,8 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max
               norm_type: float = 2.0, scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
     """Rows of ``weight`` (num_embeddings, embedding_dim) picked by the indices ``input`` (*):
     output (*, embedding_dim), as ``torch.nn.functional.embedding``."""
+    check_tensor(weight, "embedding", "weight", 1)  # PyTorch's names: its kernel takes (weight, indices)
+    check_tensor(input, "embedding", "indices", 2)
     num_embeddings = weight.shape[0] if weight.dim() > 0 else 0
     if padding_idx is None:
         padding_idx = -1

@@ -10,7 +10,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import wrap_dim
+from ._operands import check_tensor, wrap_dim
 from .activation import _floating
 from .unary import sigmoid_array
 
@@ -39,6 +39,7 @@ def _halves(x, dim: int) -> list:
 
 
 def glu(input: Tensor, dim: int = -1) -> Tensor:
+    check_tensor(input, "glu")
     if input.dim() == 0:
         raise RuntimeError("glu does not support scalars because halving size must be even")
     dim = wrap_dim(dim, input.dim())

@@ -18,6 +18,7 @@ from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ._loss import type_name
 from .activation import _floating
+from ._operands import check_tensor
 
 
 class Hardtanh(ArrayFunction):
@@ -81,6 +82,7 @@ class Hardswish(ArrayFunction):
 
 
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    check_tensor(input, "hardtanh")
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
     if input.dtype.name == "bool":
@@ -89,18 +91,22 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tens
 
 
 def relu6(input: Tensor) -> Tensor:
+    check_tensor(input, "relu6")
     return hardtanh(input, 0.0, 6.0)
 
 
 def threshold(input: Tensor, threshold: float, value: float) -> Tensor:
+    check_tensor(input, "threshold")
     if input.dtype.name == "bool":
         raise NotImplementedError(f'"threshold_cpu" not implemented for \'{type_name(input)}\'')
     return Threshold.apply(input, threshold, value)
 
 
 def hardsigmoid(input: Tensor) -> Tensor:
+    check_tensor(input, "hardsigmoid")
     return Hardsigmoid.apply(_floating(input, "hardsigmoid_cpu"))
 
 
 def hardswish(input: Tensor) -> Tensor:
+    check_tensor(input, "hardswish")
     return Hardswish.apply(_floating(input, "hardswish_cpu"))

@@ -11,7 +11,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import wrap_dim
+from ._operands import check_tensor, type_name, wrap_dim
 
 
 def _index_part(part):
@@ -80,7 +80,20 @@ class GetItemBackward(ArrayFunction):
         return GetItem.compute(grad_grad_x, ctx.index), None, None
 
 
+class Take(GetItem):
+    """``take``: a read of the flattened input at an integer array."""
+
+    backward_name = "TakeBackward0"
+
+
+class MaskedSelect(GetItem):
+    """``masked_select``: a read at a bool mask of the input's shape."""
+
+    backward_name = "MaskedSelectBackward0"
+
+
 def getitem(input: Tensor, index) -> Tensor:
+    check_tensor(input, "getitem")
     return GetItem.apply(input, to_numpy_index(index))
 
 
@@ -101,11 +114,31 @@ class IndexPut(ArrayFunction):
         return grad_x, None, grad_value
 
 
-def index_put(input: Tensor, index, value) -> Tensor:
-    """``input`` with ``input[index] = value`` applied (out of place; ``__setitem__`` writes it back)."""
-    if isinstance(value, Tensor) and value.dtype != input.dtype:
-        value = value.to(input.dtype)
-    return IndexPut.apply(input, to_numpy_index(index), value)
+class IndexPutAccumulate(ArrayFunction):
+    """``input[index] += value``, repeated indices adding up; x's gradient passes unchanged."""
+
+    backward_name = "IndexPutBackward0"
+
+    @staticmethod
+    def forward(ctx, x, index, value):
+        ctx.index = index
+        out = x.copy()
+        _checked(lambda: np.add.at(out, index, value))
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, None, grad[ctx.index][...] if ctx.needs_input_grad[2] else None  # [...]: see IndexPut
+
+
+def index_put(input: Tensor, indices, values, accumulate: bool = False) -> Tensor:
+    """``input`` with ``input[indices] = values`` applied (out of place; ``__setitem__`` writes it
+    back), or ``+=`` with ``accumulate``. ``indices``: a tuple of index tensors, as PyTorch's, or
+    any index expression."""
+    check_tensor(input, "index_put")
+    if isinstance(values, Tensor) and values.dtype != input.dtype:
+        values = values.to(input.dtype)
+    return (IndexPutAccumulate if accumulate else IndexPut).apply(input, to_numpy_index(indices), values)
 
 
 class Gather(ArrayFunction):
@@ -162,6 +195,8 @@ class PutAlongAxis(ArrayFunction):
 
 def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
     """out[i][j] = input[index[i][j]][j] along ``dim`` (shown for dim=0)."""
+    check_tensor(input, "gather")
+    check_tensor(index, "gather", "index", 3)
     axis = wrap_dim(dim, input.ndim)
     if index.dtype.name != "int64":
         raise RuntimeError(f"gather(): Expected dtype int64 for index, but got {index.dtype}")
@@ -182,6 +217,8 @@ def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
 
 
 def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
+    check_tensor(input, "index_select")
+    check_tensor(index, "index_select", "index", 3)
     if index.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
     axis = wrap_dim(dim, input.ndim)
@@ -189,6 +226,55 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
 
 
 def masked_fill(input: Tensor, mask: Tensor, value) -> Tensor:
+    check_tensor(input, "masked_fill")
+    check_tensor(mask, "masked_fill", "mask", 2)
     from .selection import where
 
     return where(mask, value, input).to(input.dtype)
+
+
+def take(input: Tensor, index: Tensor) -> Tensor:
+    """``input`` read as one flat row at ``index`` (negative counts from the end); the output has
+    index's shape."""
+    check_tensor(input, "take")
+    check_tensor(index, "take", "index", 2)
+    if index.dtype.name != "int64":
+        raise RuntimeError(f"take(): Expected a long tensor for index, but got {type_name(index.dtype)}")
+    positions, count = index._data, input.numel()
+    bad = positions[(positions >= count) | (positions < -count)]
+    if bad.size:
+        raise IndexError(f"out of range: tried to access index {int(bad.flat[0])} on a tensor of {count} elements.")
+    return Take.apply(input.reshape(-1), positions)
+
+
+def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Tensor:
+    """``gather`` after broadcasting input and ``indices`` against each other except along
+    ``dim``; without ``dim``, both are read flat."""
+    check_tensor(input, "take_along_dim")
+    check_tensor(indices, "take_along_dim", "indices", 2)
+    if indices.dtype.name != "int64":
+        raise RuntimeError("torch.take_along_dim(): dtype of indices should be Long but got "
+                           f"{type_name(indices.dtype)}")
+    if dim is None:
+        return gather(input.reshape(-1), 0, indices.reshape(-1))
+    if input.ndim != indices.ndim:
+        raise RuntimeError("torch.take_along_dim(): input and indices should have the same number of dimensions, "
+                           f"but got {input.ndim} dimensions for input, and {indices.ndim} dimensions for indices")
+    axis = wrap_dim(dim, input.ndim)
+    shape = np.broadcast_shapes(*(tuple(1 if d == axis else n for d, n in enumerate(t.shape))
+                                  for t in (input, indices)))
+
+    def expanded(t: Tensor) -> Tensor:  # to the common shape, keeping t's own length along dim
+        return t.expand(tuple(t.shape[axis] if d == axis else n for d, n in enumerate(shape)))
+
+    return gather(expanded(input), axis, expanded(indices))
+
+
+def masked_select(input: Tensor, mask: Tensor) -> Tensor:
+    """The elements of ``input`` where the bool ``mask`` holds (both broadcast), as one row."""
+    check_tensor(input, "masked_select")
+    check_tensor(mask, "masked_select", "mask", 2)
+    if mask.dtype.name != "bool":
+        raise RuntimeError("masked_select: expected BoolTensor for mask")
+    shape = np.broadcast_shapes(input.shape, mask.shape)
+    return MaskedSelect.apply(input.expand(shape), np.broadcast_to(mask._data, shape))

@@ -21,6 +21,7 @@ from ..autograd.function import ArrayFunction
 from .activation import _floating
 from ._spatial import planes, squeeze_height, unplanes
 from .avg_pool import adaptive_avg_pool1d, adaptive_avg_pool2d
+from ._operands import check_tensor
 
 
 class _Resize2D(ArrayFunction):
@@ -157,6 +158,7 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
     ``floor(in * scale_factor)``), with ``mode`` 'nearest', 'linear' (3-D), 'bilinear' (4-D) or
     'area'. ``align_corners`` (linear modes only, default False) maps the corner pixels' centres
     onto each other."""
+    check_tensor(input, "interpolate")
     if mode in ("nearest", "area", "nearest-exact"):
         if align_corners is not None:
             raise ValueError("align_corners option can only be set with the interpolating modes: "

@@ -7,13 +7,11 @@ that weight = 1 gives exactly ``end``.
 """
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import check_broadcast, type_name
+from ._operands import check_broadcast, check_tensor, type_name
 
 
 class Lerp(ArrayFunction):
@@ -58,6 +56,8 @@ def _check_lerp(input: Tensor, end: Tensor, weight) -> None:
 def lerp(input: Tensor, end: Tensor, weight) -> Tensor:
     """input + weight * (end - input), broadcast over all three; ``weight`` is a number or a tensor
     of input's dtype."""
+    check_tensor(input, "lerp")
+    check_tensor(end, "lerp", "end", 2)
     _check_lerp(input, end, weight)
     if isinstance(weight, Tensor):
         return LerpTensorWeight.apply(input, end, weight)

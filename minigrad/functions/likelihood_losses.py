@@ -24,7 +24,7 @@ from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ..autograd.grad_mode import no_grad
 from ._loss import losses_gradient, reduce_losses, reduce_tensor, reduction_mode
-from ._operands import floating_dtype
+from ._operands import check_tensor, floating_dtype
 
 
 class KlDiv(ArrayFunction):
@@ -38,8 +38,8 @@ class KlDiv(ArrayFunction):
         if log_target:
             losses = np.exp(target) * (target - input)
         else:
-            with np.errstate(divide="ignore", invalid="ignore"):  # t = 0 is masked; t < 0 gives nan, as PyTorch
-                losses = np.where(target == 0, 0, target * np.log(target)) - target * input
+            # t = 0 is masked; t < 0 gives nan, as PyTorch
+            losses = np.where(target == 0, 0, target * np.log(target)) - target * input
         ctx.count = losses.size
         return reduce_losses(losses, reduction)
 
@@ -51,8 +51,7 @@ class KlDiv(ArrayFunction):
         grad_input = -grad * probability if ctx.needs_input_grad[0] else None
         grad_target = None
         if ctx.needs_input_grad[1]:
-            with np.errstate(divide="ignore"):
-                log_probability = target if ctx.log_target else np.log(target)
+            log_probability = target if ctx.log_target else np.log(target)
             grad_target = grad * (log_probability + 1 - input) * (probability if ctx.log_target else 1)
         return grad_input, grad_target, None, None, None
 
@@ -61,6 +60,8 @@ def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None, redu
            reduction: str = "mean", log_target: bool = False) -> Tensor:
     """KL divergence of the distribution ``target`` from log-probabilities ``input`` (same shape),
     as ``torch.nn.functional.kl_div``; ``reduction='batchmean'`` gives sum / batch size."""
+    check_tensor(input, "kl_div")
+    check_tensor(target, "kl_div", "target", 2)
     if size_average is not None or reduce is not None:
         mode = reduction_mode(size_average, reduce, reduction)
     elif reduction == "batchmean":
@@ -85,6 +86,8 @@ def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full
                      reduction: str = "mean") -> Tensor:
     """Negative log-likelihood of counts ``target`` under Poisson rates ``input`` (log-rates with
     ``log_input``), as ``torch.nn.functional.poisson_nll_loss``; same shape (*)."""
+    check_tensor(input, "poisson_nll_loss")
+    check_tensor(target, "poisson_nll_loss", "target", 2)
     reduction = reduction_mode(size_average, reduce, reduction)
     losses = input.exp() - target * input if log_input else input - target * (input + eps).log()
     if full:
@@ -113,6 +116,8 @@ def gaussian_nll_loss(input: Tensor, target: Tensor, var: Tensor | float, full: 
     """Negative log-likelihood of ``target`` under normal distributions of mean ``input`` and
     variance ``var``, as ``torch.nn.functional.gaussian_nll_loss``. The variance is clamped to at
     least eps outside autograd (its gradient is taken as if unclamped)."""
+    check_tensor(input, "gaussian_nll_loss")
+    check_tensor(target, "gaussian_nll_loss", "target", 2)
     if isinstance(var, (int, float)):
         if var < 0:
             raise ValueError("var has negative entry/entries")

@@ -17,7 +17,7 @@ from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ._loss import (check_broadcasts_to_input, check_castable_to_input, losses_gradient, no_weight_grad,
                     reduce_losses, reduce_tensor, reduction_mode)
-from ._operands import floating_dtype
+from ._operands import check_tensor, floating_dtype
 from .distance import pairwise_distance
 from .selection import minimum, where
 from .softplus import log1p_exp
@@ -48,6 +48,8 @@ def soft_margin_loss(input: Tensor, target: Tensor, size_average: bool | None = 
                      reduction: str = "mean") -> Tensor:
     """Logistic loss of scores ``input`` for labels ``target`` in {1, -1} (broadcast to the input's
     shape), as ``torch.nn.functional.soft_margin_loss``."""
+    check_tensor(input, "soft_margin_loss")
+    check_tensor(target, "soft_margin_loss", "target", 2)
     reduction = reduction_mode(size_average, reduce, reduction)
     check_castable_to_input(floating_dtype(input, target), input)
     check_broadcasts_to_input(target, input)
@@ -60,6 +62,9 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: 
                         reduction: str = "mean") -> Tensor:
     """Hinge loss on the order of two scores, as ``torch.nn.functional.margin_ranking_loss``;
     input1, input2 and target of the same number of dims (broadcast)."""
+    check_tensor(input1, "margin_ranking_loss", "input1", 1)
+    check_tensor(input2, "margin_ranking_loss", "input2", 2)
+    check_tensor(target, "margin_ranking_loss", "target", 3)
     reduction = reduction_mode(size_average, reduce, reduction)
     if input1.dim() != input2.dim() or input1.dim() != target.dim():
         raise RuntimeError("margin_ranking_loss : All input tensors should have same dimension but got sizes: "
@@ -71,6 +76,8 @@ def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0, siz
                          reduce: bool | None = None, reduction: str = "mean") -> Tensor:
     """Hinge loss on distances ``input`` for labels ``target`` in {1, -1} (similar / dissimilar),
     as ``torch.nn.functional.hinge_embedding_loss``."""
+    check_tensor(input, "hinge_embedding_loss")
+    check_tensor(target, "hinge_embedding_loss", "target", 2)
     reduction = reduction_mode(size_average, reduce, reduction)
     below_margin = where(target != 1, (margin - input).clamp(min=0), 0)
     return reduce_tensor(below_margin + where(target != -1, input, 0), reduction)
@@ -81,6 +88,9 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin
                           reduction: str = "mean") -> Tensor:
     """Pull pairs together (y = 1) or push them below a cosine margin (y = -1), as
     ``torch.nn.functional.cosine_embedding_loss``: inputs (N, D) with target (N,), or (D,) with ()."""
+    check_tensor(input1, "cosine_embedding_loss", "input1", 1)
+    check_tensor(input2, "cosine_embedding_loss", "input2", 2)
+    check_tensor(target, "cosine_embedding_loss", "target", 3)
     reduction = reduction_mode(size_average, reduce, reduction)
     dim = target.dim()
     if dim > 1:
@@ -99,6 +109,9 @@ def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, marg
                         reduce: bool | None = None, reduction: str = "mean") -> Tensor:
     """The anchor should be nearer (p-norm distance) to the positive than to the negative by
     ``margin``, as ``torch.nn.functional.triplet_margin_loss``: inputs (N, D) or (D,)."""
+    check_tensor(anchor, "triplet_margin_loss", "anchor", 1)
+    check_tensor(positive, "triplet_margin_loss", "positive", 2)
+    check_tensor(negative, "triplet_margin_loss", "negative", 3)
     reduction = reduction_mode(size_average, reduce, reduction)
     if margin <= 0:
         raise ValueError(f"margin must be greater than 0, got {margin}")

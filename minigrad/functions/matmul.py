@@ -12,6 +12,7 @@ from .._device import kernel_module
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from .shape import expanded_shape
+from ._operands import check_tensor
 
 
 def _shape_text(shape) -> str:
@@ -78,17 +79,23 @@ class MatMul(ArrayFunction):
 
 
 def matmul(input: Tensor, other: Tensor) -> Tensor:
+    check_tensor(input, "matmul")
+    check_tensor(other, "matmul", "other", 2)
     _check_matmul(input, other)
     return MatMul.apply(input, other)
 
 
 def mm(input: Tensor, mat2: Tensor) -> Tensor:
+    check_tensor(input, "mm")
+    check_tensor(mat2, "mm", "mat2", 2)
     if input.ndim != 2 or mat2.ndim != 2:
         raise RuntimeError("self must be a matrix" if input.ndim != 2 else "mat2 must be a matrix")
     return matmul(input, mat2)
 
 
 def bmm(input: Tensor, mat2: Tensor) -> Tensor:
+    check_tensor(input, "bmm")
+    check_tensor(mat2, "bmm", "mat2", 2)
     if input.ndim != 3 or mat2.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor" if input.ndim != 3 else "batch2 must be a 3D tensor")
     if input.shape[0] != mat2.shape[0]:
@@ -100,12 +107,16 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
 
 
 def dot(input: Tensor, other: Tensor) -> Tensor:
+    check_tensor(input, "dot")
+    check_tensor(other, "dot", "tensor", 2)
     if input.ndim != 1 or other.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors")
     return matmul(input, other)
 
 
 def mv(input: Tensor, vec: Tensor) -> Tensor:
+    check_tensor(input, "mv")
+    check_tensor(vec, "mv", "vec", 2)
     if input.ndim != 2 or vec.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got {input.ndim}, {vec.ndim}")
     return matmul(input, vec)
@@ -140,6 +151,10 @@ class Linear(ArrayFunction):
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """``input @ weight.T + bias`` for input (*, in_features), weight (out_features, in_features)."""
+    check_tensor(input, "linear")
+    check_tensor(weight, "linear", "weight", 2)
+    if bias is not None:
+        check_tensor(bias, "linear", "bias", 3)
     shape, weight_shape = input._data.shape, weight._data.shape
     if not shape or shape[-1] != (weight_shape[-1] if weight_shape else 1):
         rows = int(np.prod(shape[:-1])) if shape else 1

@@ -21,6 +21,7 @@ from ..autograd.function import ArrayFunction
 from ._spatial import (adaptive_output_hw, check_1d_input, check_pool2d, int_tuple, lift_1d, planes,
                        squeeze_height, stride_tuple, unplanes)
 from .activation import _floating
+from ._operands import check_tensor
 
 
 def _window_max(ctx, x: np.ndarray, pool, *args) -> tuple[np.ndarray, np.ndarray]:
@@ -143,6 +144,7 @@ def max_pool2d_with_indices(input: Tensor, kernel_size, stride=None, padding=0, 
     """2-D max pooling of (N, C, H, W) or (C, H, W) input; returns (output, indices), both
     (.., OH, OW) with ``OH = floor((H + 2 pad - dilation (kernel - 1) - 1) / stride) + 1`` (ceil with
     ``ceil_mode``) and likewise OW. ``stride`` defaults to ``kernel_size``."""
+    check_tensor(input, "max_pool2d_with_indices")
     fn = "max_pool2d"
     kernel = int_tuple(kernel_size, 2, fn, "kernel_size")
     stride = stride_tuple(stride, kernel, fn)
@@ -156,6 +158,7 @@ def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, c
                return_indices: bool = False):
     """2-D max pooling (see ``max_pool2d_with_indices``); the output, or (output, indices) with
     ``return_indices``."""
+    check_tensor(input, "max_pool2d")
     out, indices = max_pool2d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)
     return (out, indices) if return_indices else out
 
@@ -164,6 +167,7 @@ def max_pool1d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, c
                return_indices: bool = False):
     """1-D max pooling of (N, C, L) or (C, L) input: 2-D max pooling of the (.., 1, L) view with a
     height-1 window. Indices are positions along L."""
+    check_tensor(input, "max_pool1d")
     fn = "max_pool1d"
     check_1d_input(input, fn)
     kernel = int_tuple(kernel_size, 1, fn, "kernel_size")
@@ -175,18 +179,21 @@ def max_pool1d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, c
 def adaptive_max_pool2d_with_indices(input: Tensor, output_size, return_indices: bool = False) -> tuple[Tensor, Tensor]:
     """Adaptive 2-D max pooling to ``output_size`` (an int or an (OH, OW) pair; None keeps the
     input's size): (output, indices), both (.., OH, OW)."""
+    check_tensor(input, "adaptive_max_pool2d_with_indices")
     output_hw = adaptive_output_hw(input, output_size, "adaptive_max_pool2d")
     return AdaptiveMaxPool2D.apply(_floating(input, "adaptive_max_pool2d"), output_hw)
 
 
 def adaptive_max_pool2d(input: Tensor, output_size, return_indices: bool = False):
     """Adaptive 2-D max pooling; the output, or (output, indices) with ``return_indices``."""
+    check_tensor(input, "adaptive_max_pool2d")
     out, indices = adaptive_max_pool2d_with_indices(input, output_size)
     return (out, indices) if return_indices else out
 
 
 def adaptive_max_pool1d(input: Tensor, output_size, return_indices: bool = False):
     """Adaptive 1-D max pooling of (N, C, L) or (C, L) input to length ``output_size``."""
+    check_tensor(input, "adaptive_max_pool1d")
     fn = "adaptive_max_pool1d"
     check_1d_input(input, fn)
     (length,) = int_tuple(output_size, 1, fn, "output_size")
@@ -222,6 +229,8 @@ def max_unpool2d(input: Tensor, indices: Tensor, kernel_size, stride=None, paddi
     """Partial inverse of ``max_pool2d``: (.., H, W) values and the indices pooling returned ->
     (.., OH, OW) with every value at its index and zeros elsewhere; OH = (H - 1) stride - 2 pad +
     kernel unless ``output_size`` says otherwise."""
+    check_tensor(input, "max_unpool2d")
+    check_tensor(indices, "max_unpool2d", "indices", 2)
     fn = "max_unpool2d"
     kernel = int_tuple(kernel_size, 2, fn, "kernel_size")
     stride = stride_tuple(stride, kernel, fn)
@@ -242,6 +251,8 @@ def max_unpool2d(input: Tensor, indices: Tensor, kernel_size, stride=None, paddi
 def max_unpool1d(input: Tensor, indices: Tensor, kernel_size, stride=None, padding=0, output_size=None) -> Tensor:
     """Partial inverse of ``max_pool1d``: (.., L) values and indices -> (.., (L - 1) stride - 2 pad
     + kernel), through ``max_unpool2d`` of the (.., 1, L) views."""
+    check_tensor(input, "max_unpool1d")
+    check_tensor(indices, "max_unpool1d", "indices", 2)
     fn = "max_unpool1d"
     check_1d_input(input, fn)
     kernel = int_tuple(kernel_size, 1, fn, "kernel_size")

@@ -19,7 +19,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import check_broadcast, type_name, wrap_dims
+from ._operands import check_broadcast, check_tensor, type_name, wrap_dims
 
 
 def _norm(x: np.ndarray, p: float, axes: tuple, keepdim: bool) -> np.ndarray:
@@ -34,10 +34,9 @@ def _norm(x: np.ndarray, p: float, axes: tuple, keepdim: bool) -> np.ndarray:
         return np.sum(magnitude, axis=axes, keepdims=keepdim)
     # Powers overflow to inf as in PyTorch (which also sums in the input's dtype); a negative p over
     # a zero element gives 0^p = inf and so the norm 0.
-    with np.errstate(over="ignore", divide="ignore"):
-        if p == 2:
-            return np.sqrt(np.sum(np.square(magnitude), axis=axes, keepdims=keepdim))
-        return np.sum(magnitude ** p, axis=axes, keepdims=keepdim) ** (1 / p)
+    if p == 2:
+        return np.sqrt(np.sum(np.square(magnitude), axis=axes, keepdims=keepdim))
+    return np.sum(magnitude ** p, axis=axes, keepdims=keepdim) ** (1 / p)
 
 
 def _norm_grad(x: np.ndarray, norm: np.ndarray, grad: np.ndarray, p: float, axes: tuple) -> np.ndarray:
@@ -49,8 +48,7 @@ def _norm_grad(x: np.ndarray, norm: np.ndarray, grad: np.ndarray, p: float, axes
         return grad * np.sign(x) * winners / np.count_nonzero(winners, axis=axes, keepdims=True)
     if p == 1:
         return grad * np.sign(x)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        slope = x / norm if p == 2 else np.sign(x) * (np.abs(x) / norm) ** (p - 1)
+    slope = x / norm if p == 2 else np.sign(x) * (np.abs(x) / norm) ** (p - 1)
     return np.where(x == 0, 0, grad * slope)
 
 
@@ -104,6 +102,7 @@ def _check_vector_norm(input: Tensor, p, axes: tuple, dim, dtype) -> None:
 def vector_norm(x: Tensor, ord: float = 2, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:  # noqa: A002
     """The ``ord``-norm of ``x`` over ``dim`` (an int, a tuple, or None for every element),
     as ``torch.linalg.vector_norm``. ``dtype`` casts ``x`` first (it may only widen)."""
+    check_tensor(x, "vector_norm", "x", 1)
     dtype = None if dtype is None else _dtype.to_dtype(dtype)
     axes = wrap_dims(dim, x.ndim) if x.ndim else ()
     _check_vector_norm(x, ord, axes, dim, dtype)
@@ -115,6 +114,7 @@ def vector_norm(x: Tensor, ord: float = 2, dim=None, keepdim: bool = False, *, d
 def norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, dtype=None) -> Tensor:
     """``torch.norm``: a vector norm over ``dim``. ``p`` is a number, None (2) or 'fro' (the
     2-norm over at most two dims). The nuclear norm ('nuc') is not implemented."""
+    check_tensor(input, "norm")
     if isinstance(p, str):
         if p == "fro" and (dim is None or isinstance(dim, int) or len(dim) <= 2):
             return vector_norm(input, 2, dim, keepdim, dtype=dtype)
@@ -148,6 +148,13 @@ class Cdist(ArrayFunction):
 _COMPUTE_MODES = ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist", "donot_use_mm_for_euclid_dist")
 
 
+def dist(input: Tensor, other: Tensor, p: float = 2) -> Tensor:
+    """The p-norm of input - other (broadcast)."""
+    check_tensor(input, "dist")
+    check_tensor(other, "dist", "other", 2)
+    return vector_norm(input - other, p)
+
+
 def _check_cdist(x1: Tensor, x2: Tensor, p: float, compute_mode: str) -> None:
     if compute_mode not in _COMPUTE_MODES:
         raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
@@ -173,5 +180,7 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "use_mm_fo
     matrix-product form for p = 2, chosen by ``compute_mode``; here the mode is only checked).
     Memory: a (*, P, R, M) temporary.
     """
+    check_tensor(x1, "cdist", "x1", 1)
+    check_tensor(x2, "cdist", "x2", 2)
     _check_cdist(x1, x2, p, compute_mode)
     return Cdist.apply(x1, x2, float(p))

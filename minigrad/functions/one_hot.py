@@ -4,10 +4,12 @@ from __future__ import annotations
 import numpy as np
 
 from .._tensor import Tensor
+from ._operands import check_tensor
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     """``out[..., c] = 1 if tensor[...] == c else 0``; ``num_classes=-1`` means ``tensor.max() + 1``."""
+    check_tensor(tensor, "one_hot")
     if tensor.dtype.name != "int64":
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
     indices = tensor._data

@@ -25,6 +25,7 @@ import numpy as np
 from .._device import kernel_module
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
+from ._operands import check_tensor
 
 _MODES = ("constant", "reflect", "replicate", "circular")
 # PyTorch's backward node per (mode, number of padded dims).
@@ -216,6 +217,7 @@ def pad(input: Tensor, pad: tuple, mode: str = "constant", value: float | None =
     3-D/4-D one, or the last three of a 4-D/5-D one; ``value`` must be None or 0). Formulas in
     the module docstring. Output: each padded dim grows by before + after.
     """
+    check_tensor(input, "pad")
     pad = _check_pad_types(pad, mode, value)
     if mode not in _MODES:
         raise NotImplementedError(f"Unrecognised padding mode {mode}")

@@ -14,6 +14,7 @@ from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ._loss import type_name
 from .activation import _floating
+from ._operands import check_tensor
 
 
 def _slopes(weight, ndim: int):
@@ -46,6 +47,8 @@ class PReLU(ArrayFunction):
 
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
+    check_tensor(input, "prelu")
+    check_tensor(weight, "prelu", "weight", 2)
     if input.dtype != weight.dtype:
         raise RuntimeError(f"prelu: Type promoting not supported. Got {type_name(input)} and {type_name(weight)}")
     if weight.numel() != 1:

@@ -6,6 +6,7 @@ Backward "un-reduces": the output gradient is reshaped to keep the reduced dims 
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 
@@ -14,7 +15,7 @@ from .._device import kernel_module
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from .indexing import PutAlongAxis
-from ._operands import type_name, wrap_dim, wrap_dims
+from ._operands import check_tensor, type_name, wrap_dim, wrap_dims
 
 
 def _keep(grad: np.ndarray, axes: tuple, keepdim: bool) -> np.ndarray:
@@ -56,8 +57,9 @@ class Mean(ArrayFunction):
         rows = _trailing_row_sums(ctx, x, axes, keepdim, dtype, divisor_is_count=True)
         if rows is not None:
             return rows
-        with np.errstate(invalid="ignore", divide="ignore"):  # the mean of nothing is nan
-            return np.asarray(np.mean(x, axis=axes, keepdims=keepdim, dtype=dtype))
+        if not ctx.count:  # the mean of nothing is 0 / 0 = nan (np.mean would also warn)
+            return np.asarray(np.sum(x, axis=axes, keepdims=keepdim, dtype=dtype) / 0)
+        return np.asarray(np.mean(x, axis=axes, keepdims=keepdim, dtype=dtype))
 
     @staticmethod
     def backward(ctx, grad):
@@ -90,21 +92,48 @@ def _exclusive_cumprod(x: np.ndarray, axis: int) -> np.ndarray:
 
 
 class Var(ArrayFunction):
+    """sum((x - mean)^2) / max(0, N - correction); the gradient 2 (x - mean) / (N - correction).
+
+    As in PyTorch, N <= correction divides by 0 (nan or inf), with a UserWarning from the wrapper."""
+
     @staticmethod
     def forward(ctx, x, axes, correction, keepdim):
-        mean = np.mean(x, axis=axes, keepdims=True)
+        count = int(np.prod([x.shape[a] for a in axes]))
+        mean = np.sum(x, axis=axes, keepdims=True) / count  # not np.mean: it warns on empty input
         ctx.save_for_backward(x)
+        ctx.count = count
         ctx.axes, ctx.keepdim = axes, keepdim
-        ctx.divisor = int(np.prod([x.shape[a] for a in axes])) - correction
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.asarray(np.sum(np.square(x - mean), axis=axes, keepdims=keepdim) / ctx.divisor, x.dtype)
+        ctx.divisor = np.float64(count - correction)
+        squares = np.sum(np.square(x - mean), axis=axes, keepdims=keepdim)
+        return np.asarray(squares / np.maximum(ctx.divisor, 0), x.dtype)
 
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        centered = x - np.mean(x, axis=ctx.axes, keepdims=True)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return _keep(grad, ctx.axes, ctx.keepdim) * (2 / ctx.divisor) * centered, None, None, None
+        centered = x - np.sum(x, axis=ctx.axes, keepdims=True) / ctx.count
+        return _keep(grad, ctx.axes, ctx.keepdim) * (2 / ctx.divisor) * centered, None, None, None
+
+
+class Std(ArrayFunction):
+    """sqrt(var); the gradient (x - mean) / ((N - correction) std), and 0 where std = 0 (a
+    constant slice, where the square root has no derivative), as PyTorch."""
+
+    @staticmethod
+    def forward(ctx, x, axes, correction, keepdim):
+        ctx.count = math.prod(x.shape[a] for a in axes)
+        ctx.axes, ctx.keepdim, ctx.divisor = axes, keepdim, np.float64(ctx.count - correction)
+        centered = x - np.sum(x, axis=axes, keepdims=True) / ctx.count
+        squares = np.sum(np.square(centered), axis=axes, keepdims=keepdim)
+        out = np.asarray(np.sqrt(squares / np.maximum(ctx.divisor, 0)), x.dtype)
+        ctx.save_for_backward(x, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, out = ctx.saved_tensors
+        centered = x - np.sum(x, axis=ctx.axes, keepdims=True) / ctx.count
+        out, grad = _keep(out, ctx.axes, ctx.keepdim), _keep(grad, ctx.axes, ctx.keepdim)
+        return np.where(out == 0, 0, grad / (ctx.divisor * out)) * centered, None, None, None
 
 
 class Amax(ArrayFunction):
@@ -169,13 +198,14 @@ class MinDim(MaxDim):
 
 
 class LogSumExp(ArrayFunction):
+    backward_name = "LogsumexpBackward0"
+
     @staticmethod
     def forward(ctx, x, axes, keepdim):
         x = x if x.dtype.kind == "f" else x.astype(_dtype.get_default_dtype().numpy)
         peak = np.max(x, axis=axes, keepdims=True) if x.size else np.zeros([1] * x.ndim, x.dtype)
         peak = np.where(np.isfinite(peak), peak, 0)  # all -inf rows: log(sum(exp)) = -inf, not nan
-        with np.errstate(divide="ignore"):
-            out = np.log(np.sum(np.exp(x - peak), axis=axes, keepdims=True)) + peak
+        out = np.log(np.sum(np.exp(x - peak), axis=axes, keepdims=True)) + peak
         out = out if keepdim else np.squeeze(out, axes)
         ctx.save_for_backward(x, out)
         ctx.axes, ctx.keepdim = axes, keepdim
@@ -194,10 +224,12 @@ def _reduction_dtype(input: Tensor, dtype) -> np.dtype | None:
 
 
 def sum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:  # noqa: A001
+    check_tensor(input, "sum")
     return Sum.apply(input, wrap_dims(dim, input.ndim), keepdim, _reduction_dtype(input, dtype))
 
 
 def mean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
+    check_tensor(input, "mean")
     if dtype is None and not input.dtype.is_floating_point:
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating point or "
@@ -207,6 +239,7 @@ def mean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tenso
 
 
 def prod(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
+    check_tensor(input, "prod")
     if dtype is not None:
         input = input.to(dtype)
     if dim is None:
@@ -220,17 +253,43 @@ def _correction(unbiased, correction) -> float:
     return 1 if unbiased is None or unbiased else 0
 
 
-def var(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> Tensor:
-    """Variance with Bessel's correction by default (``correction=1``), as PyTorch."""
+def _variance(input: Tensor, dim, unbiased, keepdim: bool, correction, function: type) -> Tensor:
+    op = function.__name__.lower()
+    check_tensor(input, op)
     if isinstance(dim, bool):  # legacy var(input, unbiased)
         dim, unbiased = None, dim
-    return Var.apply(input, wrap_dims(dim, input.ndim), _correction(unbiased, correction), keepdim)
+    if not input.dtype.is_floating_point:
+        raise RuntimeError("std and var only support floating point and complex dtypes")
+    axes, correction = wrap_dims(dim, input.ndim), _correction(unbiased, correction)
+    if math.prod(input.shape[a] for a in axes) - correction <= 0:
+        warnings.warn(f"{op}(): degrees of freedom is <= 0. Correction should be strictly less than the "
+                      "reduction factor (input numel divided by output numel).", UserWarning, stacklevel=3)
+    return function.apply(input, axes, correction, keepdim)
+
+
+def var(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> Tensor:
+    """Variance with Bessel's correction by default (``correction=1``), as PyTorch."""
+    check_tensor(input, "var")
+    return _variance(input, dim, unbiased, keepdim, correction, Var)
 
 
 def std(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> Tensor:
-    from .unary import sqrt
+    check_tensor(input, "std")
+    return _variance(input, dim, unbiased, keepdim, correction, Std)
 
-    return sqrt(var(input, dim, unbiased, keepdim, correction=correction))
+
+def var_mean(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> tuple:
+    """(var, mean) over ``dim``, as the two ops would give them."""
+    return var(input, dim, unbiased, keepdim, correction=correction), _mean_of(input, dim, keepdim)
+
+
+def std_mean(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> tuple:
+    """(std, mean) over ``dim``, as the two ops would give them."""
+    return std(input, dim, unbiased, keepdim, correction=correction), _mean_of(input, dim, keepdim)
+
+
+def _mean_of(input: Tensor, dim, keepdim: bool) -> Tensor:
+    return mean(input, None if isinstance(dim, bool) else dim, keepdim)  # var's legacy (input, unbiased) form
 
 
 def _check_extreme(input: Tensor, dim, axes: tuple, op: str) -> None:
@@ -261,10 +320,12 @@ def _max_or_min(input: Tensor, dim, keepdim: bool, other, op: str):
 
 def max(input: Tensor, dim=None, keepdim: bool = False, *, other=None):  # noqa: A001
     """``max(input)``: the largest element; ``max(input, dim)``: (values, indices); ``max(a, b)``: maximum."""
+    check_tensor(input, "max")
     return _max_or_min(input, dim, keepdim, other, "max")
 
 
 def min(input: Tensor, dim=None, keepdim: bool = False, *, other=None):  # noqa: A001
+    check_tensor(input, "min")
     return _max_or_min(input, dim, keepdim, other, "min")
 
 
@@ -277,19 +338,34 @@ def _amax_or_amin(input: Tensor, dim, keepdim: bool, function: type, op: str) ->
 def amax(input: Tensor, dim=(), keepdim: bool = False) -> Tensor:
     """The largest element over ``dim`` (every dim when empty); unlike ``max(dim)``, no indices,
     several dims at once, and a gradient split evenly between tied elements."""
+    check_tensor(input, "amax")
     return _amax_or_amin(input, dim, keepdim, Amax, "amax")
 
 
 def amin(input: Tensor, dim=(), keepdim: bool = False) -> Tensor:
+    check_tensor(input, "amin")
     return _amax_or_amin(input, dim, keepdim, Amin, "amin")
+
+
+def aminmax(input: Tensor, *, dim: int | None = None, keepdim: bool = False):
+    """(min, max) over ``dim`` (every dim by default), as ``amin`` and ``amax`` give them."""
+    check_tensor(input, "aminmax")
+    axes = wrap_dims(dim, input.ndim) if input.ndim else ()
+    if input.numel() == 0:
+        raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no "
+                           "identity.")
+    return return_types.aminmax(Amin.apply(input, axes, keepdim), Amax.apply(input, axes, keepdim))
 
 
 def logsumexp(input: Tensor, dim, keepdim: bool = False) -> Tensor:
     """log(sum(exp(x))) along ``dim``, computed stably by subtracting the maximum first."""
+    check_tensor(input, "logsumexp")
     return LogSumExp.apply(input, wrap_dims(dim, input.ndim), keepdim)
 
 
 def _arg(input: Tensor, dim, keepdim: bool, fn) -> Tensor:
+    if input.dtype.name == "bool":
+        raise RuntimeError(f"{fn.__name__}(): does not support bool input")
     if input.numel() == 0:
         raise RuntimeError(f"{fn.__name__}(): Expected reduction dim to be specified for input.numel() == 0.")
     data = input._data
@@ -301,23 +377,28 @@ def _arg(input: Tensor, dim, keepdim: bool, fn) -> Tensor:
 
 
 def argmax(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:
+    check_tensor(input, "argmax")
     return _arg(input, dim, keepdim, np.argmax)
 
 
 def argmin(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:
+    check_tensor(input, "argmin")
     return _arg(input, dim, keepdim, np.argmin)
 
 
 def all(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001
+    check_tensor(input, "all")
     axes = wrap_dims(dim, input.ndim)
     return Tensor._from_storage(np.asarray(np.all(input._data, axis=axes, keepdims=keepdim)), input.device)
 
 
 def any(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001
+    check_tensor(input, "any")
     axes = wrap_dims(dim, input.ndim)
     return Tensor._from_storage(np.asarray(np.any(input._data, axis=axes, keepdims=keepdim)), input.device)
 
 
 def count_nonzero(input: Tensor, dim=None) -> Tensor:
+    check_tensor(input, "count_nonzero")
     axes = wrap_dims(dim, input.ndim)
     return Tensor._from_storage(np.asarray(np.count_nonzero(input._data, axis=axes), np.int64), input.device)

@@ -24,7 +24,7 @@ from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from . import reduction as _reduction
 from ._loss import check_castable_to_input, losses_gradient, reduce_losses, reduce_tensor, reduction_mode, type_name
-from ._operands import result_dtype
+from ._operands import check_tensor, result_dtype
 
 
 class MseLoss(ArrayFunction):
@@ -97,6 +97,10 @@ def mse_loss(input: Tensor, target: Tensor, size_average: bool | None = None, re
              reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
     """Mean squared error, (input - target)^2 elementwise, then reduced; input and target of the
     same shape (*), as ``torch.nn.functional.mse_loss``."""
+    check_tensor(input, "mse_loss")
+    check_tensor(target, "mse_loss", "target", 2)
+    if weight is not None:
+        check_tensor(weight, "mse_loss", "weight", 6)
     dtype = _checked_pair(input, target)
     reduction = reduction_mode(size_average, reduce, reduction)
     if weight is not None:
@@ -110,6 +114,10 @@ def l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None, red
             reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
     """Mean absolute error, |input - target| elementwise, then reduced; input and target of the
     same shape (*), as ``torch.nn.functional.l1_loss``."""
+    check_tensor(input, "l1_loss")
+    check_tensor(target, "l1_loss", "target", 2)
+    if weight is not None:
+        check_tensor(weight, "l1_loss", "weight", 6)
     _checked_pair(input, target)
     reduction = reduction_mode(size_average, reduce, reduction)
     errors = (input - target).abs()
@@ -122,6 +130,8 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average: bool | None = No
                    reduction: str = "mean", beta: float = 1.0) -> Tensor:
     """Squared error below ``beta``, absolute error (minus beta / 2) above it, as
     ``torch.nn.functional.smooth_l1_loss``; input and target of the same shape (*)."""
+    check_tensor(input, "smooth_l1_loss")
+    check_tensor(target, "smooth_l1_loss", "target", 2)
     dtype = _checked_pair(input, target)
     reduction = reduction_mode(size_average, reduce, reduction)
     if beta == 0.0:
@@ -138,6 +148,10 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
     """Squared error / 2 below ``delta``, delta * (absolute error - delta / 2) above it, as
     ``torch.nn.functional.huber_loss``; input and target of the same shape (*). The result has the
     input's dtype; the optional elementwise ``weight`` multiplies the losses before the reduction."""
+    check_tensor(input, "huber_loss")
+    check_tensor(target, "huber_loss", "target", 2)
+    if weight is not None:
+        check_tensor(weight, "huber_loss", "weight", 5)
     dtype = _checked_pair(input, target)
     if weight is not None:
         if weight.shape != input.shape:

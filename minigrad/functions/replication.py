@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 
 from .._tensor import Tensor
-from ._operands import _as_int, type_name, wrap_dim
+from ._operands import _as_int, check_tensor, type_name, wrap_dim
 from .indexing import index_select
 from .shape import expand, flatten, reshape, unsqueeze
 
@@ -41,6 +41,7 @@ def repeat_interleave(input: Tensor, repeats=None, dim: int | None = None, *,
     [0]*repeats[0] + [1]*repeats[1] + ... . ``output_size`` (a hint that spares PyTorch a
     device sync) is accepted and not needed.
     """
+    check_tensor(input, "repeat_interleave")
     if repeats is None:
         return _repeat_indices(input)
     axis = 0 if dim is None else wrap_dim(dim, input.ndim)

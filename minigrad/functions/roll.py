@@ -9,7 +9,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import _as_int, wrap_dim
+from ._operands import _as_int, check_tensor, wrap_dim
 
 
 class Roll(ArrayFunction):
@@ -30,6 +30,7 @@ def _as_tuple(value, name: str) -> tuple:
 def roll(input: Tensor, shifts, dims=None) -> Tensor:
     """Roll by ``shifts[k]`` along ``dims[k]`` (ints or equal-length sequences); with ``dims=None``
     a single shift over the flattened tensor."""
+    check_tensor(input, "roll")
     shifts = _as_tuple(shifts, "shifts")
     axes = () if dims is None else tuple(wrap_dim(d, input.ndim) for d in _as_tuple(dims, "dims"))
     if len(shifts) != len(axes) and not (dims is None and len(shifts) == 1):

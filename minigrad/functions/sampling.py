@@ -13,7 +13,7 @@ import numpy as np
 
 from .._random import Generator, numpy_generator
 from .._tensor import Tensor
-from ._operands import _as_int, type_name
+from ._operands import _as_int, check_tensor, type_name
 
 
 def _check_multinomial(input: Tensor, num_samples: int, replacement: bool) -> None:
@@ -36,6 +36,7 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
                 generator: Generator | None = None) -> Tensor:
     """``num_samples`` category indices per row of ``input`` ((n,) or (rows, n) weights, which
     need not sum to 1). Returns int64 (num_samples,) or (rows, num_samples)."""
+    check_tensor(input, "multinomial")
     num_samples = _as_int(num_samples, "num_samples")
     _check_multinomial(input, num_samples, replacement)
     rng = numpy_generator(generator)

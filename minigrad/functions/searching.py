@@ -8,6 +8,7 @@ import numbers
 import numpy as np
 
 from .._tensor import Tensor
+from ._operands import check_tensor
 
 
 def nonzero(input: Tensor, *, as_tuple: bool = False):
@@ -17,6 +18,7 @@ def nonzero(input: Tensor, *, as_tuple: bool = False):
     ``as_tuple=True`` a tuple of input.ndim 1-D tensors of length z, one per dim (a 0-d input
     counts as 1-D there, as in PyTorch).
     """
+    check_tensor(input, "nonzero")
     data = input._data
     if as_tuple:
         return tuple(Tensor._from_storage(i.astype(np.int64, copy=False), input.device)
@@ -66,6 +68,7 @@ def searchsorted(sorted_sequence: Tensor, input, *, out_int32: bool = False, rig
     boundaries are 1-D (then the result is 0-d). ``sorter`` gives the order of an unsorted
     sequence (``argsort`` indices); the results are positions in that sorted order.
     """
+    check_tensor(sorted_sequence, "searchsorted", "sorted_sequence", 1)
     side = _search_side(right, side)
     scalar = isinstance(input, numbers.Number)
     boundaries = sorted_sequence._data

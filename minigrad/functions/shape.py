@@ -12,7 +12,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import shape_arg, wrap_dim, wrap_dims
+from ._operands import check_tensor, check_tensor_sequence, shape_arg, wrap_dim, wrap_dims
 
 
 def _infer_shape(shape: tuple, numel: int, current: tuple) -> tuple:
@@ -54,11 +54,13 @@ class Reshape(ArrayFunction):
 
 
 def reshape(input: Tensor, *shape) -> Tensor:
+    check_tensor(input, "reshape")
     shape = _infer_shape(shape_arg(shape, infer=True), input.numel(), input.shape)
     return Reshape.apply(input, shape, False)
 
 
 def view(input: Tensor, *shape) -> Tensor:
+    check_tensor(input, "view")
     from .. import _dtype
 
     if len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
@@ -81,6 +83,7 @@ class Permute(ArrayFunction):
 
 
 def permute(input: Tensor, *dims) -> Tensor:
+    check_tensor(input, "permute")
     dims = tuple(dims[0]) if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims
     if len(dims) != input.ndim:
         raise RuntimeError(
@@ -94,6 +97,7 @@ def permute(input: Tensor, *dims) -> Tensor:
 
 
 def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
+    check_tensor(input, "transpose")
     if input.ndim == 0:
         return Permute.apply(input, ())
     axes = list(range(input.ndim))
@@ -102,22 +106,35 @@ def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     return Permute.apply(input, tuple(axes))
 
 
+swapaxes = swapdims = transpose
+
+
 def t(input: Tensor) -> Tensor:
+    check_tensor(input, "t")
     if input.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
     return Permute.apply(input, tuple(reversed(range(input.ndim))))
 
 
 def movedim(input: Tensor, source, destination) -> Tensor:
+    check_tensor(input, "movedim")
     source = (source,) if isinstance(source, int) else tuple(source)
     destination = (destination,) if isinstance(destination, int) else tuple(destination)
-    source = [wrap_dim(s, input.ndim) for s in source]
-    destination = [wrap_dim(d, input.ndim) for d in destination]
-    # The dims that stay keep their order; each moved dim is then inserted at its destination.
-    order = [d for d in range(input.ndim) if d not in source]
-    for where, dim in sorted(zip(destination, source)):
-        order.insert(where, dim)
+    if len(source) != len(destination):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({list(source)} dims) should "
+                           f"contain the same number of dims as destination ({list(destination)} dims)")
+    moved = [wrap_dim(s, input.ndim) for s in source]
+    targets = [wrap_dim(d, input.ndim) for d in destination]
+    for name, dims, given in (("source", moved, source), ("destination", targets, destination)):
+        if len(set(dims)) != len(dims):
+            raise RuntimeError(f"movedim: repeated dim in `{name}` ({list(given)})")
+    order = [d for d in range(input.ndim) if d not in moved]  # the other dims keep their order
+    for target, dim in sorted(zip(targets, moved)):
+        order.insert(target, dim)
     return Permute.apply(input, tuple(order))
+
+
+moveaxis = movedim
 
 
 class Expand(ArrayFunction):
@@ -159,15 +176,19 @@ def expanded_shape(shape: tuple, sizes: tuple) -> tuple:
 
 def expand(input: Tensor, *sizes) -> Tensor:
     """A broadcast view with ``sizes``; -1 keeps a dim, new dims may be added on the left."""
+    check_tensor(input, "expand")
     sizes = tuple(sizes[0]) if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes
     return Expand.apply(input, expanded_shape(input._data.shape, sizes))
 
 
 def expand_as(input: Tensor, other: Tensor) -> Tensor:
+    check_tensor(input, "expand_as")
+    check_tensor(other, "expand_as", "other", 2)
     return expand(input, *other.shape)
 
 
 def broadcast_to(input: Tensor, size) -> Tensor:
+    check_tensor(input, "broadcast_to")
     return expand(input, *size)
 
 
@@ -187,6 +208,7 @@ class Repeat(ArrayFunction):
 
 
 def repeat(input: Tensor, *repeats) -> Tensor:
+    check_tensor(input, "repeat")
     repeats = shape_arg(repeats)
     if len(repeats) < input.ndim:
         raise RuntimeError(
@@ -196,6 +218,7 @@ def repeat(input: Tensor, *repeats) -> Tensor:
 
 
 def squeeze(input: Tensor, dim=None) -> Tensor:
+    check_tensor(input, "squeeze")
     if dim is None:
         shape = tuple(s for s in input.shape if s != 1)
     else:
@@ -205,12 +228,14 @@ def squeeze(input: Tensor, dim=None) -> Tensor:
 
 
 def unsqueeze(input: Tensor, dim: int) -> Tensor:
+    check_tensor(input, "unsqueeze")
     axis = wrap_dim(dim, input.ndim + 1)
     shape = input.shape[:axis] + (1,) + input.shape[axis:]
     return Reshape.apply(input, tuple(shape), False)
 
 
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    check_tensor(input, "flatten")
     if input.ndim == 0:
         return Reshape.apply(input, (1,), False)
     shape = input._data.shape
@@ -220,7 +245,14 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     return Reshape.apply(input, shape[:start] + (math.prod(shape[start:end + 1]),) + shape[end + 1:], False)
 
 
+def ravel(input: Tensor) -> Tensor:
+    """The elements as one dim, in row-major order (a view when the layout allows)."""
+    check_tensor(input, "ravel")
+    return Reshape.apply(input, (input.numel(),), False)
+
+
 def unflatten(input: Tensor, dim: int, sizes) -> Tensor:
+    check_tensor(input, "unflatten")
     axis = wrap_dim(dim, input.ndim)
     inner = _infer_shape(tuple(sizes), input.shape[axis], ())
     return Reshape.apply(input, input.shape[:axis] + inner + input.shape[axis + 1:], False)
@@ -238,6 +270,7 @@ class Flip(ArrayFunction):
 
 
 def flip(input: Tensor, dims) -> Tensor:
+    check_tensor(input, "flip")
     return Flip.apply(input, wrap_dims(dims, input.ndim))
 
 
@@ -255,9 +288,9 @@ class Cat(ArrayFunction):
 
 def cat(tensors, dim: int = 0) -> Tensor:
     """Join tensors along an existing dim; 1-D empty tensors are skipped, as PyTorch's legacy rule."""
-    tensors = list(tensors)
+    tensors = check_tensor_sequence(tensors, "cat")
     if not tensors:
-        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     parts = [t for t in tensors if not (t.ndim == 1 and t.shape[0] == 0)] or tensors[:1]
     reference = parts[0]
     if reference.ndim == 0:
@@ -285,7 +318,7 @@ concat = concatenate = cat
 
 
 def stack(tensors, dim: int = 0) -> Tensor:
-    tensors = list(tensors)
+    tensors = check_tensor_sequence(tensors, "stack")
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
     for i, t in enumerate(tensors):
@@ -300,6 +333,7 @@ def stack(tensors, dim: int = 0) -> Tensor:
 
 def split(tensor: Tensor, split_size_or_sections, dim: int = 0) -> tuple:
     """Split into chunks of ``split_size`` (the last may be smaller) or into the given sizes."""
+    check_tensor(tensor, "split", "tensor", 1)
     axis = wrap_dim(dim, tensor.ndim)
     length = tensor.shape[axis]
     if isinstance(split_size_or_sections, int):
@@ -319,6 +353,7 @@ def split(tensor: Tensor, split_size_or_sections, dim: int = 0) -> tuple:
 
 
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
+    check_tensor(input, "chunk")
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     length = input.shape[wrap_dim(dim, input.ndim)]
@@ -326,16 +361,24 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
 
 
 def unbind(input: Tensor, dim: int = 0) -> tuple:
+    check_tensor(input, "unbind")
     axis = wrap_dim(dim, input.ndim)
     return tuple(select(input, axis, i) for i in range(input.shape[axis]))
 
 
 def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
+    check_tensor(input, "narrow")
     axis = wrap_dim(dim, input.ndim)
     index = (slice(None),) * axis + (slice(start, start + length),)
     return input[index]
 
 
+def narrow_copy(input: Tensor, dim: int, start: int, length: int) -> Tensor:
+    """``narrow`` as a new tensor rather than a view."""
+    return narrow(input, dim, start, length).clone()
+
+
 def select(input: Tensor, dim: int, index: int) -> Tensor:
+    check_tensor(input, "select")
     axis = wrap_dim(dim, input.ndim)
     return input[(slice(None),) * axis + (index,)]

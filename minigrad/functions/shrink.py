@@ -13,6 +13,7 @@ from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ._loss import type_name
 from .activation import _floating
+from ._operands import check_tensor
 
 
 def _outside(x: np.ndarray, lambd: float) -> np.ndarray:
@@ -45,6 +46,7 @@ class Hardshrink(Softshrink):
 
 
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    check_tensor(input, "softshrink")
     _floating(input, "softshrink_check")
     if lambd < 0:
         largest = np.finfo(input.dtype.numpy).max
@@ -54,8 +56,10 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
 
 
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    check_tensor(input, "hardshrink")
     return Hardshrink.apply(_floating(input, "hardshrink_cpu"), lambd)
 
 
 def tanhshrink(input: Tensor) -> Tensor:
+    check_tensor(input, "tanhshrink")
     return input - input.tanh()

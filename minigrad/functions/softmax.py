@@ -7,7 +7,7 @@ from .. import _dtype
 from .._device import kernel_module
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import wrap_dim
+from ._operands import check_tensor, type_name, wrap_dim
 
 
 class SoftmaxBackward(ArrayFunction):
@@ -86,23 +86,28 @@ class LogSoftmax(Softmax):
     forward_kernel, backward_op = "log_softmax_forward", LogSoftmaxBackward
 
 
-def _prepare(input: Tensor, dim, dtype) -> tuple:
+def _prepare(input: Tensor, dim, dtype, op: str) -> tuple:
+    """``input`` cast to ``dtype`` and the axis; PyTorch's error for an integer or bool input."""
     if dim is None:
         raise TypeError("softmax() missing required argument 'dim' (minigrad, like PyTorch >= 2, needs it)")
     if dtype is not None:
         input = input.to(dtype)
-    elif not input.dtype.is_floating_point:
-        input = input.to(_dtype.get_default_dtype())
-    return input, wrap_dim(dim, input.ndim)
+    axis = wrap_dim(dim, input.ndim)
+    if not input.dtype.is_floating_point:
+        kernel = f"{op}_lastdim" if axis == max(input.ndim - 1, 0) else op
+        raise NotImplementedError(f'"{kernel}_kernel_impl" not implemented for \'{type_name(input.dtype)}\'')
+    return input, axis
 
 
 def softmax(input: Tensor, dim: int | None = None, dtype=None) -> Tensor:
     """exp(x_i) / sum_j exp(x_j) along ``dim``, computed with the maximum subtracted."""
-    input, axis = _prepare(input, dim, dtype)
+    check_tensor(input, "softmax")
+    input, axis = _prepare(input, dim, dtype, "softmax")
     return Softmax.apply(input, axis)
 
 
 def log_softmax(input: Tensor, dim: int | None = None, dtype=None) -> Tensor:
     """x_i - logsumexp(x) along ``dim``: exact where log(softmax(x)) would underflow to -inf."""
-    input, axis = _prepare(input, dim, dtype)
+    check_tensor(input, "log_softmax")
+    input, axis = _prepare(input, dim, dtype, "log_softmax")
     return LogSoftmax.apply(input, axis)

@@ -19,6 +19,7 @@ from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from .activation import _floating
 from .unary import sigmoid_array
+from ._operands import check_tensor
 
 
 def log1p_exp(z: np.ndarray) -> np.ndarray:
@@ -35,8 +36,7 @@ class Softplus(ArrayFunction):
         linear = scaled > threshold
         ctx.save_for_backward(x, linear)
         ctx.beta = beta
-        with np.errstate(divide="ignore"):  # beta = 0 gives inf, as PyTorch
-            return np.where(linear, x, log1p_exp(scaled) / x.dtype.type(beta))
+        return np.where(linear, x, log1p_exp(scaled) / x.dtype.type(beta))  # beta = 0 gives inf, as PyTorch
 
     @staticmethod
     def backward(ctx, grad):
@@ -77,12 +77,15 @@ class Mish(ArrayFunction):
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    check_tensor(input, "softplus")
     return Softplus.apply(_floating(input, "softplus_cpu"), beta, threshold)
 
 
 def logsigmoid(input: Tensor) -> Tensor:
+    check_tensor(input, "logsigmoid")
     return LogSigmoid.apply(_floating(input, "log_sigmoid_cpu"))
 
 
 def mish(input: Tensor) -> Tensor:
+    check_tensor(input, "mish")
     return Mish.apply(_floating(input, "mish_cpu"))

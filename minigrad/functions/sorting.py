@@ -17,7 +17,7 @@ from .. import return_types
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from .indexing import PutAlongAxis
-from ._operands import _as_int, wrap_dim
+from ._operands import _as_int, check_tensor, wrap_dim
 
 
 def stable_order(x: np.ndarray, axis: int, descending: bool) -> np.ndarray:
@@ -67,6 +67,7 @@ class Topk(Sort):
 
 def sort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool | None = None):
     """(values, indices) with values sorted along ``dim``; input.gather(dim, indices) == values."""
+    check_tensor(input, "sort")
     function = Sort if stable is None else StableSort
     values, indices = function.apply(input, wrap_dim(dim, input.ndim), descending, None)
     return return_types.sort(values, indices)
@@ -74,6 +75,7 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool
 
 def argsort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Tensor:
     """The int64 indices that sort ``input`` along ``dim`` (``sort(...).indices``, without autograd)."""
+    check_tensor(input, "argsort")
     if input.ndim == 0:
         return Tensor._from_storage(np.zeros((), np.int64), input.device)
     order = stable_order(input._data, wrap_dim(dim, input.ndim), descending)
@@ -86,6 +88,9 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
 
     ``sorted=False`` lets PyTorch return them in any order; here they always come sorted.
     """
+    check_tensor(input, "topk")
+    if input.dtype.name == "bool":
+        raise RuntimeError("topk does not support bool dtypes on CPU")
     k = _as_int(k, "k")
     axis = wrap_dim(dim, input.ndim)
     if not 0 <= k <= (input.shape[axis] if input.ndim else 1):

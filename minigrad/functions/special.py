@@ -16,6 +16,7 @@ from .._device import kernel_module
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from .unary import _float
+from ._operands import check_tensor
 
 _TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
 
@@ -41,8 +42,10 @@ class Erfc(Erf):
 
 
 def erf(input: Tensor) -> Tensor:
+    check_tensor(input, "erf")
     return Erf.apply(input)
 
 
 def erfc(input: Tensor) -> Tensor:
+    check_tensor(input, "erfc")
     return Erfc.apply(input)

@@ -1,4 +1,5 @@
-"""Triangular parts of matrices: ``tril``, ``triu``.
+"""Triangular parts of matrices: ``tril``, ``triu``, and the indices of those parts, ``tril_indices``
+and ``triu_indices``.
 
 Over the last two dims (a batch of matrices (*, m, n)), ``tril`` keeps x[i, j] where
 j - i <= diagonal and zeroes the rest; ``triu`` keeps j - i >= diagonal. Both are a fixed
@@ -10,7 +11,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import _as_int
+from ._operands import _as_int, check_tensor
 
 
 class Tril(ArrayFunction):
@@ -37,11 +38,36 @@ def _check_matrix(input: Tensor, op: str) -> None:
 
 def tril(input: Tensor, diagonal: int = 0) -> Tensor:
     """The lower triangle of each matrix (*, m, n): x[i, j] where j - i <= ``diagonal``, else 0."""
+    check_tensor(input, "tril")
     _check_matrix(input, "tril")
     return Tril.apply(input, _as_int(diagonal, "diagonal"))
 
 
 def triu(input: Tensor, diagonal: int = 0) -> Tensor:
     """The upper triangle of each matrix (*, m, n): x[i, j] where j - i >= ``diagonal``, else 0."""
+    check_tensor(input, "triu")
     _check_matrix(input, "triu")
     return Triu.apply(input, _as_int(diagonal, "diagonal"))
+
+
+def _triangle_indices(row: int, col: int, offset: int, dtype, device, numpy_indices) -> Tensor:
+    from .. import _creation, _dtype
+
+    if row < 0:
+        raise RuntimeError(f"row must be non-negative, got{row}")
+    if col < 0:
+        raise RuntimeError(f"col must be non-negative, got{col}")
+    rows, columns = numpy_indices(row, offset, col)
+    return _creation.tensor(np.stack([rows, columns]).astype(np.int64).reshape(2, -1),
+                            dtype=dtype if dtype is not None else _dtype.int64, device=device)
+
+
+def tril_indices(row: int, col: int, offset: int = 0, *, dtype=None, device=None) -> Tensor:
+    """The (row, column) indices of the lower triangle of a row x col matrix (j - i <= offset),
+    as a (2, N) tensor in row-major order."""
+    return _triangle_indices(row, col, offset, dtype, device, np.tril_indices)
+
+
+def triu_indices(row: int, col: int, offset: int = 0, *, dtype=None, device=None) -> Tensor:
+    """The (row, column) indices of the upper triangle (j - i >= offset), as a (2, N) tensor."""
+    return _triangle_indices(row, col, offset, dtype, device, np.triu_indices)

@@ -12,6 +12,7 @@ from .. import _dtype
 from .._device import kernel_module
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
+from ._operands import check_tensor, type_name
 
 
 def _float(a: np.ndarray) -> np.ndarray:
@@ -36,29 +37,25 @@ class Log(ArrayFunction):
     def forward(ctx, x):
         x = _float(x)
         ctx.save_for_backward(x)
-        with np.errstate(divide="ignore", invalid="ignore"):  # log(0) = -inf, log(-1) = nan, as PyTorch
-            return np.log(x)
+        return np.log(x)  # log(0) = -inf, log(-1) = nan, as PyTorch
 
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        with np.errstate(divide="ignore"):
-            return grad / x
+        return grad / x
 
 
 class Sqrt(ArrayFunction):
     @staticmethod
     def forward(ctx, x):
-        with np.errstate(invalid="ignore"):
-            out = np.sqrt(_float(x))
+        out = np.sqrt(_float(x))
         ctx.save_for_backward(out)
         return out
 
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        with np.errstate(divide="ignore"):
-            return grad / (2 * out)
+        return grad / (2 * out)
 
 
 class Abs(ArrayFunction):
@@ -198,75 +195,169 @@ class Rounding(ArrayFunction):
         return np.zeros_like(grad), None
 
 
+class Sign(Rounding):
+    """sign / sgn: -1, 0 or 1 (a bool stays itself), with the zero gradient of PyTorch."""
+
+    backward_name = "SignBackward0"
+
+
+class Sgn(Sign):
+    backward_name = "SgnBackward0"
+
+
+class Frac(ArrayFunction):
+    """x - trunc(x) (the sign of x kept: frac(-1.5) = -0.5); the gradient passes unchanged."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return x - np.trunc(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad
+
+
 def exp(input: Tensor) -> Tensor:
+    check_tensor(input, "exp")
     return Exp.apply(input)
 
 
 def log(input: Tensor) -> Tensor:
+    check_tensor(input, "log")
     return Log.apply(input)
 
 
 def sqrt(input: Tensor) -> Tensor:
+    check_tensor(input, "sqrt")
     return Sqrt.apply(input)
 
 
 def abs(input: Tensor) -> Tensor:  # noqa: A001
+    check_tensor(input, "abs")
+    _reject_bool(input, '"abs_cpu" not implemented for \'Bool\'')
     return Abs.apply(input)
 
 
 def sin(input: Tensor) -> Tensor:
+    check_tensor(input, "sin")
     return Sin.apply(input)
 
 
 def cos(input: Tensor) -> Tensor:
+    check_tensor(input, "cos")
     return Cos.apply(input)
 
 
 def tanh(input: Tensor) -> Tensor:
+    check_tensor(input, "tanh")
     return Tanh.apply(input)
 
 
 def sigmoid(input: Tensor) -> Tensor:
+    check_tensor(input, "sigmoid")
     return Sigmoid.apply(input)
 
 
+def _reject_bool(input: Tensor, message: str) -> None:
+    if input.dtype.name == "bool":
+        raise (RuntimeError if message.startswith("Boolean") else NotImplementedError)(message)
+
+
 def relu(input: Tensor) -> Tensor:
+    check_tensor(input, "relu")
+    _reject_bool(input, "Boolean inputs not supported for relu")
     return Relu.apply(input)
 
 
 def relu_(input: Tensor) -> Tensor:
     """max(x, 0) in place; the kernel writes into a C-contiguous float32/float64 storage directly,
     any other tensor takes the generic in-place path."""
+    check_tensor(input, "relu_")
     data = input._data
     if data.flags.c_contiguous and data.flags.writeable and data.dtype in (np.float32, np.float64):
         return input._inplace_function(ReluInPlace)
     return input._inplace(relu)
 
 
+def _rounded(input: Tensor, fn, name: str) -> Tensor:
+    check_tensor(input, name)
+    _reject_bool(input, f'"{name}_vml_cpu" not implemented for \'Bool\'')
+    return Rounding.apply(input, fn)
+
+
 def floor(input: Tensor) -> Tensor:
-    return Rounding.apply(input, np.floor)
+    return _rounded(input, np.floor, "floor")
 
 
 def ceil(input: Tensor) -> Tensor:
-    return Rounding.apply(input, np.ceil)
+    return _rounded(input, np.ceil, "ceil")
 
 
 def trunc(input: Tensor) -> Tensor:
-    return Rounding.apply(input, np.trunc)
+    return _rounded(input, np.trunc, "trunc")
 
 
 def round(input: Tensor, *, decimals: int = 0) -> Tensor:  # noqa: A001
-    return Rounding.apply(input, lambda a: np.round(a, decimals))  # half to even, as PyTorch
+    if decimals and not input.dtype.is_floating_point:
+        raise NotImplementedError(f'"round_cpu" not implemented for \'{type_name(input.dtype)}\'')
+    return _rounded(input, lambda a: np.round(a, decimals), "round")  # half to even, as PyTorch
+
+
+def _sign_array(a: np.ndarray) -> np.ndarray:
+    """-1, 0 or 1, and 0 for nan, as PyTorch (numpy's sign(nan) is nan); a bool stays itself."""
+    if a.dtype == bool:
+        return a.copy()
+    return np.where(np.isnan(a), 0, np.sign(a)).astype(a.dtype) if a.dtype.kind == "f" else np.sign(a)
+
+
+def sign(input: Tensor) -> Tensor:
+    check_tensor(input, "sign")
+    return Sign.apply(input, _sign_array)
+
+
+def sgn(input: Tensor) -> Tensor:
+    """sign for real tensors (for complex ones PyTorch's sgn is z / |z|; minigrad has none)."""
+    check_tensor(input, "sgn")
+    return Sgn.apply(input, _sign_array)
+
+
+def frac(input: Tensor) -> Tensor:
+    check_tensor(input, "frac")
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f'"frac_cpu" not implemented for \'{type_name(input.dtype)}\'')
+    return Frac.apply(input)
+
+
+def positive(input: Tensor) -> Tensor:
+    """The input itself (``+x``)."""
+    check_tensor(input, "positive")
+    if input.dtype.name == "bool":
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return input
+
+
+class Angle(Rounding):
+    backward_name = "AngleBackward0"
+
+
+def angle(input: Tensor) -> Tensor:
+    """The argument of a real number: pi below 0, else 0 (NaN stays NaN); zero gradient."""
+    check_tensor(input, "angle")
+    x = input if input.dtype.is_floating_point else input.to(_dtype.get_default_dtype())
+    return Angle.apply(x, lambda a: np.where(a < 0, np.pi, np.where(np.isnan(a), a, 0)).astype(a.dtype))
 
 
 def rsqrt(input: Tensor) -> Tensor:
+    check_tensor(input, "rsqrt")
     return reciprocal(sqrt(input))
 
 
 def reciprocal(input: Tensor) -> Tensor:
+    check_tensor(input, "reciprocal")
     from .arithmetic import div
 
     return div(1.0, input)
 
 
 absolute = abs
+fix = trunc

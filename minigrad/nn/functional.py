@@ -15,6 +15,7 @@ from ..functions import hard_activations as _hard
 from ..functions import softmax as _softmax
 from ..functions import softplus as _softplus
 from ..functions import unary as _unary
+from ..functions._operands import check_tensor
 from ..functions.activation import gelu, softsign
 from ..functions.glu import glu
 from ..functions.prelu import prelu
@@ -31,90 +32,109 @@ def _maybe_inplace(fn, input: Tensor, inplace: bool, *args) -> Tensor:
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """max(x, 0) elementwise."""
+    check_tensor(input, "relu")
     return _unary.relu_(input) if inplace else _unary.relu(input)
 
 
 def relu_(input: Tensor) -> Tensor:
+    check_tensor(input, "relu_")
     return relu(input, inplace=True)
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """x if x > 0 else negative_slope * x."""
+    check_tensor(input, "leaky_relu")
     return _maybe_inplace(_activation.leaky_relu, input, inplace, negative_slope)
 
 
 def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+    check_tensor(input, "leaky_relu_")
     return leaky_relu(input, negative_slope, inplace=True)
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x if x > 0 else alpha * (exp(x) - 1)."""
+    check_tensor(input, "elu")
     return _maybe_inplace(_activation.elu, input, inplace, alpha)
 
 
 def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    check_tensor(input, "elu_")
     return elu(input, alpha, inplace=True)
 
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """x * sigmoid(x) (a.k.a. swish)."""
+    check_tensor(input, "silu")
     return _maybe_inplace(_activation.silu, input, inplace)
 
 
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """1.0507 * elu(x, alpha=1.6733): self-normalising."""
+    check_tensor(input, "selu")
     return _maybe_inplace(_activation.selu, input, inplace)
 
 
 def selu_(input: Tensor) -> Tensor:
+    check_tensor(input, "selu_")
     return selu(input, inplace=True)
 
 
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x if x > 0 else alpha * (exp(x / alpha) - 1)."""
+    check_tensor(input, "celu")
     return _maybe_inplace(_activation.celu, input, inplace, alpha)
 
 
 def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    check_tensor(input, "celu_")
     return celu(input, alpha, inplace=True)
 
 
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
     """clamp(x, min_val, max_val)."""
+    check_tensor(input, "hardtanh")
     return _maybe_inplace(_hard.hardtanh, input, inplace, min_val, max_val)
 
 
 def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    check_tensor(input, "hardtanh_")
     return hardtanh(input, min_val, max_val, inplace=True)
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
     """min(max(x, 0), 6)."""
+    check_tensor(input, "relu6")
     return _maybe_inplace(_hard.relu6, input, inplace)
 
 
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
     """x if x > threshold else value."""
+    check_tensor(input, "threshold")
     return _maybe_inplace(_hard.threshold, input, inplace, threshold, value)
 
 
 def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
     # Not threshold(..., inplace=True): the argument named threshold hides that function here.
+    check_tensor(input, "threshold_")
     return _maybe_inplace(_hard.threshold, input, True, threshold, value)
 
 
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """min(max(x + 3, 0), 6) / 6."""
+    check_tensor(input, "hardsigmoid")
     return _maybe_inplace(_hard.hardsigmoid, input, inplace)
 
 
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """x * hardsigmoid(x)."""
+    check_tensor(input, "hardswish")
     return _maybe_inplace(_hard.hardswish, input, inplace)
 
 
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """x * tanh(softplus(x))."""
+    check_tensor(input, "mish")
     return _maybe_inplace(_softplus.mish, input, inplace)
 
 
@@ -126,6 +146,7 @@ def _implicit_softmax_dim(name: str, ndim: int, stacklevel: int) -> int:
 
 def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
     """exp(x_i) / sum_j exp(x_j) along ``dim`` (PyTorch's deprecated implicit dim when None)."""
+    check_tensor(input, "softmax")
     if dim is None:
         dim = _implicit_softmax_dim("softmax", input.dim(), _stacklevel)
     return _softmax.softmax(input, dim, dtype=dtype)
@@ -133,6 +154,7 @@ def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=N
 
 def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
     """x_i - log(sum_j exp(x_j)) along ``dim``."""
+    check_tensor(input, "log_softmax")
     if dim is None:
         dim = _implicit_softmax_dim("log_softmax", input.dim(), _stacklevel)
     return _softmax.log_softmax(input, dim, dtype=dtype)
@@ -140,6 +162,7 @@ def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dty
 
 def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
     """softmax(-x) along ``dim``: the smallest values get the largest weights."""
+    check_tensor(input, "softmin")
     if dim is None:
         dim = _implicit_softmax_dim("softmin", input.dim(), _stacklevel)
     return _softmax.softmax(-input, dim, dtype=dtype)
@@ -160,6 +183,7 @@ def _run_dropout(fn, input: Tensor, p: float, training: bool, inplace: bool) -> 
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Inverted dropout: zero elements with probability p, scale the rest by 1 / (1 - p); the
     identity when not ``training``."""
+    check_tensor(input, "dropout")
     _check_dropout_probability(p)
     return _run_dropout(_dropout.dropout, input, p, training, inplace)
 
@@ -205,6 +229,7 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
     As PyTorch 2.x, a 3-D input is taken as (N, C, L), not as an unbatched (C, H, W), with a
     warning; other ranks (at least 2) are deprecated (a warning) and dropped per ``input[n, c]`` alike.
     """
+    check_tensor(input, "dropout2d")
     _check_dropout_probability(p)
     if input.dim() not in (3, 4):
         warnings.warn(f"dropout2d: Received a {input.dim()}-D input to dropout2d, which is deprecated and will "

@@ -394,7 +394,7 @@ def random_inputs(shapes, seed: int) -> list:
 
 # Ops whose double backward is still being written (issue 9): each must pass once done. These two
 # read numpy.log1p in their backward, which records once minigrad has log1p (issue 9, point 6).
-NOT_YET = {"binary_cross_entropy", "bce_with_logits_pos_weight_target"}
+NOT_YET: set = set()
 
 # PyTorch itself raises for these second derivatives; minigrad may do better but is not compared.
 PYTORCH_HAS_NO_DOUBLE_BACKWARD = {"hardsigmoid", "cdist"}

@@ -75,6 +75,7 @@ CASES = [
     ("var_dim_biased", lambda m, a: a.var(0, unbiased=False), [(3, 4)]),
     ("var_correction", lambda m, a: a.var(1, correction=0, keepdim=True), [(3, 4)]),
     ("std", lambda m, a: a.std(1), [(3, 4)]),
+    ("std_all_keepdim", lambda m, a: m.std(a, (0, 2), keepdim=True, correction=0), [(3, 2, 4)]),
     ("max_all", lambda m, a: a.max(), [(3, 4)]),
     ("max_dim", lambda m, a: a.max(1).values, [(3, 4)]),
     ("min_dim_keepdim", lambda m, a: a.min(-2, keepdim=True)[0], [(3, 4)]),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ... import _creation, _dtype
 from ..._tensor import Tensor
+from ...functions._operands import check_tensor
 from .. import functional as F
 from ._affine import register_affine, reset_affine
 from .module import Module
@@ -71,6 +72,7 @@ class _NormBase(Module):
 
 class _BatchNorm(_NormBase):
     def forward(self, input: Tensor) -> Tensor:
+        check_tensor(input, "batch_norm")
         self._check_input_dim(input)
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:

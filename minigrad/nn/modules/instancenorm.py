@@ -11,6 +11,7 @@ from __future__ import annotations
 import warnings
 
 from ..._tensor import Tensor
+from ...functions._operands import check_tensor
 from .. import functional as F
 from .batchnorm import _NormBase
 
@@ -34,6 +35,7 @@ class _InstanceNorm(_NormBase):
                                self.momentum if self.momentum is not None else 0.0, self.eps)
 
     def forward(self, input: Tensor) -> Tensor:
+        check_tensor(input, "instance_norm")
         self._check_input_dim(input)
         feature_dim = input.dim() - self.unbatched_dim
         if input.size(feature_dim) != self.num_features:

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from ..._tensor import Tensor
+from ...functions._operands import check_tensor
 from .. import functional as F
 from .module import Module
 from .utils import _ntuple
@@ -126,6 +127,7 @@ class _CircularPadNd(_PadNd):
     mode = "circular"
 
     def forward(self, input: Tensor) -> Tensor:
+        check_tensor(input, "pad")
         if input.dim() not in (self.dims + 1, self.dims + 2):
             raise ValueError(f"expected {self.dims + 1}D or {self.dims + 2}D input (got {input.dim()}D input)")
         return super().forward(input)
