@@ -141,7 +141,9 @@ class Function:
     def apply(cls, *args, **kwargs):
         ctx = object.__new__(cls)
         tensor_type = _tensor.Tensor
-        needs = tuple([isinstance(a, tensor_type) and a.requires_grad_flag for a in args])
+        # A view requires grad when its base does (a view made before its base required grad).
+        needs = tuple([isinstance(a, tensor_type) and (
+            a.requires_grad_flag or a._base is not None and a._base.requires_grad_flag) for a in args])
         ctx.needs_input_grad = needs
         ctx._saved, ctx._hooks, ctx._freed = (), None, False
         raw = cls._call_forward(ctx, args, kwargs)
@@ -155,7 +157,7 @@ class Function:
             ctx._edges = tuple([_edge_to(a) if need else None for a, need in zip(args, needs)])
             for index, out in enumerate(outputs):
                 if isinstance(out, tensor_type) and out._data.dtype.kind == "f":
-                    out.grad_fn, out._output_nr, out.requires_grad_flag = ctx, index, True
+                    out._grad_fn, out._output_nr, out.requires_grad_flag = ctx, index, True
             ctx._saved_versions = _versions_of_saved(ctx._saved, args, outputs) if ctx._saved else ()
             if anomaly_mode.state.enabled:
                 anomaly_mode.record_forward_trace(ctx)
@@ -176,8 +178,14 @@ class Function:
     def _as_output(value, args):
         if not isinstance(value, _tensor.Tensor):
             return value
-        if any(value is a for a in args):  # an input returned as is: give the output its own identity
-            return value.detach()
+        if any(value is a for a in args):  # an input returned as is: a view of it with its own identity
+            alias = value.detach()
+            alias._become_view_of(value)
+            value = alias
+        if value._base is not None:  # PyTorch forbids changing it in place: that would bypass this backward
+            from .copy_slices import CUSTOM_FUNCTION
+
+            value._view_creation = CUSTOM_FUNCTION
         return value
 
     def _call_backward(self, grads: tuple) -> tuple:
@@ -377,7 +385,10 @@ _FREED_MESSAGE = (
 
 def _edge_to(tensor) -> Edge:
     """Where the gradient for ``tensor`` goes: the node that made it, or its leaf's accumulator."""
-    node = tensor.grad_fn if tensor.grad_fn is not None else AccumulateGrad.for_leaf(tensor)
+    # A view's ``grad_fn`` may need regenerating after an in-place change of its base (copy_slices.py).
+    node = tensor._grad_fn if tensor._base is None else tensor.grad_fn
+    if node is None:
+        node = AccumulateGrad.for_leaf(tensor)
     return _new_tuple(Edge, (node, tensor._output_nr, tensor._data.dtype, tensor._data.shape))
 
 
@@ -424,7 +435,7 @@ def _output_tensor(node: Function, output_nr: int, storage):
 
 def _graph_tensor(storage, node, output_nr: int):
     tensor = _tensor.Tensor._from_storage(storage)
-    tensor.grad_fn, tensor._output_nr, tensor.requires_grad_flag = node, output_nr, True
+    tensor._grad_fn, tensor._output_nr, tensor.requires_grad_flag = node, output_nr, True
     return tensor
 
 
