@@ -268,7 +268,7 @@ class Tensor:
     def __iter__(self):
         if self.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(self._data.shape[0]))
+        return iter(self.unbind(0))  # as PyTorch: so the rows, views of one call, are not changed in place
 
     def __hash__(self) -> int:
         return id(self)
@@ -414,23 +414,25 @@ class Tensor:
         return self if self._data.flags.c_contiguous else self.clone()
 
     # ---- in-place updates --------------------------------------------------------------------
-    def _records_inplace(self, args: tuple) -> bool:
+    def _inplace_is_recorded(self, args: tuple) -> bool:
         """Whether autograd records an in-place op on this tensor with ``args``: grad mode is on and
-        this tensor or a tensor argument requires grad. Raises PyTorch's error where autograd
-        forbids the op (a leaf that requires grad, and the view cases of copy_slices.py). Reading
-        ``is_leaf`` brings a view's history up to date before the write moves the version counter.
-        """
-        if not is_grad_enabled() or not (
-            self.requires_grad or any(isinstance(a, Tensor) and a.requires_grad for a in args)
-        ):
+        this tensor or a tensor argument requires grad (then call ``_check_inplace`` first)."""
+        if not is_grad_enabled():
             return False
+        if self.requires_grad:
+            return True
+        return any([isinstance(a, Tensor) and a.requires_grad for a in args]) if args else False
+
+    def _check_inplace(self) -> None:
+        """Raise PyTorch's error where autograd forbids recording an in-place op on this tensor: a
+        leaf that requires grad, and the view cases of autograd/copy_slices.py. Reading ``is_leaf``
+        also brings a view's history up to date before the write moves the version counter."""
         if self._base is not None:
             from .autograd.copy_slices import check_inplace_on_view
 
             check_inplace_on_view(self)
         if self.requires_grad and self.is_leaf:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
-        return True
 
     def _inplace(self, fn, *args, **kwargs) -> "Tensor":
         """Run the out-of-place ``fn(self, *args)`` and write its result into this storage.
@@ -438,8 +440,9 @@ class Tensor:
         When autograd records, this tensor is re-based onto the result's graph node; the node
         sees a copy of the old values, since the write below overwrites the storage.
         """
-        recording = self._records_inplace(args)
+        recording = self._inplace_is_recorded(args)
         if recording:
+            self._check_inplace()
             before = Tensor._from_storage(self._data.copy(), self._device)
             before._grad_fn, before._output_nr, before.requires_grad_flag = self.grad_fn, self._output_nr, self.requires_grad
             result = fn(before, *args, **kwargs)
@@ -448,6 +451,8 @@ class Tensor:
                 result = fn(self, *args, **kwargs)
         self._write(result)
         if recording:
+            if result._grad_fn is not None:
+                result._grad_fn._output_written_into(result, self)
             self._rebase(result)
         return self
 
@@ -457,7 +462,9 @@ class Tensor:
         needs for an out-of-place function. Only for a function whose backward does not read
         this tensor's old values; when autograd records, this tensor is re-based onto its node.
         """
-        recording = self._records_inplace(args)
+        recording = self._inplace_is_recorded(args)
+        if recording:
+            self._check_inplace()
         # Counted before the write (which happens inside apply), so the node saves the new version.
         self._version_counter.value += 1
         result = function.apply(self, *args)
@@ -491,10 +498,10 @@ class Tensor:
             )
         self._store(result._data)
 
-    def _store(self, values) -> None:
-        """Write ``values`` (broadcast and cast by numpy) into the storage and count the change."""
+    def _store(self, values, index=Ellipsis) -> None:
+        """Write ``values`` into ``storage[index]`` (numpy broadcasts and casts) and count the change."""
         try:
-            self._data[...] = values
+            self._data[index] = values
         except ValueError:
             if self._data.flags.writeable:
                 raise
@@ -508,7 +515,7 @@ class Tensor:
         """Write ``values`` (a number, or an array that does not depend on the old values) in place:
         ``fill_``, ``zero_``, ``uniform_`` and the other random fills. When autograd records, the op's
         gradient for the old values is zero, as PyTorch's; otherwise the values go straight in."""
-        if not self._records_inplace(()):
+        if not self._inplace_is_recorded(()):
             self._store(values)
             return self
         from .functions.selection import where
@@ -517,14 +524,12 @@ class Tensor:
         return self._inplace(lambda old: where(Tensor._from_storage(_KEEP_NOTHING), old, replacement))
 
     def copy_(self, src, non_blocking: bool = False) -> "Tensor":
-        from .functions.shape import expand
-
         src = src if isinstance(src, Tensor) else Tensor._from_storage(np.asarray(src))
         if src.dtype != self.dtype:
             from .functions.conversion import to_dtype
 
             src = to_dtype(src, self.dtype)
-        return self._inplace(lambda _, s: expand(s, self.shape), src)
+        return self._inplace(_copied, src)
 
     def fill_(self, value) -> "Tensor":
         return self._overwrite(value.item() if isinstance(value, Tensor) else value)
@@ -533,12 +538,17 @@ class Tensor:
         return self._overwrite(0)
 
     def __setitem__(self, index, value) -> None:
-        """``self[index] = value``. A basic index (ints, slices, None, ...) writes through the view
-        ``self[index]``, as PyTorch does, so autograd records it as CopySlices; an advanced one
-        (masks, integer arrays) as IndexPut."""
-        from .functions.indexing import index_put, is_basic_index, to_numpy_index
+        """``self[index] = value``. Written straight into the storage when autograd records nothing;
+        otherwise a basic index (ints, slices, None, ...) writes through the view ``self[index]``, as
+        PyTorch does, so the change is recorded as CopySlices, and an advanced one (masks, integer
+        arrays) as IndexPut."""
+        from .functions.indexing import checked_indexing, index_put, is_basic_index, to_numpy_index
 
-        if not is_basic_index(to_numpy_index(index)):
+        numpy_index = to_numpy_index(index)
+        if not self._inplace_is_recorded((value,)):
+            checked_indexing(lambda: self._store(value._data if isinstance(value, Tensor) else value, numpy_index))
+            return
+        if not is_basic_index(numpy_index):
             self._inplace(index_put, index, value)
             return
         region = self[index]
@@ -550,6 +560,19 @@ class Tensor:
 
 
 _KEEP_NOTHING = np.zeros((), dtype=bool)  # ``where``'s condition that takes every value from the replacement
+
+
+def _copied(old: Tensor, src: Tensor) -> Tensor:
+    """What ``old.copy_(src)`` leaves: ``src`` broadcast to ``old``'s shape. When autograd records,
+    ``old`` is an input with a zero gradient, so the result keeps a history even if ``src`` has none."""
+    from .functions.shape import expand
+
+    values = expand(src, old.shape)
+    if not (old.requires_grad and is_grad_enabled()):
+        return values
+    from .functions.selection import where
+
+    return where(Tensor._from_storage(_KEEP_NOTHING), old, values)
 
 
 _LEGACY_NAMES = {

@@ -257,12 +257,13 @@ class AsStrided(ArrayFunction):
 # ---- recording the change --------------------------------------------------------------------
 def record_on_base(view, result) -> None:
     """After ``result`` (with its history) was written into ``view``: give the base the history
-    CopySlices(its old history, the view's region, result). The view's own history follows lazily
-    (``refresh_history``), since the write moved the shared version counter."""
+    CopySlices(its old history, the view's region, result), and the view AsStridedBackward0 of
+    that. Other views of the base follow lazily, since the write moved the shared version counter."""
     base = view._base
     old = _tensor.Tensor._from_storage(base._data, base._device)  # the base's history before the write
     old._grad_fn, old._output_nr, old.requires_grad_flag = base._grad_fn, base._output_nr, base.requires_grad_flag
     base._rebase(CopySlices.apply(old, result, region=Region(base._data, view._data)))
+    refresh_history(view)
 
 
 def refresh_history(view) -> None:

@@ -136,6 +136,19 @@ class Function:
         """((node, output_nr), ...) per forward argument, as PyTorch's ``grad_fn.next_functions``."""
         return tuple((None, 0) if e is None else (e.node, e.output_nr) for e in self._edges)
 
+    def _output_written_into(self, output, tensor) -> None:
+        """An in-place op wrote this node's ``output`` into ``tensor``'s storage: what the node
+        saved of the output is now that storage, watched by ``tensor``'s version counter, as in
+        PyTorch (where the output of ``exp_`` is the tensor itself, so changing it again before
+        backward raises). Frees the output's own copy too."""
+        if not self._saved_versions:
+            return
+        counter = tensor._version_counter
+        self._saved = tuple(tensor._data if value is output._data else value for value in self._saved)
+        self._saved_versions = tuple(
+            (counter, counter.value, meta) if watched is output._version_counter else (watched, version, meta)
+            for watched, version, meta in self._saved_versions)
+
     # ---- running ------------------------------------------------------------------------------
     @classmethod
     def apply(cls, *args, **kwargs):

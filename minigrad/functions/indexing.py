@@ -39,7 +39,7 @@ def is_basic_index(index) -> bool:
                or isinstance(p, (int, np.integer)) and not isinstance(p, bool) for p in parts)
 
 
-def _checked(action):
+def checked_indexing(action):
     """Run numpy indexing, re-raising its errors in PyTorch's words."""
     try:
         return action()
@@ -54,7 +54,7 @@ class GetItem(ArrayFunction):
     @staticmethod
     def forward(ctx, x, index):
         ctx.shape, ctx.dtype, ctx.index = x.shape, x.dtype, index
-        out = _checked(lambda: x[index])
+        out = checked_indexing(lambda: x[index])
         if not isinstance(out, np.ndarray):  # numpy gives a scalar copy for one element; PyTorch a view
             out = x[(*index, Ellipsis) if isinstance(index, tuple) else (index, Ellipsis)]
         return out
@@ -94,7 +94,7 @@ class IndexPut(ArrayFunction):
     def forward(ctx, x, index, value):
         ctx.index = index
         out = x.copy()
-        _checked(lambda: out.__setitem__(index, value))
+        checked_indexing(lambda: out.__setitem__(index, value))
         return out
 
     @staticmethod
