@@ -32,9 +32,9 @@ return several views (``unbind``, ``split``, ``chunk``); views made in no_grad o
 then changed with grad mode on; views returned by a custom ``Function``. ``view._view_creation``
 records which (``None`` for an ordinary view), and the errors carry PyTorch's messages.
 
-Both nodes' backward formulas are written with numpy functions only (``take``, ``where``,
-``concatenate``, ``sum``) and write into no array, so they can be recorded like any other
-``ArrayFunction`` backward when the backward pass itself is differentiated.
+Both nodes' backward formulas are numpy reads (integer indexing, ``where``, ``concatenate``,
+``sum``) that write into no array, so under ``create_graph`` they record their own graph like any
+other ``ArrayFunction`` backward (recording_array.py): CopySlices differentiates twice.
 """
 from __future__ import annotations
 
@@ -227,7 +227,7 @@ class CopySlices(ArrayFunction):
     def backward(ctx, grad):
         region = ctx.region
         grad_base = np.where(region.mask, 0, grad) if ctx.needs_input_grad[0] else None
-        grad_values = np.take(grad, region.positions) if ctx.needs_input_grad[1] else None
+        grad_values = grad.reshape(-1)[region.positions] if ctx.needs_input_grad[1] else None
         return grad_base, grad_values
 
 
@@ -251,7 +251,7 @@ class AsStrided(ArrayFunction):
         region = ctx.region
         summed = grad.sum(axis=region.repeated_axes, keepdims=True) if region.repeated_axes else grad
         padded = np.concatenate([summed.reshape(-1), np.zeros(1, grad.dtype)])  # base elements not shown read the 0
-        return np.take(padded, region.gather_from_view)
+        return padded[region.gather_from_view]
 
 
 # ---- recording the change --------------------------------------------------------------------

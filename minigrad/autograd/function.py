@@ -146,8 +146,8 @@ class Function:
         counter = tensor._version_counter
         self._saved = tuple(tensor._data if value is output._data else value for value in self._saved)
         self._saved_versions = tuple(
-            (counter, counter.value, meta) if watched is output._version_counter else (watched, version, meta)
-            for watched, version, meta in self._saved_versions)
+            saved._replace(counter=counter, version=counter.value) if saved.counter is output._version_counter
+            else saved for saved in self._saved_versions)
 
     # ---- running ------------------------------------------------------------------------------
     @classmethod
