@@ -194,7 +194,8 @@ class Region:
     @cached_property
     def repeated_axes(self) -> tuple:
         """The view's axes along which it shows one base element several times (stride 0: expand)."""
-        return tuple(axis for axis, (n, s) in enumerate(zip(self.positions.shape, self.view_strides)) if s == 0 and n > 1)
+        shape, strides = self.positions.shape, self.view_strides
+        return tuple(axis for axis in range(len(shape)) if strides[axis] == 0 and shape[axis] > 1)
 
     @cached_property
     def gather_from_view(self) -> np.ndarray:

@@ -229,6 +229,16 @@ def test_copy_into_a_non_leaf_gives_its_old_values_zero_gradient():
     assert base.grad_fn is not None and not base.is_leaf
 
 
+def test_augmented_assignment_to_a_slice():
+    def fn(m, x, y):
+        base = x * 1
+        base[1:3] += y[1:3]  # base.__setitem__(s, base[s].__iadd__(...)): an in-place change, then a copy
+        base[:, 0] *= y[:, 1]
+        return [base]
+
+    assert_matches_torch(fn)
+
+
 def test_setitem_value_requiring_grad_into_base_that_does_not():
     def fn(m, x, y):
         out = m.zeros(4, 3, dtype=m.float64)
