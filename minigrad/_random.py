@@ -73,14 +73,6 @@ def numpy_generator(generator: Generator | None) -> np.random.Generator:
     return (generator or default_generator).numpy
 
 
-def _fill(tensor, values: np.ndarray):
-    """Write random ``values`` into ``tensor`` in place (the ``uniform_`` family of methods)."""
-    tensor._check_inplace()
-    tensor._data[...] = values
-    tensor._version_counter.value += 1
-    return tensor
-
-
 def _draw_dtype(tensor) -> np.dtype:
     """Draw float32 tensors' samples in float32: half the memory and time of float64 draws
     (a VGG-16 classifier weight has 100 million elements)."""
@@ -91,25 +83,25 @@ def uniform_(tensor, a: float = 0.0, b: float = 1.0, *, generator=None):
     values = numpy_generator(generator).random(tensor.shape, dtype=_draw_dtype(tensor))
     values *= b - a
     values += a
-    return _fill(tensor, values)
+    return tensor._overwrite(values)
 
 
 def normal_(tensor, mean: float = 0.0, std: float = 1.0, *, generator=None):
     values = numpy_generator(generator).standard_normal(tensor.shape, dtype=_draw_dtype(tensor))
     values *= std
     values += mean
-    return _fill(tensor, values)
+    return tensor._overwrite(values)
 
 
 def bernoulli_(tensor, p: float = 0.5, *, generator=None):
-    return _fill(tensor, numpy_generator(generator).random(tensor.shape) < p)
+    return tensor._overwrite(numpy_generator(generator).random(tensor.shape) < p)
 
 
 def random_(tensor, low: int = 0, high: int | None = None, *, generator=None):
     if high is None:
         low, high = 0, low if low else 2 ** 24
-    return _fill(tensor, numpy_generator(generator).integers(low, high, tensor.shape))
+    return tensor._overwrite(numpy_generator(generator).integers(low, high, tensor.shape))
 
 
 def exponential_(tensor, lambd: float = 1.0, *, generator=None):
-    return _fill(tensor, numpy_generator(generator).exponential(1 / lambd, tensor.shape))
+    return tensor._overwrite(numpy_generator(generator).exponential(1 / lambd, tensor.shape))

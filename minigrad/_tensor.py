@@ -54,8 +54,11 @@ class Tensor:
     ``Tensor(2, 3)`` an uninitialised 2x3 one. Prefer :func:`minigrad.tensor`.
     """
 
-    __slots__ = ("_data", "_device", "requires_grad_flag", "_grad", "grad_fn", "_output_nr",
-                 "_version_counter", "_base", "_accumulator", "_retains_grad", "__weakref__")
+    # ``_base``, ``_view_version`` and ``_view_creation`` are a view's (see autograd/copy_slices.py);
+    # the last two are set only on views.
+    __slots__ = ("_data", "_device", "requires_grad_flag", "_grad", "_grad_fn", "_output_nr",
+                 "_version_counter", "_base", "_view_version", "_view_creation", "_accumulator",
+                 "_retains_grad", "__weakref__")
 
     # numpy must hand binary operators over to Tensor (``array * tensor`` -> ``Tensor.__rmul__``).
     __array_ufunc__ = None
@@ -74,7 +77,7 @@ class Tensor:
         self._device = dev
         self.requires_grad_flag = False
         self._grad = None
-        self.grad_fn = None
+        self._grad_fn = None
         self._output_nr = 0
         self._version_counter = _VersionCounter()
         self._base = None
@@ -89,8 +92,18 @@ class Tensor:
         return tensor
 
     def _become_view_of(self, other: "Tensor") -> None:
-        self._base = other._base if other._base is not None else other
+        """Make this tensor (whose storage lies in ``other``'s) a view of ``other``'s base."""
+        if other._base is None:
+            self._base, creation = other, None
+        else:
+            self._base, creation = other._base, other._view_creation
+        if creation is not None or not is_grad_enabled():
+            from .autograd.copy_slices import creation_of_view_of
+
+            creation = creation_of_view_of(creation)
+        self._view_creation = creation
         self._version_counter = other._version_counter
+        self._view_version = other._version_counter.value
 
     # ---- attributes -------------------------------------------------------------------------
     @property
@@ -114,12 +127,23 @@ class Tensor:
         return self._device.type == "cuda"
 
     @property
+    def grad_fn(self):
+        """The node that made this tensor (None for a leaf). A view whose base changed in place
+        since it was made gets its history regenerated here, as in PyTorch (copy_slices.py)."""
+        if self._base is not None and self._view_version != self._version_counter.value:
+            from .autograd.copy_slices import refresh_history
+
+            refresh_history(self)
+        return self._grad_fn
+
+    @property
     def is_leaf(self) -> bool:
         return self.grad_fn is None
 
     @property
     def requires_grad(self) -> bool:
-        return self.requires_grad_flag
+        """Whether autograd tracks this tensor; a view does when its base does, as in PyTorch."""
+        return self.requires_grad_flag or (self._base is not None and self._base.requires_grad_flag)
 
     @requires_grad.setter
     def requires_grad(self, value: bool) -> None:
@@ -244,7 +268,7 @@ class Tensor:
     def __iter__(self):
         if self.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(self._data.shape[0]))
+        return iter(self.unbind(0))  # as PyTorch: so the rows, views of one call, are not changed in place
 
     def __hash__(self) -> int:
         return id(self)
@@ -266,13 +290,25 @@ class Tensor:
 
     # ---- autograd ----------------------------------------------------------------------------
     def detach(self) -> "Tensor":
-        """A tensor sharing this storage (and its version counter) with no autograd history."""
+        """A tensor sharing this storage and its version counter, with no autograd history.
+
+        Not a view for autograd (no ``_base``, as in PyTorch): changing it in place changes this
+        tensor's values without touching its history (``w.detach().uniform_()``), and a backward
+        that saved this tensor raises, as the shared version counter moved.
+        """
         out = Tensor._from_storage(self._data, self._device)
-        out._become_view_of(self)
+        out._version_counter = self._version_counter
         return out
 
     def detach_(self) -> "Tensor":
-        self.grad_fn, self._output_nr, self.requires_grad_flag = None, 0, False
+        if self._base is not None:
+            raise RuntimeError(
+                "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel "
+                "(DDP) for training, and gradient_as_bucket_view is set as True, gradients are views of DDP "
+                "buckets, and hence detach_() cannot be called on these gradients. To fix this error, please "
+                "refer to the Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution."
+            )
+        self._grad_fn, self._output_nr, self.requires_grad_flag = None, 0, False
         return self
 
     def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
@@ -378,16 +414,25 @@ class Tensor:
         return self if self._data.flags.c_contiguous else self.clone()
 
     # ---- in-place updates --------------------------------------------------------------------
-    def _check_inplace(self) -> None:
+    def _inplace_is_recorded(self, args: tuple) -> bool:
+        """Whether autograd records an in-place op on this tensor with ``args``: grad mode is on and
+        this tensor or a tensor argument requires grad (then call ``_check_inplace`` first)."""
         if not is_grad_enabled():
-            return
+            return False
+        if self.requires_grad:
+            return True
+        return any([isinstance(a, Tensor) and a.requires_grad for a in args]) if args else False
+
+    def _check_inplace(self) -> None:
+        """Raise PyTorch's error where autograd forbids recording an in-place op on this tensor: a
+        leaf that requires grad, and the view cases of autograd/copy_slices.py. Reading ``is_leaf``
+        also brings a view's history up to date before the write moves the version counter."""
+        if self._base is not None:
+            from .autograd.copy_slices import check_inplace_on_view
+
+            check_inplace_on_view(self)
         if self.requires_grad and self.is_leaf:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
-        if self._base is not None and self._base.requires_grad:
-            raise RuntimeError(
-                "minigrad does not support in-place operations on a view of a tensor that requires "
-                "grad while grad mode is on; use an out-of-place operation or torch.no_grad()"
-            )
 
     def _inplace(self, fn, *args, **kwargs) -> "Tensor":
         """Run the out-of-place ``fn(self, *args)`` and write its result into this storage.
@@ -395,19 +440,19 @@ class Tensor:
         When autograd records, this tensor is re-based onto the result's graph node; the node
         sees a copy of the old values, since the write below overwrites the storage.
         """
-        self._check_inplace()
-        recording = is_grad_enabled() and (
-            self.requires_grad or any(isinstance(a, Tensor) and a.requires_grad for a in args)
-        )
+        recording = self._inplace_is_recorded(args)
         if recording:
+            self._check_inplace()
             before = Tensor._from_storage(self._data.copy(), self._device)
-            before.grad_fn, before._output_nr, before.requires_grad_flag = self.grad_fn, self._output_nr, self.requires_grad
+            before._grad_fn, before._output_nr, before.requires_grad_flag = self.grad_fn, self._output_nr, self.requires_grad
             result = fn(before, *args, **kwargs)
         else:
             with no_grad():
                 result = fn(self, *args, **kwargs)
         self._write(result)
         if recording:
+            if result._grad_fn is not None:
+                result._grad_fn._output_written_into(result, self)
             self._rebase(result)
         return self
 
@@ -417,18 +462,26 @@ class Tensor:
         needs for an out-of-place function. Only for a function whose backward does not read
         this tensor's old values; when autograd records, this tensor is re-based onto its node.
         """
-        self._check_inplace()
+        recording = self._inplace_is_recorded(args)
+        if recording:
+            self._check_inplace()
         # Counted before the write (which happens inside apply), so the node saves the new version.
         self._version_counter.value += 1
         result = function.apply(self, *args)
-        if result.grad_fn is not None:
+        if recording:
             self._rebase(result)
         return self
 
     def _rebase(self, result: "Tensor") -> None:
-        """Make this tensor the output of ``result``'s graph node (after an in-place op)."""
-        old_node, old_output_nr = self.grad_fn, self._output_nr
-        self.grad_fn, self._output_nr, self.requires_grad_flag = result.grad_fn, result._output_nr, True
+        """Make this tensor the output of ``result``'s graph node (after an in-place op). A view's
+        base takes the change instead, and the view follows it (autograd/copy_slices.py)."""
+        if self._base is not None:
+            from .autograd.copy_slices import record_on_base
+
+            record_on_base(self, result)
+            return
+        old_node, old_output_nr = self._grad_fn, self._output_nr
+        self._grad_fn, self._output_nr, self.requires_grad_flag = result._grad_fn, result._output_nr, True
         if self._retains_grad:
             hooks.move_retained(self, old_node, old_output_nr)
 
@@ -443,33 +496,83 @@ class Tensor:
                 f"result type {_LEGACY_NAMES[result.dtype.name][:-6]} can't be cast to the desired "
                 f"output type {_LEGACY_NAMES[self.dtype.name][:-6]}"
             )
-        self._data[...] = result._data
+        self._store(result._data)
+
+    def _store(self, values, index=Ellipsis) -> None:
+        """Write ``values`` into ``storage[index]`` (numpy broadcasts and casts) and count the change."""
+        try:
+            self._data[index] = values
+        except ValueError:
+            if self._data.flags.writeable:
+                raise
+            raise RuntimeError(  # an expanded tensor: numpy's broadcast views are read-only
+                "unsupported operation: more than one element of the written-to tensor refers to a single "
+                "memory location. Please clone() the tensor before performing the operation."
+            ) from None
         self._version_counter.value += 1
 
-    def copy_(self, src, non_blocking: bool = False) -> "Tensor":
-        from .functions.shape import expand
+    def _overwrite(self, values) -> "Tensor":
+        """Write ``values`` (a number, or an array that does not depend on the old values) in place:
+        ``fill_``, ``zero_``, ``uniform_`` and the other random fills. When autograd records, the op's
+        gradient for the old values is zero, as PyTorch's; otherwise the values go straight in."""
+        if not self._inplace_is_recorded(()):
+            self._store(values)
+            return self
+        from .functions.selection import where
 
+        replacement = Tensor._from_storage(np.asarray(values, dtype=self._data.dtype))
+        return self._inplace(lambda old: where(Tensor._from_storage(_KEEP_NOTHING), old, replacement))
+
+    def copy_(self, src, non_blocking: bool = False) -> "Tensor":
         src = src if isinstance(src, Tensor) else Tensor._from_storage(np.asarray(src))
         if src.dtype != self.dtype:
             from .functions.conversion import to_dtype
 
             src = to_dtype(src, self.dtype)
-        return self._inplace(lambda _, s: expand(s, self.shape), src)
+        return self._inplace(_copied, src)
 
     def fill_(self, value) -> "Tensor":
-        from .functions.selection import where
-
-        value = value.item() if isinstance(value, Tensor) else value
-        keep_nothing = np.zeros((), dtype=bool)
-        return self._inplace(lambda t: where(Tensor._from_storage(keep_nothing), t, value).to(t.dtype))
+        return self._overwrite(value.item() if isinstance(value, Tensor) else value)
 
     def zero_(self) -> "Tensor":
-        return self.fill_(0)
+        return self._overwrite(0)
 
     def __setitem__(self, index, value) -> None:
-        from .functions.indexing import index_put
+        """``self[index] = value``. Written straight into the storage when autograd records nothing;
+        otherwise a basic index (ints, slices, None, ...) writes through the view ``self[index]``, as
+        PyTorch does, so the change is recorded as CopySlices, and an advanced one (masks, integer
+        arrays) as IndexPut."""
+        from .functions.indexing import checked_indexing, index_put, is_basic_index, to_numpy_index
 
-        self._inplace(index_put, index, value)
+        numpy_index = to_numpy_index(index)
+        if not self._inplace_is_recorded((value,)):
+            checked_indexing(lambda: self._store(value._data if isinstance(value, Tensor) else value, numpy_index))
+            return
+        if not is_basic_index(numpy_index):
+            self._inplace(index_put, index, value)
+            return
+        region = self[index]
+        value = value if isinstance(value, Tensor) else Tensor._from_storage(np.asarray(value))
+        extra = value.ndim - region.ndim
+        if extra > 0 and all(n == 1 for n in value.shape[:extra]):  # PyTorch drops leading 1s of the value
+            value = value.reshape(value.shape[extra:])
+        region.copy_(value)
+
+
+_KEEP_NOTHING = np.zeros((), dtype=bool)  # ``where``'s condition that takes every value from the replacement
+
+
+def _copied(old: Tensor, src: Tensor) -> Tensor:
+    """What ``old.copy_(src)`` leaves: ``src`` broadcast to ``old``'s shape. When autograd records,
+    ``old`` is an input with a zero gradient, so the result keeps a history even if ``src`` has none."""
+    from .functions.shape import expand
+
+    values = expand(src, old.shape)
+    if not (old.requires_grad and is_grad_enabled()):
+        return values
+    from .functions.selection import where
+
+    return where(Tensor._from_storage(_KEEP_NOTHING), old, values)
 
 
 _LEGACY_NAMES = {

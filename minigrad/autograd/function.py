@@ -137,12 +137,27 @@ class Function:
         """((node, output_nr), ...) per forward argument, as PyTorch's ``grad_fn.next_functions``."""
         return tuple((None, 0) if e is None else (e.node, e.output_nr) for e in self._edges)
 
+    def _output_written_into(self, output, tensor) -> None:
+        """An in-place op wrote this node's ``output`` into ``tensor``'s storage: what the node
+        saved of the output is now that storage, watched by ``tensor``'s version counter, as in
+        PyTorch (where the output of ``exp_`` is the tensor itself, so changing it again before
+        backward raises). Frees the output's own copy too."""
+        if not self._saved_versions:
+            return
+        counter = tensor._version_counter
+        self._saved = tuple(tensor._data if value is output._data else value for value in self._saved)
+        self._saved_versions = tuple(
+            saved._replace(counter=counter, version=counter.value) if saved.counter is output._version_counter
+            else saved for saved in self._saved_versions)
+
     # ---- running ------------------------------------------------------------------------------
     @classmethod
     def apply(cls, *args, **kwargs):
         ctx = object.__new__(cls)
         tensor_type = _tensor.Tensor
-        needs = tuple([isinstance(a, tensor_type) and a.requires_grad_flag for a in args])
+        # A view requires grad when its base does (a view made before its base required grad).
+        needs = tuple([isinstance(a, tensor_type) and (
+            a.requires_grad_flag or a._base is not None and a._base.requires_grad_flag) for a in args])
         ctx.needs_input_grad = needs
         ctx._saved, ctx._hooks, ctx._freed = (), None, False
         raw = cls._call_forward(ctx, args, kwargs)
@@ -156,7 +171,7 @@ class Function:
             ctx._edges = tuple([_edge_to(a) if need else None for a, need in zip(args, needs)])
             for index, out in enumerate(outputs):
                 if isinstance(out, tensor_type) and out._data.dtype.kind == "f":
-                    out.grad_fn, out._output_nr, out.requires_grad_flag = ctx, index, True
+                    out._grad_fn, out._output_nr, out.requires_grad_flag = ctx, index, True
             ctx._saved_versions = _versions_of_saved(ctx._saved, args, outputs) if ctx._saved else ()
             if anomaly_mode.state.enabled:
                 anomaly_mode.record_forward_trace(ctx)
@@ -177,8 +192,14 @@ class Function:
     def _as_output(value, args):
         if not isinstance(value, _tensor.Tensor):
             return value
-        if any(value is a for a in args):  # an input returned as is: give the output its own identity
-            return value.detach()
+        if any(value is a for a in args):  # an input returned as is: a view of it with its own identity
+            alias = value.detach()
+            alias._become_view_of(value)
+            value = alias
+        if value._base is not None:  # PyTorch forbids changing it in place: that would bypass this backward
+            from .copy_slices import CUSTOM_FUNCTION
+
+            value._view_creation = CUSTOM_FUNCTION
         return value
 
     def _call_backward(self, grads: tuple) -> tuple:
@@ -382,7 +403,10 @@ _FREED_MESSAGE = (
 
 def _edge_to(tensor) -> Edge:
     """Where the gradient for ``tensor`` goes: the node that made it, or its leaf's accumulator."""
-    node = tensor.grad_fn if tensor.grad_fn is not None else AccumulateGrad.for_leaf(tensor)
+    # A view's ``grad_fn`` may need regenerating after an in-place change of its base (copy_slices.py).
+    node = tensor._grad_fn if tensor._base is None else tensor.grad_fn
+    if node is None:
+        node = AccumulateGrad.for_leaf(tensor)
     return _new_tuple(Edge, (node, tensor._output_nr, tensor._data.dtype, tensor._data.shape))
 
 
@@ -429,7 +453,7 @@ def _output_tensor(node: Function, output_nr: int, storage):
 
 def _graph_tensor(storage, node, output_nr: int):
     tensor = _tensor.Tensor._from_storage(storage)
-    tensor.grad_fn, tensor._output_nr, tensor.requires_grad_flag = node, output_nr, True
+    tensor._grad_fn, tensor._output_nr, tensor.requires_grad_flag = node, output_nr, True
     return tensor
 
 

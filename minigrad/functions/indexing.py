@@ -32,12 +32,14 @@ def to_numpy_index(index):
     return _index_part(index)
 
 
-def _is_basic(index) -> bool:
+def is_basic_index(index) -> bool:
+    """Whether a numpy index is basic (ints, slices, None, ...): it selects a view, not a copy."""
     parts = index if isinstance(index, tuple) else (index,)
-    return all(p is None or p is Ellipsis or isinstance(p, (int, np.integer, slice)) for p in parts)
+    return all(p is None or p is Ellipsis or isinstance(p, slice)
+               or isinstance(p, (int, np.integer)) and not isinstance(p, bool) for p in parts)
 
 
-def _checked(action):
+def checked_indexing(action):
     """Run numpy indexing, re-raising its errors in PyTorch's words."""
     try:
         return action()
@@ -52,7 +54,10 @@ class GetItem(ArrayFunction):
     @staticmethod
     def forward(ctx, x, index):
         ctx.shape, ctx.dtype, ctx.index = x.shape, x.dtype, index
-        return np.asarray(_checked(lambda: x[index]))
+        out = checked_indexing(lambda: x[index])
+        if not isinstance(out, np.ndarray):  # numpy gives a scalar copy for one element; PyTorch a view
+            out = x[(*index, Ellipsis) if isinstance(index, tuple) else (index, Ellipsis)]
+        return out
 
     @staticmethod
     def backward(ctx, grad):
@@ -69,7 +74,7 @@ class GetItemBackward(ArrayFunction):
     def forward(ctx, grad, shape, index):
         ctx.index = index
         grad_x = np.zeros(shape, grad.dtype)
-        if _is_basic(index):
+        if is_basic_index(index):
             grad_x[index] = grad  # each element is read at most once
         else:
             np.add.at(grad_x, index, grad)
@@ -102,7 +107,7 @@ class IndexPut(ArrayFunction):
     def forward(ctx, x, index, value):
         ctx.index = index
         out = x.copy()
-        _checked(lambda: out.__setitem__(index, value))
+        checked_indexing(lambda: out.__setitem__(index, value))
         return out
 
     @staticmethod

@@ -11,6 +11,7 @@ import math
 import numpy as np
 
 from .._tensor import Tensor
+from ..autograd.copy_slices import mark_multi_output
 from ..autograd.function import ArrayFunction
 from ._operands import check_tensor, check_tensor_sequence, shape_arg, wrap_dim, wrap_dims
 
@@ -348,8 +349,9 @@ def split(tensor: Tensor, split_size_or_sections, dim: int = 0) -> tuple:
                 f"split_with_sizes expects split_sizes to sum exactly to {length} (input tensor's size at "
                 f"dimension {axis}), but got split_sizes={sizes}"
             )
-    return tuple(narrow(tensor, axis, start, size)
-                 for start, size in zip(np.cumsum([0] + sizes[:-1]).tolist(), sizes))
+    views = tuple(narrow(tensor, axis, start, size)
+                  for start, size in zip(np.cumsum([0] + sizes[:-1]).tolist(), sizes))
+    return mark_multi_output(views, "Split" if isinstance(split_size_or_sections, int) else "SplitWithSizes")
 
 
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
@@ -363,7 +365,7 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
 def unbind(input: Tensor, dim: int = 0) -> tuple:
     check_tensor(input, "unbind")
     axis = wrap_dim(dim, input.ndim)
-    return tuple(select(input, axis, i) for i in range(input.shape[axis]))
+    return mark_multi_output(tuple(select(input, axis, i) for i in range(input.shape[axis])), "Unbind")
 
 
 def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:

@@ -118,7 +118,7 @@ def test_register_errors():
     with pytest.raises(KeyError, match="attribute 'x' already exists"):
         net.register_buffer("x", minigrad.ones(1))
     non_leaf = nn.Parameter(minigrad.ones(2))
-    non_leaf.grad_fn = (minigrad.ones(2, requires_grad=True) * 2).grad_fn  # a Parameter with history
+    non_leaf._grad_fn = (minigrad.ones(2, requires_grad=True) * 2).grad_fn  # a Parameter with history
     with pytest.raises(ValueError, match="Cannot assign non-leaf Tensor to parameter 'w'"):
         net.register_parameter("w", non_leaf)
 

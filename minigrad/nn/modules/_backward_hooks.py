@@ -57,7 +57,7 @@ def _through_identity(values: tuple, on_backward: Callable, materialize_grads: b
     node.set_materialize_grads(materialize_grads)
     for tensor, out in zip(tensors, outputs):
         if not tensor.requires_grad:  # PyTorch marks these outputs non-differentiable
-            out.grad_fn, out._output_nr, out.requires_grad_flag = None, 0, False
+            out._grad_fn, out._output_nr, out.requires_grad_flag = None, 0, False
     replaced = list(values)
     for i, out in zip(positions, outputs):
         replaced[i] = out

@@ -112,10 +112,7 @@ def normalize(tensor: Tensor, mean: Sequence[float], std: Sequence[float], inpla
         raise RuntimeError(f"output with shape {list(data.shape)} doesn't match the broadcast shape {list(result.shape)}")
     if not inplace:
         return Tensor._from_storage(result, tensor.device)
-    tensor._check_inplace()
-    data[...] = result
-    tensor._version_counter.value += 1
-    return tensor
+    return tensor._overwrite(result)
 
 
 def _padding_sides(padding) -> tuple:
