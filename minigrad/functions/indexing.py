@@ -128,7 +128,7 @@ class IndexPutAccumulate(ArrayFunction):
     def forward(ctx, x, index, value):
         ctx.index = index
         out = x.copy()
-        _checked(lambda: np.add.at(out, index, value))
+        checked_indexing(lambda: np.add.at(out, index, value))
         return out
 
     @staticmethod

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import _dtype
 from .._device import kernel_module
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
