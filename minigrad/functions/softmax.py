@@ -19,12 +19,13 @@ class SoftmaxBackward(ArrayFunction):
     """
 
     backward_name = "SoftmaxBackwardDataBackward0"
+    kernel = "softmax_backward"  # the kernel of kernels/softmax.py that forward runs
 
     @staticmethod
     def forward(ctx, grad, out, dim):
         ctx.save_for_backward(grad, out)
         ctx.dim = dim
-        return kernel_module("softmax", ctx.device).softmax_backward(grad, out, dim)
+        return getattr(kernel_module("softmax", ctx.device), ctx.kernel)(grad, out, dim)
 
     @staticmethod
     def backward(ctx, grad_grad_x):
@@ -35,7 +36,7 @@ class SoftmaxBackward(ArrayFunction):
         return SoftmaxBackward.compute(grad_grad_x, out, ctx.dim), grad_out, None
 
 
-class LogSoftmaxBackward(ArrayFunction):
+class LogSoftmaxBackward(SoftmaxBackward):
     """log_softmax's gradient from its output y, ``grad_x = g - exp(y) * sum(g)`` along ``dim``
     (the kernel), as an op (PyTorch's ``_log_softmax_backward_data``). Given u = dL/d grad_x:
 
@@ -43,12 +44,7 @@ class LogSoftmaxBackward(ArrayFunction):
     """
 
     backward_name = "LogSoftmaxBackwardDataBackward0"
-
-    @staticmethod
-    def forward(ctx, grad, out, dim):
-        ctx.save_for_backward(grad, out)
-        ctx.dim = dim
-        return kernel_module("softmax", ctx.device).log_softmax_backward(grad, out, dim)
+    kernel = "log_softmax_backward"
 
     @staticmethod
     def backward(ctx, grad_grad_x):
