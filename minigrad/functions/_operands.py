@@ -28,6 +28,14 @@ def check_tensor(value, fn: str, name: str = "input", position: int = 1) -> None
         raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be Tensor, not {typename(value)}")
 
 
+def check_optional_tensors(fn: str, first_position: int, **optional) -> None:
+    """``check_tensor`` for each optional argument that is not None; ``optional`` names them in
+    the order of the signature, the first at ``first_position``."""
+    for position, (name, value) in enumerate(optional.items(), first_position):
+        if value is not None:
+            check_tensor(value, fn, name, position)
+
+
 def check_tensor_sequence(values, fn: str, name: str = "tensors", position: int = 1) -> list:
     """A list or tuple of tensors as a list, or PyTorch's TypeError naming the argument or the
     first element that is not a tensor."""

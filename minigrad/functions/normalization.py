@@ -31,7 +31,7 @@ from .._device import kernel_module
 from .._tensor import _LEGACY_NAMES, Tensor
 from ..autograd.function import ArrayFunction
 from ..autograd.grad_mode import no_grad
-from ._operands import check_tensor, wrap_dim
+from ._operands import check_optional_tensors, check_tensor, wrap_dim
 from .normalization_backward import BatchNormBackward, GroupNormBackward, LayerNormBackward
 
 
@@ -195,14 +195,8 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     otherwise normalise with the running statistics. weight, bias: (C,) or None.
     """
     check_tensor(input, "batch_norm")
-    if running_mean is not None:
-        check_tensor(running_mean, "batch_norm", "running_mean", 2)
-    if running_var is not None:
-        check_tensor(running_var, "batch_norm", "running_var", 3)
-    if weight is not None:
-        check_tensor(weight, "batch_norm", "weight", 4)
-    if bias is not None:
-        check_tensor(bias, "batch_norm", "bias", 5)
+    check_optional_tensors("batch_norm", 2, running_mean=running_mean, running_var=running_var,
+                           weight=weight, bias=bias)
     num_features = input.shape[wrap_dim(1, input.ndim)]  # IndexError for 1-D input, as PyTorch
     if training:
         _verify_batch_size(input.size())
@@ -230,14 +224,8 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None, running_var
     given, are then updated with the per-plane mean / unbiased variance averaged over n. Without
     ``use_input_stats`` the running statistics normalise every plane of channel c."""
     check_tensor(input, "instance_norm")
-    if running_mean is not None:
-        check_tensor(running_mean, "instance_norm", "running_mean", 2)
-    if running_var is not None:
-        check_tensor(running_var, "instance_norm", "running_var", 3)
-    if weight is not None:
-        check_tensor(weight, "instance_norm", "weight", 4)
-    if bias is not None:
-        check_tensor(bias, "instance_norm", "bias", 5)
+    check_optional_tensors("instance_norm", 2, running_mean=running_mean, running_var=running_var,
+                           weight=weight, bias=bias)
     if use_input_stats and math.prod(input.shape[2:]) == 1:
         raise ValueError(f"Expected more than 1 spatial element when training, got input size {input.size()}")
     if not use_input_stats and (running_mean is None or running_var is None):
@@ -281,10 +269,7 @@ def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None, bi
     """Layer norm of ``input`` (..., *normalized_shape): statistics over the trailing
     ``normalized_shape`` dims of each leading index; weight, bias: normalized_shape or None."""
     check_tensor(input, "layer_norm")
-    if weight is not None:
-        check_tensor(weight, "layer_norm", "weight", 3)
-    if bias is not None:
-        check_tensor(bias, "layer_norm", "bias", 4)
+    check_optional_tensors("layer_norm", 3, weight=weight, bias=bias)
     shape = _normalized_shape_arg(normalized_shape)
     _check_same_dtype(input, weight=weight, bias=bias)
     if not shape:
@@ -306,10 +291,7 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bia
     """Group norm of ``input`` (N, C, *): the C channels form ``num_groups`` groups of C / G
     consecutive channels, each normalised per sample over its (C / G, *) values; weight, bias (C,)."""
     check_tensor(input, "group_norm")
-    if weight is not None:
-        check_tensor(weight, "group_norm", "weight", 3)
-    if bias is not None:
-        check_tensor(bias, "group_norm", "bias", 4)
+    check_optional_tensors("group_norm", 3, weight=weight, bias=bias)
     if isinstance(num_groups, bool) or not isinstance(num_groups, (int, np.integer)):
         raise TypeError(f"group_norm(): argument 'num_groups' (position 2) must be int, not "
                         f"{type(num_groups).__name__}")
