@@ -33,29 +33,26 @@ def _unshuffle(x: np.ndarray, r: int) -> np.ndarray:
 
 
 class PixelShuffle(ArrayFunction):
+    """``rearrange(x, factor)``; the gradient is the ``inverse`` op's rearrangement of grad."""
     backward_name = "PixelShuffleBackward0"
+    rearrange = staticmethod(_shuffle)
 
     @staticmethod
-    def forward(ctx, x, upscale_factor):
-        ctx.factor = upscale_factor
-        return _shuffle(x, upscale_factor)
+    def forward(ctx, x, factor):
+        ctx.factor = factor
+        return ctx.rearrange(x, factor)
 
     @staticmethod
     def backward(ctx, grad):
-        return PixelUnshuffle.compute(grad, ctx.factor), None
+        return ctx.inverse.compute(grad, ctx.factor), None
 
 
-class PixelUnshuffle(ArrayFunction):
+class PixelUnshuffle(PixelShuffle):
     backward_name = "PixelUnshuffleBackward0"
+    rearrange = staticmethod(_unshuffle)
 
-    @staticmethod
-    def forward(ctx, x, downscale_factor):
-        ctx.factor = downscale_factor
-        return _unshuffle(x, downscale_factor)
 
-    @staticmethod
-    def backward(ctx, grad):
-        return PixelShuffle.compute(grad, ctx.factor), None
+PixelShuffle.inverse, PixelUnshuffle.inverse = PixelUnshuffle, PixelShuffle
 
 
 def _check(fn: str, input, factor, name: str) -> None:
