@@ -6,15 +6,20 @@ A test module's ``CASES`` lists (name, fn, input shapes[, parity options]) with 
 ``check_gradients(case)`` (gradcheck on contiguous and non-contiguous float64 leaves) and
 ``matches_torch(case)`` cover every op of the module.
 
+``check_second_derivatives(case)`` runs gradgradcheck the same way, and
+``matches_torch_silently(fn, values)`` checks one input of edge values (infinities, NaN, ties).
+
 ``torch_parity(fn, inputs)`` runs ``fn(module, *inputs)`` with minigrad and with torch on copies of
 the same values, then compares every output (shape, dtype, values, grad_fn name) and, after a
 backward pass with the same random output gradients, every input's gradient.
 """
+import warnings
+
 import numpy as np
 import pytest
 
 import minigrad as mg
-from minigrad.autograd import gradcheck
+from minigrad.autograd import gradcheck, gradgradcheck
 
 
 def pytest_generate_tests(metafunc):
@@ -119,9 +124,43 @@ def check_gradients():
 
 
 @pytest.fixture
-def matches_torch(torch_parity):
+def check_second_derivatives():
     def check(case):
-        _, fn, shapes, *options = case
-        torch_parity(fn, make_leaves(shapes, seed=2, transpose=True), **(options[0] if options else {}))
+        _, fn, shapes, *_ = case
+        assert gradgradcheck(lambda *a: fn(mg, *a), make_leaves(shapes, seed=3))
+
+    return check
+
+
+@pytest.fixture
+def matches_torch(torch_parity):
+    """``matches_torch(case, **options)``: ``torch_parity`` with ``options`` (say
+    ``grad_fn_names=False`` for a module of composites) under the case's own options."""
+    def check(case, **options):
+        _, fn, shapes, *case_options = case
+        options.update(case_options[0] if case_options else {})
+        torch_parity(fn, make_leaves(shapes, seed=2, transpose=True), **options)
+
+    return check
+
+
+@pytest.fixture
+def matches_torch_silently():
+    """``matches_torch_silently(fn, values)``: ``fn(module, x)`` on a float64 vector of ``values``
+    gives PyTorch's values and, for all-ones output gradients, its gradient (to 1e-12) in minigrad
+    without any warning (numpy's RuntimeWarnings are errors here)."""
+    torch = pytest.importorskip("torch")
+
+    def check(fn, values):
+        x = mg.tensor(values, dtype=mg.float64, requires_grad=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            ours = fn(mg, x)
+            ours.backward(mg.ones_like(ours))
+        their_x = torch.tensor(values, dtype=torch.float64, requires_grad=True)
+        theirs = fn(torch, their_x)
+        theirs.backward(torch.ones_like(theirs))
+        np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-12)
+        np.testing.assert_allclose(x.grad.numpy(), their_x.grad.numpy(), rtol=1e-12)
 
     return check

@@ -68,15 +68,11 @@ def test_gradcheck(case, check_gradients):
 
 def test_matches_torch(case, matches_torch):
     # Composites: minigrad's grad_fn is the last op it composes, PyTorch's often a fused node.
-    _, fn, shapes, *_ = case
-    matches_torch((case[0], fn, shapes, {"grad_fn_names": False}))
+    matches_torch(case, grad_fn_names=False)
 
 
-def test_gradgradcheck(case, leaves):
-    from minigrad.autograd import gradgradcheck
-
-    _, fn, shapes, *_ = case
-    assert gradgradcheck(lambda *a: fn(mg, *a), leaves(shapes, seed=3))
+def test_gradgradcheck(case, check_second_derivatives):
+    check_second_derivatives(case)
 
 
 def test_combinations_of_few_elements_match_torch():

@@ -1,7 +1,6 @@
 """logcumsumexp, cummax, cummin, diff, trapezoid, cumulative_trapezoid, nansum, nanmean, aminmax,
 std_mean, var_mean, histc, unique_consecutive and tril_indices / triu_indices: gradcheck, PyTorch
 parity, second derivatives, edge values and PyTorch's errors."""
-import warnings
 
 import numpy as np
 import pytest
@@ -37,15 +36,11 @@ def test_gradcheck(case, check_gradients):
 
 
 def test_matches_torch(case, matches_torch):
-    _, fn, shapes, *_ = case
-    matches_torch((case[0], fn, shapes, {"grad_fn_names": False}))
+    matches_torch(case, grad_fn_names=False)
 
 
-def test_gradgradcheck(case, leaves):
-    from minigrad.autograd import gradgradcheck
-
-    _, fn, shapes, *_ = case
-    assert gradgradcheck(lambda *a: fn(mg, *a), leaves(shapes, seed=3))
+def test_gradgradcheck(case, check_second_derivatives):
+    check_second_derivatives(case)
 
 
 @pytest.mark.parametrize("fn", ["logcumsumexp", "nansum"])
@@ -69,18 +64,8 @@ EDGES = [
 
 
 @pytest.mark.parametrize("fn, values", [c[1:] for c in EDGES], ids=[c[0] for c in EDGES])
-def test_edge_values_and_gradients_match_torch_silently(fn, values):
-    torch = pytest.importorskip("torch")
-    x = mg.tensor(values, dtype=mg.float64, requires_grad=True)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        ours = fn(mg, x)
-        ours.backward(mg.ones_like(ours))
-    their_x = torch.tensor(values, dtype=torch.float64, requires_grad=True)
-    theirs = fn(torch, their_x)
-    theirs.backward(torch.ones_like(theirs))
-    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-12)
-    np.testing.assert_allclose(x.grad.numpy(), their_x.grad.numpy(), rtol=1e-12)
+def test_edge_values_and_gradients_match_torch_silently(fn, values, matches_torch_silently):
+    matches_torch_silently(fn, values)
 
 
 @pytest.mark.parametrize("op", ["cummax", "cummin"])
