@@ -160,29 +160,14 @@ def _long(m, *shape):
 # (id, call(m, array), the argument named in the message). ``array`` is a numpy array standing where
 # the op needs a tensor; every call raises TypeError naming that argument.
 NON_TENSOR = [
-    ("exp", lambda m, a: m.exp(a), "input"),
-    ("log", lambda m, a: m.log(a), "input"),
-    ("sigmoid", lambda m, a: m.sigmoid(a), "input"),
-    ("tanh", lambda m, a: m.tanh(a), "input"),
-    ("abs", lambda m, a: m.abs(a), "input"),
-    ("neg", lambda m, a: m.neg(a), "input"),
-    ("sum", lambda m, a: m.sum(a), "input"),
-    ("mean", lambda m, a: m.mean(a), "input"),
-    ("var", lambda m, a: m.var(a), "input"),
-    ("std", lambda m, a: m.std(a), "input"),
-    ("max", lambda m, a: m.max(a), "input"),
-    ("argmax", lambda m, a: m.argmax(a), "input"),
+    # torch.<name>(array) for the functions of one tensor
+    *((name, lambda m, a, name=name: getattr(m, name)(a), "input")
+      for name in ["exp", "log", "sigmoid", "tanh", "abs", "neg", "sum", "mean", "var", "std", "max", "argmax",
+                   "sort", "flatten", "squeeze", "isnan", "clone", "numel", "is_floating_point"]),
     ("cumsum", lambda m, a: m.cumsum(a, 0), "input"),
-    ("sort", lambda m, a: m.sort(a), "input"),
     ("reshape", lambda m, a: m.reshape(a, (6,)), "input"),
-    ("flatten", lambda m, a: m.flatten(a), "input"),
     ("transpose", lambda m, a: m.transpose(a, 0, 1), "input"),
-    ("squeeze", lambda m, a: m.squeeze(a), "input"),
     ("unsqueeze", lambda m, a: m.unsqueeze(a, 0), "input"),
-    ("isnan", lambda m, a: m.isnan(a), "input"),
-    ("clone", lambda m, a: m.clone(a), "input"),
-    ("numel", lambda m, a: m.numel(a), "input"),
-    ("is_floating_point", lambda m, a: m.is_floating_point(a), "input"),
     ("add_input", lambda m, a: m.add(a, 1), "input"),
     ("add_other", lambda m, a: m.add(_t(m, 2, 3), a), "other"),
     ("sub_other", lambda m, a: m.sub(_t(m, 2, 3), a), "other"),
