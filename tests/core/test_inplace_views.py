@@ -533,10 +533,15 @@ def _view_of_unbind_output(m, x, y):
     (x * 1).unbind(0)[1][0:2].mul_(2)
 
 
-def _no_grad_view_changed(m, x, y):
+def _copy_and_row_made_in(mode, x):
+    """``x * 1`` and its row 0, a view made inside the context ``mode`` (no_grad, inference_mode)."""
     base = x * 1
-    with m.no_grad():
-        v = base[0]
+    with mode:
+        return base, base[0]
+
+
+def _no_grad_view_changed(m, x, y):
+    _, v = _copy_and_row_made_in(m.no_grad(), x)
     v.mul_(2)
 
 
@@ -547,24 +552,18 @@ def _no_grad_view_of_leaf_changed(m, x, y):
 
 
 def _no_grad_view_after_sibling_changed(m, x, y):
-    base = x * 1
-    with m.no_grad():
-        v = base[0]
+    base, v = _copy_and_row_made_in(m.no_grad(), x)
     base[1].mul_(2)
     return v * 2
 
 
 def _view_of_no_grad_view_changed(m, x, y):
-    base = x * 1
-    with m.no_grad():
-        v = base[0]
+    _, v = _copy_and_row_made_in(m.no_grad(), x)
     v[0:2].mul_(2)
 
 
 def _inference_view_changed(m, x, y):
-    base = x * 1
-    with m.inference_mode():
-        v = base[0]
+    _, v = _copy_and_row_made_in(m.inference_mode(), x)
     v.mul_(2)
 
 
