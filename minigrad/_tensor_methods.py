@@ -85,6 +85,7 @@ def _inplace(fn):
         return self._inplace(fn, *args, **kwargs)
 
     method.__name__ = fn.__name__ + "_"
+    method.__wrapped__ = fn  # help() and inspect.signature show fn's parameters
     return method
 
 
