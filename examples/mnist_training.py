@@ -45,7 +45,8 @@ def parse_args(description: str, epochs: int, lr: float | None, gamma: float, ar
     parser.add_argument("--lr", type=float, default=lr, metavar="LR",
                         help=f"learning rate (default: {lr or 'per model'})")
     parser.add_argument("--gamma", type=float, default=gamma, metavar="M",
-                        help=f"Learning rate step gamma: the lr is multiplied by it after each epoch (default: {gamma})")
+                        help=f"Learning rate step gamma: the lr is multiplied by it after each epoch "
+                             f"(default: {gamma})")
     parser.add_argument("--momentum", type=float, default=0.9, metavar="M", help="SGD momentum (default: 0.9)")
     parser.add_argument("--no-accel", action="store_true",
                         help="disables accelerator (minigrad runs on the CPU either way)")
@@ -74,12 +75,13 @@ def parse_args(description: str, epochs: int, lr: float | None, gamma: float, ar
 def mnist_loaders(args) -> tuple[DataLoader, DataLoader]:
     """The training loader (shuffled by its own generator, seeded with ``--seed``, so a checkpoint
     can save and restore the order) and the test loader. Exits with the dataset's message
-    (which files, which folder, which mirrors) when the files are neither there nor downloadable."""
+    (which files, which folder, which mirrors) when the files are neither there nor downloadable,
+    or naming the file when one is corrupt."""
     transform = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.1307,), (0.3081,))])
     try:
         train = datasets.MNIST(args.data_root, train=True, download=True, transform=transform)
         test = datasets.MNIST(args.data_root, train=False, download=True, transform=transform)
-    except RuntimeError as error:  # the dataset's "not found" error: its message says what to do
+    except (RuntimeError, ValueError) as error:  # files missing / corrupt: the message names them and says what to do
         raise SystemExit(f"error: {error}") from None
     if args.train_limit:
         train = Subset(train, range(args.train_limit))
@@ -200,7 +202,8 @@ def fit(model, optimizer, scheduler, args, name: str) -> dict:
         test_loss, accuracy = evaluate(model, device, test_loader, args.dry_run)
         history["test_loss"].append(test_loss)
         history["test_accuracy"].append(accuracy)
-        print(f"epoch {epoch}: test loss {test_loss:.4f}, test accuracy {accuracy:.2f}%, lr {scheduler.get_last_lr()[0]:.4g}")
+        lr = scheduler.get_last_lr()[0]
+        print(f"epoch {epoch}: test loss {test_loss:.4f}, test accuracy {accuracy:.2f}%, lr {lr:.4g}")
         scheduler.step()
         save_checkpoint(checkpoint_path, epoch, model, optimizer, scheduler, train_loader.generator, history)
         print(f"wrote checkpoint {checkpoint_path} (continue with --resume {checkpoint_path})")

@@ -181,6 +181,15 @@ def test_offline_without_data_the_examples_exit_with_the_datasets_message(tmp_pa
     assert "https://ossci-datasets.s3.amazonaws.com/mnist/t10k-labels-idx1-ubyte.gz" in run.stderr
 
 
+def test_a_corrupt_data_file_exits_with_a_message_naming_it(tiny_mnist, tmp_path, monkeypatch):
+    broken = os.path.join(tiny_mnist, "t10k-images-idx3-ubyte")
+    with open(broken, "r+b") as file:
+        file.truncate(100)
+    with pytest.raises(SystemExit) as exit_info:  # SystemExit(message): printed without a traceback, status 1
+        _run_example("mnist_mlp.py", _tiny_args(tiny_mnist, tmp_path / "runs"), monkeypatch)
+    assert exit_info.value.code.startswith(f"error: {broken}: IDX payload")
+
+
 def test_mnist_mlp_smoke_run(mnist_root, tmp_path, monkeypatch, capsys):
     history = _run_example("mnist_mlp.py", ["--epochs", "1", "--train-limit", "3000", "--data-root", mnist_root,
                                             "--out", str(tmp_path), "--save-model"], monkeypatch)
