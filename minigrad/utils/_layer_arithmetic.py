@@ -15,9 +15,10 @@ Receptive field ``r`` and jump ``j`` (the distance, in input positions, between 
 positions of a layer's output), per spatial dimension, starting from ``r = j = 1`` at the input:
 a convolution or pooling with kernel ``k``, dilation ``d`` and stride ``s`` gives
 ``r_out = r_in + (d (k - 1) + 1 - 1) j_in`` and ``j_out = j_in s``; element-wise layers (norms,
-activations, dropout) keep both. Layers whose outputs see the whole input or a varying part of it
-(Linear, adaptive pooling, flatten, transposed convolutions, unknown layers that change the
-spatial shape) end the chain: the field is not reported after them.
+activations, dropout, and other layers that keep the shape) keep both. Layers whose outputs see
+the whole input or a varying part of it (Linear, adaptive pooling, transposed convolutions, and
+other layers that change the shape, such as flatten) end the chain: the field is not reported
+after them.
 """
 from __future__ import annotations
 
@@ -64,8 +65,9 @@ def receptive_field_step(layer: nn.Module, field: tuple | None, jump: tuple | No
         stride = _tuple(layer.stride, spatial)
         field = tuple(r + d * (k - 1) * j for r, k, d, j in zip(field, kernel, dilation, jump))
         return field, tuple(j * s for j, s in zip(jump, stride))
-    if isinstance(layer, _ELEMENTWISE) or (field is not None and input_shape == output_shape
-                                          and not isinstance(layer, nn.Linear)):
+    if isinstance(layer, _TRANSPOSED + _ADAPTIVE_POOLS + (nn.Linear,)):
+        return None, None
+    if isinstance(layer, _ELEMENTWISE) or input_shape == output_shape:
         return field, jump
     return None, None
 

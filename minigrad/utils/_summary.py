@@ -66,7 +66,7 @@ class ModelSummary:
 
 
 def summary(model: Module, input_size: Sequence | None = None, input_data: Any = None,
-            dtypes: Sequence | None = None, depth: int = 3, verbose: int = 1,
+            dtypes: Sequence | None = None, depth: int = 3, verbose: int = 1, mode: str = "eval",
             shapes_only: bool = False) -> ModelSummary:
     """Run ``model`` once and tabulate every layer, as torchinfo's ``summary``.
 
@@ -77,6 +77,8 @@ def summary(model: Module, input_size: Sequence | None = None, input_data: Any =
         dtypes: the dtype of each input made from ``input_size`` (default float32).
         depth: rows deeper than this (the model is depth 0, its children 1, ...) are not shown.
         verbose: 1 prints the table (torchinfo's default), 0 only returns it.
+        mode: "eval" (torchinfo's default: BatchNorm's running statistics are left alone) or
+            "train": the mode the model runs in; every module's own mode is restored afterwards.
         shapes_only: (ours) compute the shapes of convolutions, pooling, Linear and element-wise
             layers by formula instead of running their kernels, for big models on a laptop;
             other layers (and the model's own code between them) still run, on zero tensors.
@@ -84,17 +86,23 @@ def summary(model: Module, input_size: Sequence | None = None, input_data: Any =
     Returns a ``ModelSummary``. Raises RuntimeError naming the layer, its type and the shapes it
     received when a layer cannot take its input.
     """
+    if mode not in ("eval", "train"):
+        raise ValueError(f"summary: mode must be 'eval' or 'train', got {mode!r}")
     inputs = _make_inputs(input_size, input_data, dtypes)
+    modes = {module: module.training for module in model.modules()}
+    model.train(mode == "train")
     recorder = _Recorder(model, shapes_only)
     try:
         with no_grad():
             model(*inputs)
     except Exception as error:
-        recorder.remove()
         if not recorder.stack:
             raise
         raise recorder.layer_error(error) from error
-    recorder.remove()
+    finally:
+        recorder.remove()
+        for module, training in modes.items():
+            module.training = training
     params = {id(p): p for p in model.parameters()}.values()
     result = ModelSummary(
         rows=[row for row in recorder.rows if row.depth <= depth],

@@ -73,6 +73,13 @@ def test_receptive_field_of_conv1d_and_chain_ends_at_linear():
     assert [row.output_shape for row in result.rows[1:]] == [(1, 4, 6), (1, 4, 3), (1, 12), (1, 2)]
 
 
+def test_transposed_conv_and_adaptive_pool_end_the_chain_even_when_they_keep_the_shape():
+    model = nn.Sequential(nn.Conv2d(1, 1, 3), nn.ConvTranspose2d(1, 1, 3, padding=1), nn.Conv2d(1, 1, 3),
+                          nn.AdaptiveAvgPool2d(4), nn.ReLU())
+    result = summary(model, (1, 1, 8, 8), verbose=0)
+    assert [row.receptive_field for row in result.rows[1:]] == [(3, 3), None, (3, 3), None, None]
+
+
 @pytest.mark.parametrize("m, n, k", [(16, 32, 3), (8, 24, 5), (32, 64, 3)])
 def test_depthwise_separable_over_standard_macs_is_one_over_n_plus_one_over_k_squared(m, n, k):
     separable = nn.Sequential(nn.Conv2d(m, m, k, padding="same", groups=m, bias=False), nn.Conv2d(m, n, 1, bias=False))
@@ -159,6 +166,18 @@ def test_input_that_does_not_fit_names_the_layer_and_shapes(shapes_only):
         summary(model, (1, 1, 8, 8), verbose=0, shapes_only=shapes_only)
     # the hooks are gone after the failure
     assert not model[0][0]._forward_hooks and "forward" not in model[0][0].__dict__
+
+
+def test_runs_in_eval_mode_and_restores_each_module_mode():
+    model = nn.Sequential(nn.BatchNorm1d(3), nn.Dropout(0.5))
+    model[1].eval()
+    summary(model, (4, 3), verbose=0)
+    assert model[0].num_batches_tracked.item() == 0
+    assert [model.training, model[0].training, model[1].training] == [True, True, False]
+    summary(model, (4, 3), mode="train", verbose=0)
+    assert model[0].num_batches_tracked.item() == 1
+    with pytest.raises(ValueError, match="mode must be 'eval' or 'train', got 'same'"):
+        summary(model, (4, 3), mode="same", verbose=0)
 
 
 def test_input_arguments_are_checked():
