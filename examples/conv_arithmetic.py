@@ -5,11 +5,13 @@ Run: python examples/conv_arithmetic.py
 For standard, 'same', strided, dilated, grouped, depthwise-separable and transposed convolutions
 on a small input, it prints the input shape, the layer, the output shape (measured by running a
 tensor through the layer) next to the output-size formula evaluated by hand, the parameter count
-(summed over ``layer.parameters()``) and the multiply-accumulate (MAC) count; then the receptive
-field of a few stacks of layers, computed by formula and measured by backpropagation.
+and the multiply-accumulate (MAC) count; then the receptive field of a few stacks of layers, by
+formula and measured by backpropagation. Parameters, MACs and receptive fields are read from
+``minigrad.utils.summary`` (the table torchinfo prints, with a receptive-field column), and the
+formulas below, with the numbers put in, are checked against it.
 
 The formulas, for a square input of size H, kernel k, stride s, padding p, dilation d, m input
-and n output channels and g groups (all importable from this file):
+and n output channels and g groups (the output sizes are importable from this file):
 
 * conv output size: ``H_out = floor((H + 2p - d(k-1) - 1) / s) + 1``
 * transposed conv:  ``H_out = (H - 1)s - 2p + d(k-1) + output_padding + 1``
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import minigrad as torch
 import minigrad.nn as nn
+from minigrad.utils import ModelSummary, summary
 
 
 def conv_output_size(size: int, kernel_size: int, stride: int = 1, padding: int = 0, dilation: int = 1) -> int:
@@ -42,53 +45,27 @@ def conv_transpose_output_size(size: int, kernel_size: int, stride: int = 1, pad
     return (size - 1) * stride - 2 * padding + dilation * (kernel_size - 1) + output_padding + 1
 
 
-def parameter_count(layer: nn.Module) -> int:
-    """Number of trainable values: ``sum(p.numel() for p in layer.parameters())``."""
-    return sum(p.numel() for p in layer.parameters())
+def layer_summary(layer: nn.Module, input: torch.Tensor) -> ModelSummary:
+    """``minigrad.utils.summary`` of ``layer`` on ``input``: its output shape (``rows[0]``), parameter
+    count (``total_params``, the sum over ``layer.parameters()``), MACs (``total_macs``) and, per
+    layer of a stack, the receptive field and jump (``rows[i].receptive_field``, ``rows[i].jump``)."""
+    return summary(layer, input_data=input, verbose=0)
 
 
-def conv_macs(layer: nn.Conv2d | nn.ConvTranspose2d, input_shape: tuple, output_shape: tuple) -> int:
-    """Multiply-accumulates of one sample (the trailing (C, H, W) of the shapes) through ``layer``.
-
-    Conv2d: ``k_h k_w (m / g) n H_out W_out`` — each of the n H_out W_out outputs is a dot product
-    over a k_h x k_w window of the m / g input channels of its group.
-    ConvTranspose2d: ``k_h k_w m (n / g) H W`` — each of the m H W inputs is scattered, times a
-    k_h x k_w kernel, into the n / g output channels of its group.
-    """
-    k_h, k_w = layer.kernel_size
-    m, n, g = layer.in_channels, layer.out_channels, layer.groups
-    if isinstance(layer, nn.ConvTranspose2d):
-        h, w = input_shape[-2:]
-        return k_h * k_w * m * (n // g) * h * w
-    h_out, w_out = output_shape[-2:]
-    return k_h * k_w * (m // g) * n * h_out * w_out
+def receptive_field_growth(layers: nn.Sequential, input: torch.Tensor, dim: int = 0) -> list[int]:
+    """How much each layer widens the receptive field along ``dim`` (0: H, 1: W), read off the
+    summary's per-layer receptive fields: ``d_i (k_i - 1) * prod_{j<i} s_j``. A layer's dilated
+    kernel spans ``d (k - 1) + 1`` of its inputs, and one step between those inputs is
+    ``prod_{j<i} s_j`` (the jump before it) steps in the stack's input. Layers without a kernel
+    (activations, normalisation) add 0."""
+    fields = [1] + [row.receptive_field[dim] for row in layer_summary(layers, input).rows[1:]]
+    return [after - before for before, after in zip(fields, fields[1:])]
 
 
-def _pair(value) -> tuple:
-    return tuple(value) if isinstance(value, (tuple, list)) else (value, value)
-
-
-def receptive_field_growth(layers: nn.Sequential, dim: int = 0) -> list[int]:
-    """How much each layer widens the receptive field along ``dim`` (0: H, 1: W):
-    ``d_i (k_i - 1) * prod_{j<i} s_j``. A layer's dilated kernel spans ``d (k - 1) + 1`` of its
-    inputs, and one step between those inputs is ``prod_{j<i} s_j`` steps in the stack's input.
-    Layers without a kernel (activations, normalisation) add 0."""
-    growth, jump = [], 1
-    for layer in layers:
-        if not hasattr(layer, "kernel_size"):
-            growth.append(0)
-            continue
-        kernel = _pair(layer.kernel_size)[dim]
-        dilation = _pair(getattr(layer, "dilation", 1))[dim]
-        growth.append(dilation * (kernel - 1) * jump)
-        jump *= _pair(layer.stride)[dim]
-    return growth
-
-
-def receptive_field(layers: nn.Sequential, dim: int = 0) -> int:
+def receptive_field(layers: nn.Sequential, input: torch.Tensor, dim: int = 0) -> int:
     """How many input positions along ``dim`` one output value of the stack depends on:
-    ``r = 1 + sum_i d_i (k_i - 1) * prod_{j<i} s_j``."""
-    return 1 + sum(receptive_field_growth(layers, dim))
+    ``r = 1 + sum_i d_i (k_i - 1) * prod_{j<i} s_j`` (the summary's field at the last layer)."""
+    return layer_summary(layers, input).rows[-1].receptive_field[dim]
 
 
 def measured_receptive_field(layers: nn.Sequential, input: torch.Tensor) -> tuple[int, int]:
@@ -122,22 +99,28 @@ def _output_size_line(layer: nn.Module, size: int) -> tuple[str, int]:
             f"floor(({size} + 2*{p} - {d}*({k}-1) - 1)/{s}) + 1 = {value}"), value
 
 
-def _macs_line(layer: nn.Module, input_shape: tuple, output_shape: tuple) -> str:
+def _macs_line(layer: nn.Module, costs: ModelSummary) -> str:
+    """The MAC formula with the numbers put in, equal to the summary's count (checked)."""
     k_h, k_w = layer.kernel_size
     m, n, g = layer.in_channels, layer.out_channels, layer.groups
-    h, w = (input_shape if isinstance(layer, nn.ConvTranspose2d) else output_shape)[-2:]
+    transposed = isinstance(layer, nn.ConvTranspose2d)
+    h, w = (costs.rows[0].input_shape[0] if transposed else costs.rows[0].output_shape)[-2:]
+    if k_h * k_w * m * n * h * w // g != costs.total_macs:
+        raise AssertionError(f"formula gives {k_h * k_w * m * n * h * w // g}, the summary {costs.total_macs}")
     groups = f" / {g}" if g > 1 else ""
-    return f"{k_h}*{k_w} * {m}*{n} * {h}*{w}{groups} = {conv_macs(layer, input_shape, output_shape):,}"
+    return f"{k_h}*{k_w} * {m}*{n} * {h}*{w}{groups} = {costs.total_macs:,}"
 
 
-def _params_line(layer: nn.Module) -> str:
+def _params_line(layer: nn.Module, costs: ModelSummary) -> str:
     parts = " + ".join(f"{name} {p.numel():,}" for name, p in layer.named_parameters())
-    return f"{parameter_count(layer):,} = {parts}"
+    return f"{costs.total_params:,} = {parts}"
 
 
-def report_conv(title: str, layer: nn.Module, input: torch.Tensor) -> torch.Tensor:
-    """Print shapes, the output-size formula, parameters and MACs of one conv layer; return its output."""
+def report_conv(title: str, layer: nn.Module, input: torch.Tensor) -> tuple[torch.Tensor, ModelSummary]:
+    """Print shapes, the output-size formula, parameters and MACs of one conv layer; return its
+    output and its summary."""
     output = layer(input)
+    costs = layer_summary(layer, input)
     formula, predicted = _output_size_line(layer, input.shape[2])
     if predicted != output.shape[2]:
         raise AssertionError(f"formula gives {predicted}, the layer gave {output.shape[2]}")
@@ -146,27 +129,26 @@ def report_conv(title: str, layer: nn.Module, input: torch.Tensor) -> torch.Tens
     print(f"layer   {layer}")
     print(f"output  {tuple(output.shape)}")
     print(f"        {formula}")
-    print(f"params  {_params_line(layer)}")
-    print(f"MACs    {_macs_line(layer, tuple(input.shape), tuple(output.shape))}")
+    print(f"params  {_params_line(layer, costs)}")
+    print(f"MACs    {_macs_line(layer, costs)}")
     print()
-    return output
+    return output, costs
 
 
 def report_depthwise_separable(depthwise: nn.Conv2d, pointwise: nn.Conv2d, standard: nn.Conv2d,
                                input: torch.Tensor) -> None:
     """Print the costs of depthwise + pointwise against ``standard`` (same k, m and n), both
     measured and as ``1/n + 1/k^2``."""
-    hidden = report_conv(f"depthwise: {depthwise.kernel_size[0]}x{depthwise.kernel_size[1]}, "
-                         f"groups={depthwise.groups} (one filter per channel)", depthwise, input)
-    output = report_conv("pointwise: 1x1, mixes the channels", pointwise, hidden)
-    separable = (conv_macs(depthwise, tuple(input.shape), tuple(hidden.shape))
-                 + conv_macs(pointwise, tuple(hidden.shape), tuple(output.shape)))
-    dense = conv_macs(standard, tuple(input.shape), tuple(standard(input).shape))
+    hidden, depthwise_costs = report_conv(f"depthwise: {depthwise.kernel_size[0]}x{depthwise.kernel_size[1]}, "
+                                          f"groups={depthwise.groups} (one filter per channel)", depthwise, input)
+    _, pointwise_costs = report_conv("pointwise: 1x1, mixes the channels", pointwise, hidden)
+    standard_costs = layer_summary(standard, input)
+    separable, dense = depthwise_costs.total_macs + pointwise_costs.total_macs, standard_costs.total_macs
     n, k = standard.out_channels, standard.kernel_size[0]
     print("== depthwise-separable vs standard conv ==")
     print(f"MACs    depthwise + pointwise {separable:,} vs standard {dense:,}")
-    print(f"params  depthwise + pointwise {parameter_count(depthwise) + parameter_count(pointwise):,} "
-          f"vs standard {parameter_count(standard):,}")
+    print(f"params  depthwise + pointwise {depthwise_costs.total_params + pointwise_costs.total_params:,} "
+          f"vs standard {standard_costs.total_params:,}")
     print(f"measured ratio    {separable:,} / {dense:,} = {separable / dense:.6f}")
     print(f"formula 1/n + 1/k^2 = 1/{n} + 1/{k}^2 = {1 / n + 1 / k ** 2:.6f}")
     print()
@@ -174,13 +156,13 @@ def report_depthwise_separable(depthwise: nn.Conv2d, pointwise: nn.Conv2d, stand
 
 def report_receptive_field(title: str, layers: nn.Sequential, input: torch.Tensor) -> None:
     """Print the receptive field of a stack by formula (with its terms) and by backpropagation."""
-    growth = receptive_field_growth(layers)
+    growth = receptive_field_growth(layers, input)
     rows, columns = measured_receptive_field(layers, input)
     print(f"== receptive field: {title} ==")
     for layer, term in zip(layers, growth):
         print(f"  {str(layer):<70} adds {term}")
     terms = " + ".join(str(term) for term in growth)
-    print(f"formula r = 1 + sum_i d_i(k_i - 1) * prod_(j<i) s_j = 1 + {terms} = {receptive_field(layers)}")
+    print(f"formula r = 1 + sum_i d_i(k_i - 1) * prod_(j<i) s_j = 1 + {terms} = {receptive_field(layers, input)}")
     print(f"measured by backprop: {rows}x{columns}")
     print()
 

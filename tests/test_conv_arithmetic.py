@@ -65,10 +65,11 @@ def test_conv_transpose_output_size_matches_the_layer_and_inverts_the_conv(arith
             assert arithmetic.conv_output_size(expected, kernel, stride, padding, dilation) == size
 
 
-def test_parameter_count_sums_the_parameters(arithmetic):
-    assert arithmetic.parameter_count(nn.Linear(3, 4)) == 3 * 4 + 4
-    assert arithmetic.parameter_count(nn.Conv2d(8, 6, 3, groups=2, bias=False)) == 6 * 4 * 3 * 3
-    assert arithmetic.parameter_count(nn.ReLU()) == 0
+def test_layer_summary_counts_the_parameters(arithmetic):
+    assert arithmetic.layer_summary(nn.Linear(3, 4), minigrad.zeros(1, 3)).total_params == 3 * 4 + 4
+    conv = nn.Conv2d(8, 6, 3, groups=2, bias=False)
+    assert arithmetic.layer_summary(conv, minigrad.zeros(1, 8, 5, 5)).total_params == 6 * 4 * 3 * 3
+    assert arithmetic.layer_summary(nn.ReLU(), minigrad.zeros(1, 3)).total_params == 0
 
 
 @pytest.mark.parametrize("layer, size", [
@@ -79,12 +80,12 @@ def test_parameter_count_sums_the_parameters(arithmetic):
     (nn.ConvTranspose2d(4, 6, 3, stride=2), 5),
     (nn.ConvTranspose2d(4, 6, 2, groups=2), 5),
 ])
-def test_conv_macs_is_one_multiply_per_weight_use(arithmetic, layer, size):
+def test_layer_summary_macs_are_one_multiply_per_weight_use(arithmetic, layer, size):
     x = minigrad.zeros(1, layer.in_channels, size, size)
     y = layer(x)
     weights_per_window = layer.weight[0].numel()  # Conv2d: (m/g) k_h k_w; ConvTranspose2d: (n/g) k_h k_w
     uses = y.numel() if isinstance(layer, nn.Conv2d) else x.numel()
-    assert arithmetic.conv_macs(layer, tuple(x.shape), tuple(y.shape)) == uses * weights_per_window
+    assert arithmetic.layer_summary(layer, x).total_macs == uses * weights_per_window
 
 
 def _receptive_field_backwards(layers) -> int:
@@ -106,14 +107,16 @@ def test_receptive_field_agrees_with_a_recursion_and_with_backprop(arithmetic, s
     minigrad.manual_seed(0)
     layers = nn.Sequential(*[nn.Conv2d(1, 1, k, stride=s, dilation=d) for k, s, d in specs])
     expected = _receptive_field_backwards(layers)
-    assert arithmetic.receptive_field(layers) == expected
-    assert arithmetic.measured_receptive_field(layers, minigrad.randn(1, 1, 48, 48)) == (expected, expected)
+    probe = minigrad.randn(1, 1, 48, 48)
+    assert arithmetic.receptive_field(layers, probe) == expected
+    assert arithmetic.measured_receptive_field(layers, probe) == (expected, expected)
 
 
 def test_receptive_field_skips_layers_without_a_kernel(arithmetic):
     layers = nn.Sequential(nn.Conv2d(1, 1, 3), nn.ReLU(), nn.MaxPool2d(2), nn.BatchNorm2d(1), nn.Conv2d(1, 1, 3))
-    assert arithmetic.receptive_field_growth(layers) == [2, 0, 1, 0, 4]
-    assert arithmetic.receptive_field(layers) == 8
+    probe = minigrad.zeros(1, 1, 12, 12)
+    assert arithmetic.receptive_field_growth(layers, probe) == [2, 0, 1, 0, 4]
+    assert arithmetic.receptive_field(layers, probe) == 8
 
 
 # section title prefix: (output shape, H_out formula evaluated, (weight, bias) counts, MACs), worked out by hand
