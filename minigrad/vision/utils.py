@@ -36,6 +36,12 @@ def make_grid(tensor: Tensor | Sequence[Tensor], nrow: int = 8, padding: int = 2
         pad_value: value of the padding pixels.
     """
     images = _image_batch(tensor, "make_grid")
+    device = (tensor if isinstance(tensor, Tensor) else tensor[0]).device
+    return _laid_out(images, nrow, padding, normalize, value_range, scale_each, pad_value).to(device)
+
+
+def _laid_out(images: np.ndarray, nrow: int, padding: int, normalize: bool, value_range: tuple | None,
+              scale_each: bool, pad_value: float) -> Tensor:
     if normalize:
         images = _normalized(images, value_range, scale_each)
     if images.shape[0] == 1:
@@ -74,6 +80,8 @@ def _image_batch(tensor, caller: str, writable_channels: tuple | None = None) ->
 
     ``writable_channels``: the channel counts an image file can hold (ValueError otherwise)."""
     if isinstance(tensor, (list, tuple)):
+        if not tensor:
+            raise ValueError(f"{caller} expects a tensor or a non-empty list of tensors, but got an empty list")
         for item in tensor:
             if not isinstance(item, Tensor):
                 raise TypeError(f"tensor or list of tensors expected, got a list containing {type(item)}")

@@ -33,3 +33,5 @@ def test_plot_feature_maps_of_chosen_layers_and_bad_input():
     assert [axes.get_title(loc="left") for axes in picture.figure.axes] == ["input: 1 x 5 x 5", "1 (ReLU): 2 x 3 x 3"]
     with pytest.raises(ValueError, match=r"shape \(2, 1, 5, 5\)"):
         plot_feature_maps(model, minigrad.rand(2, 1, 5, 5))
+    with pytest.raises(ValueError, match=r"no module named 'conv' in the model; its modules are \['0', '1'\]"):
+        plot_feature_maps(model, minigrad.rand(1, 5, 5), layers=["conv"])

@@ -60,6 +60,8 @@ def test_make_grid_bad_input():
         make_grid(np.zeros((2, 2)))
     with pytest.raises(TypeError, match="value_range has to be a tuple"):
         make_grid(batch(2), normalize=True, value_range=[0, 1])
+    with pytest.raises(ValueError, match="non-empty list of tensors, but got an empty list"):
+        make_grid([])
     with pytest.raises(ValueError, match=r"shape \(2, 1, 1, 4, 5\)"):
         make_grid(minigrad.zeros(2, 1, 1, 4, 5))
 

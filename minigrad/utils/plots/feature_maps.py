@@ -30,6 +30,10 @@ def plot_feature_maps(model, x: Tensor, path: str | os.PathLike | None = None, l
     modules = dict(model.named_modules())
     chosen = list(layers) if layers is not None else [name for name, module in modules.items()
                                                       if name and not any(True for _ in module.children())]
+    unknown = [name for name in chosen if name not in modules]
+    if unknown:
+        raise ValueError(f"plot_feature_maps: no module named {unknown[0]!r} in the model; its modules are "
+                         f"{[name for name in modules if name]}")
     outputs: dict[str, Tensor] = {}
     handles = [modules[name].register_forward_hook(_keeper(outputs, name)) for name in chosen]
     try:
