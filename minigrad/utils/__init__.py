@@ -1,9 +1,10 @@
 """``minigrad.utils``: helpers around the core, as ``torch.utils`` (``data`` for datasets and loaders,
 ``hooks`` for the handles that ``register_*hook`` methods return), plus ``summary``, torchinfo's
-layer table with receptive fields."""
-from . import data, hooks
+layer table with receptive fields, and ``plots``: pictures of training curves, filters, feature
+maps, receptive fields and autograd graphs."""
+from . import data, hooks, plots
 
-__all__ = ["data", "hooks", "summary", "ModelSummary", "LayerRow"]
+__all__ = ["data", "hooks", "plots", "summary", "ModelSummary", "LayerRow"]
 
 
 def __getattr__(name: str):
