@@ -6,6 +6,10 @@ searched folder) is read just as well. ``download`` fetches ``<mirror><name>.gz`
 mirror in turn with a few retries, decompresses it, verifies the md5 checksum, and only then
 moves it into place (write to a temporary file in the same folder, then an atomic rename), so a
 cache never holds a partial or corrupt file under the real name.
+
+Datasets published as one :class:`Archive` (CIFAR-10's ``.tar.gz``, EMNIST's ``.zip``) go through
+``download_archive``: the archive's md5 is verified, then the wanted members are written the same
+atomic way. ``verify_file`` checks a file already on disk against its published md5.
 """
 from __future__ import annotations
 
@@ -13,12 +17,16 @@ import gzip
 import hashlib
 import http.client
 import os
+import io
 import socket
+import tarfile
 import tempfile
 import time
 import urllib.error
+import zipfile
 import zlib
 from dataclasses import dataclass
+from typing import Callable
 from urllib.request import urlopen
 
 # Seconds to wait before the 2nd and 3rd attempt at one URL.
@@ -44,6 +52,14 @@ class Resource:
     def verify(self, archive: bytes, data: bytes) -> bool:
         checked = data if self.md5_of == "decompressed" else archive
         return hashlib.md5(checked).hexdigest() == self.md5
+
+
+@dataclass(frozen=True)
+class Archive:
+    """A ``.tar.gz`` or ``.zip`` at ``url`` holding several files of a dataset, with the archive's md5."""
+
+    url: str
+    md5: str
 
 
 def find_file(name: str, folders: list) -> str | None:
@@ -113,12 +129,23 @@ def _download_one(resource: Resource, mirrors: list, folder: str) -> list:
     return failures
 
 
-def missing_files_message(dataset: str, missing: list, folder: str, mirrors: list, reason: str) -> str:
+def mirror_urls(resources: list, mirrors: list) -> list:
+    """Where each of ``resources`` can be downloaded: ``<mirror><name>.gz`` for every mirror."""
+    return [f"{mirror}{resource.name}.gz" for resource in resources for mirror in mirrors]
+
+
+def missing_files_message(dataset: str, names: list, folder: str, urls: list, reason: str,
+                          source: str = "downloaded from", gzip_ok: bool = True) -> str:
     """The error for files that are neither on disk nor downloadable: what, why, where to put them, where from."""
-    urls = "\n".join(f"  {mirror}{resource.name}.gz" for resource in missing for mirror in mirrors)
-    names = ", ".join(resource.name for resource in missing)
-    return (f"Dataset {dataset} not found: missing {names}.\n{reason}\n"
-            f"Put the files (plain or as .gz) into {folder}, for example downloaded from:\n{urls}")
+    listed = "\n".join(f"  {url}" for url in urls)
+    kinds = " (plain or as .gz)" if gzip_ok else ""
+    return (f"Dataset {dataset} not found: missing {', '.join(names)}.\n{reason}\n"
+            f"Put the files{kinds} into {folder}, for example {source}:\n{listed}")
+
+
+def archive_source(archive: Archive) -> tuple:
+    """``missing_files_message``'s ``urls`` and ``source`` for files published inside ``archive``."""
+    return [f"{archive.url} (md5 {archive.md5})"], "extracted from"
 
 
 def download(dataset: str, resources: list, mirrors: list, folder: str) -> None:
@@ -128,4 +155,50 @@ def download(dataset: str, resources: list, mirrors: list, folder: str) -> None:
     failed = [resource for resource, errors in failures.items() if errors]
     if failed:
         details = "".join(f"\n  {error}" for resource in failed for error in failures[resource])
-        raise RuntimeError(missing_files_message(dataset, failed, folder, mirrors, f"Download failed:{details}"))
+        raise RuntimeError(missing_files_message(dataset, [resource.name for resource in failed], folder,
+                                                 mirror_urls(failed, mirrors), f"Download failed:{details}"))
+
+
+def _archive_members(data: bytes):
+    """``(base name, bytes)`` of each regular file in a zip or (possibly compressed) tar archive."""
+    if zipfile.is_zipfile(io.BytesIO(data)):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in archive.infolist():
+                if not info.is_dir():
+                    yield os.path.basename(info.filename), archive.read(info)
+        return
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as archive:
+        for member in archive:
+            if member.isfile():
+                yield os.path.basename(member.name), archive.extractfile(member).read()
+
+
+def download_archive(dataset: str, archive: Archive, wanted: Callable[[str], bool], names: list,
+                     folder: str) -> None:
+    """Download ``archive``, verify its md5 and write the members whose base name is ``wanted`` into
+    ``folder`` (only base names are used, so no member can land outside it); RuntimeError naming
+    ``names`` (the files the dataset needs) when the download fails or the checksum differs."""
+    os.makedirs(folder, exist_ok=True)
+    try:
+        data = _fetch(archive.url)
+        if hashlib.md5(data).hexdigest() != archive.md5:
+            raise ValueError(f"md5 checksum mismatch (expected {archive.md5} of the archive)")
+        for name, content in _archive_members(data):
+            if wanted(name):
+                _atomic_write(os.path.join(folder, name), content)
+    except (*_NETWORK_ERRORS, EOFError, zlib.error, tarfile.TarError, zipfile.BadZipFile, ValueError) as error:
+        urls, source = archive_source(archive)
+        raise RuntimeError(missing_files_message(dataset, names, folder, urls, f"Download failed:\n  {archive.url}: {error}",
+                                                 source, gzip_ok=False)) from None
+
+
+def verify_file(path: str, md5: str, dataset: str, urls: list, source: str = "downloaded from") -> None:
+    """RuntimeError naming ``path``, its folder and where to get it when its md5 is not ``md5``."""
+    with open(path, "rb") as file:
+        found = hashlib.md5(file.read()).hexdigest()
+    if found != md5:
+        folder, name = os.path.split(path)
+        listed = "\n".join(f"  {url}" for url in urls)
+        raise RuntimeError(f"Dataset {dataset}: file {path} is corrupt (md5 {found}, expected {md5}).\n"
+                           f"Delete it and use download=True, or put an intact {name} into {folder}, "
+                           f"for example {source}:\n{listed}")

@@ -1,16 +1,18 @@
-"""MNIST and Fashion-MNIST: 28 x 28 grayscale images in 10 classes, 60 000 to train and 10 000 to test."""
+"""MNIST and its relatives in the same IDX format: Fashion-MNIST, KMNIST, EMNIST (28 x 28 grayscale images)."""
 from __future__ import annotations
 
 import os
+import string
 from typing import Callable
 
 import numpy as np
 
 from ..._creation import from_numpy
 from ..._tensor import Tensor
-from ._download import Resource, download, find_file, missing_files_message
+from ._download import (Archive, Resource, archive_source, download, download_archive, find_file, mirror_urls,
+                        missing_files_message)
 from ._idx import read_idx
-from .vision import VisionDataset
+from .vision import VisionDataset, verify_str_arg
 
 
 class MNIST(VisionDataset):
@@ -70,10 +72,18 @@ class MNIST(VisionDataset):
     def class_to_idx(self) -> dict:
         return {name: i for i, name in enumerate(self.classes)}
 
-    def _split_resources(self) -> tuple:
-        prefix = "train" if self.train else "t10k"
-        by_name = {resource.name: resource for resource in self.resources}
-        return by_name[f"{prefix}-images-idx3-ubyte"], by_name[f"{prefix}-labels-idx1-ubyte"]
+    @property
+    def _file_prefix(self) -> str:
+        return "train" if self.train else "t10k"
+
+    def _split_files(self) -> tuple:
+        """The names of this split's images and labels files."""
+        return f"{self._file_prefix}-images-idx3-ubyte", f"{self._file_prefix}-labels-idx1-ubyte"
+
+    def _missing_message(self, names: list) -> str:
+        missing = [resource for resource in self.resources if resource.name in names]
+        return missing_files_message(type(self).__name__, names, self.raw_folder, mirror_urls(missing, self.mirrors),
+                                     "You can use download=True to download it.")
 
     def download(self) -> None:
         """Download the files not found on disk (all four, as torchvision) into ``raw_folder``."""
@@ -82,12 +92,11 @@ class MNIST(VisionDataset):
             download(type(self).__name__, missing, self.mirrors, self.raw_folder)
 
     def _load_data(self) -> tuple:
-        resources = self._split_resources()
-        paths = [find_file(resource.name, self._folders) for resource in resources]
-        missing = [resource for resource, path in zip(resources, paths) if path is None]
+        names = self._split_files()
+        paths = [find_file(name, self._folders) for name in names]
+        missing = [name for name, path in zip(names, paths) if path is None]
         if missing:
-            raise RuntimeError(missing_files_message(type(self).__name__, missing, self.raw_folder, self.mirrors,
-                                                     "You can use download=True to download it."))
+            raise RuntimeError(self._missing_message(missing))
         images_path, labels_path = paths
         images, labels = read_idx(images_path, ndim=3), read_idx(labels_path, ndim=1)
         if images.dtype != np.uint8:
@@ -139,3 +148,66 @@ class FashionMNIST(MNIST):
     ]
     classes = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
                "Ankle boot"]
+
+
+class KMNIST(MNIST):
+    """Kuzushiji-MNIST: cursive Japanese characters (ten hiragana) with MNIST's format, files and API
+    (see :class:`MNIST`); looked for in ``root/KMNIST/raw/`` and then ``root``."""
+
+    mirrors = ["http://codh.rois.ac.jp/kmnist/dataset/kmnist/"]
+    # Only the archives' checksums are published (torchvision's list).
+    resources = [
+        Resource("train-images-idx3-ubyte", "bdb82020997e1d708af4cf47b453dcf7", md5_of="archive"),
+        Resource("train-labels-idx1-ubyte", "e144d726b3acfaa3e44228e80efcd344", md5_of="archive"),
+        Resource("t10k-images-idx3-ubyte", "5c965bf0a639b31b8f53240b1b52f4d7", md5_of="archive"),
+        Resource("t10k-labels-idx1-ubyte", "7320c461ea6c1c855c0b718fb2a4b134", md5_of="archive"),
+    ]
+    classes = ["o", "ki", "su", "tsu", "na", "ha", "ma", "ya", "re", "wo"]
+
+
+class EMNIST(MNIST):
+    """Extended MNIST: handwritten digits and letters in six ``split``\\ s, as ``torchvision.datasets.EMNIST``.
+
+    Splits: ``byclass`` (62 classes: digits, upper and lower case), ``bymerge`` and ``balanced``
+    (47: the 15 letters whose two cases look alike merged), ``letters`` (26, labels 1-26), ``digits``
+    and ``mnist`` (10). Files: ``emnist-<split>-<train|test>-<images-idx3|labels-idx1>-ubyte``
+    (plain or ``.gz``) in ``root/EMNIST/raw/`` or ``root``. They are published only together, in
+    one zip archive whose md5 is checked; ``download=True`` fetches it and extracts every split's
+    ``.gz`` files into ``root/EMNIST/raw/``. The images are stored transposed (as torchvision
+    returns them too): ``image.T`` shows the character upright.
+    """
+
+    archive = Archive("https://biometrics.nist.gov/cs_links/EMNIST/gzip.zip", "58c8d27c78d21e728a6bc7b3cc06412e")
+    splits = ("byclass", "bymerge", "balanced", "letters", "digits", "mnist")
+    # Letters whose upper and lower case look alike share one class in bymerge and balanced.
+    _merged_classes = {"c", "i", "j", "k", "l", "m", "o", "p", "s", "u", "v", "w", "x", "y", "z"}
+    _all_classes = set(string.digits + string.ascii_letters)
+    classes_split_dict = {
+        "byclass": sorted(_all_classes),
+        "bymerge": sorted(_all_classes - _merged_classes),
+        "balanced": sorted(_all_classes - _merged_classes),
+        "letters": ["N/A"] + list(string.ascii_lowercase),
+        "digits": list(string.digits),
+        "mnist": list(string.digits),
+    }
+
+    def __init__(self, root: str | os.PathLike, split: str, **kwargs) -> None:
+        self.split = verify_str_arg(split, "split", self.splits)
+        self.classes = self.classes_split_dict[self.split]
+        super().__init__(root, **kwargs)
+
+    @property
+    def _file_prefix(self) -> str:
+        return f"emnist-{self.split}-{'train' if self.train else 'test'}"
+
+    def _missing_message(self, names: list) -> str:
+        urls, source = archive_source(self.archive)
+        return missing_files_message(type(self).__name__, names, self.raw_folder, urls,
+                                     "You can use download=True to download it.", source)
+
+    def download(self) -> None:
+        """Download and extract the archive unless this split's files are on disk."""
+        names = list(self._split_files())
+        if any(find_file(name, self._folders) is None for name in names):
+            download_archive(type(self).__name__, self.archive, lambda member: member.endswith(".gz"), names,
+                             self.raw_folder)

@@ -72,3 +72,14 @@ class VisionDataset(Dataset):
             # One entry, so only its first line is indented: torchvision's layout, kept as it is.
             body.append(repr(self.transforms))
         return "\n".join([f"Dataset {type(self).__name__}"] + [" " * self._repr_indent + line for line in body])
+
+
+def verify_str_arg(value, arg: str | None = None, valid_values=None):
+    """``value`` if it is a string among ``valid_values`` (torchvision's check and messages), else ValueError."""
+    if not isinstance(value, str):
+        name = "" if arg is None else f" for argument {arg}"
+        raise ValueError(f"Expected type str{name}, but got type {type(value)}.")
+    if valid_values is not None and value not in valid_values:
+        listed = "'" + "', '".join(str(item) for item in valid_values) + "'"
+        raise ValueError(f"Unknown value '{value}' for argument {arg}. Valid values are {{{listed}}}.")
+    return value

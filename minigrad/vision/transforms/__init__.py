@@ -1,8 +1,8 @@
 """Image transforms, as ``torchvision.transforms``; ``transforms.functional`` holds the functions."""
 from . import functional
 from .functional import InterpolationMode
-from .transforms import (Compose, Lambda, Normalize, Pad, RandomCrop, RandomHorizontalFlip, Resize,
-                         ToTensor)
+from .transforms import (Compose, Lambda, Normalize, Pad, RandomAffine, RandomCrop, RandomHorizontalFlip,
+                         RandomRotation, Resize, ToTensor)
 
-__all__ = ["Compose", "InterpolationMode", "Lambda", "Normalize", "Pad", "RandomCrop",
-           "RandomHorizontalFlip", "Resize", "ToTensor", "functional"]
+__all__ = ["Compose", "InterpolationMode", "Lambda", "Normalize", "Pad", "RandomAffine", "RandomCrop",
+           "RandomHorizontalFlip", "RandomRotation", "Resize", "ToTensor", "functional"]

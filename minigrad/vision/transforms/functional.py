@@ -8,6 +8,7 @@ rather than silently cut from the graph — use ``minigrad.nn.functional`` ops t
 """
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Sequence
 from enum import Enum
@@ -254,3 +255,142 @@ def resize(img, size, interpolation: InterpolationMode = InterpolationMode.BILIN
         info = np.iinfo(planes.dtype)
         out = np.clip(np.round(out), info.min, info.max)
     return restore(out.astype(planes.dtype, copy=False))
+
+
+def _inverse_affine_matrix(center: Sequence[float], angle: float, translate: Sequence[float], scale: float,
+                           shear: Sequence[float]) -> list:
+    """torchvision's ``_get_inverse_affine_matrix``: the 2 x 3 matrix taking an *output* pixel to
+    the *input* point it samples, in coordinates centred on the image.
+
+    The forward map is ``T * C * R * S * Sh * C^-1`` (translate, about ``center`` rotate by
+    ``angle`` degrees clockwise on screen, scale, shear by ``shear`` degrees along x then y);
+    this is its inverse, ``C * (R S Sh)^-1 * C^-1 * T^-1``.
+    """
+    rot, shear_x, shear_y = math.radians(angle), math.radians(shear[0]), math.radians(shear[1])
+    (cx, cy), (tx, ty) = center, translate
+    a = math.cos(rot - shear_y) / math.cos(shear_y)
+    b = -math.cos(rot - shear_y) * math.tan(shear_x) / math.cos(shear_y) - math.sin(rot)
+    c = math.sin(rot - shear_y) / math.cos(shear_y)
+    d = -math.sin(rot - shear_y) * math.tan(shear_x) / math.cos(shear_y) + math.cos(rot)
+    matrix = [x / scale for x in (d, -b, 0.0, -c, a, 0.0)]
+    matrix[2] += matrix[0] * (-cx - tx) + matrix[1] * (-cy - ty) + cx
+    matrix[5] += matrix[3] * (-cx - tx) + matrix[4] * (-cy - ty) + cy
+    return matrix
+
+
+def _expanded_size(matrix: list, width: int, height: int) -> tuple:
+    """torchvision's output ``(width, height)`` for ``expand=True``: the box around the image's corners
+    under ``matrix`` (rounded outwards, after cutting float noise below 1e-4)."""
+    corners = np.array([[-0.5 * width, -0.5 * height, 1.0], [-0.5 * width, 0.5 * height, 1.0],
+                        [0.5 * width, 0.5 * height, 1.0], [0.5 * width, -0.5 * height, 1.0]])
+    moved = corners @ np.array(matrix).reshape(2, 3).T + [0.5 * width, 0.5 * height]
+    tolerance = 1e-4
+    high = np.ceil(np.trunc(moved.max(axis=0) / tolerance) * tolerance)
+    low = np.floor(np.trunc(moved.min(axis=0) / tolerance) * tolerance)
+    size = high - low
+    return int(size[0]), int(size[1])
+
+
+def _fill_values(fill, channels: int) -> np.ndarray:
+    """``fill`` (None, a number or one per channel) as a ``(channels, 1, 1)`` array."""
+    values = np.zeros(1) if fill is None else np.atleast_1d(np.asarray(fill, dtype=np.float64))
+    if values.size not in (1, channels):
+        raise ValueError(f"The number of elements in 'fill' does not match the number of channels of the image "
+                         f"({values.size} != {channels})")
+    return np.broadcast_to(values.reshape(-1, 1, 1), (channels, 1, 1))
+
+
+def _warp(img, matrix: list, interpolation: InterpolationMode, fill, out_size: tuple | None = None):
+    """Sample ``img`` through the inverse ``matrix``: output pixel ``(x, y)`` (its centre, relative to
+    the output's centre) reads the input at ``matrix @ (x, y, 1)``, the nearest pixel or a bilinear
+    blend of four; points outside the input read ``fill``. Integer images are rounded back."""
+    if not isinstance(interpolation, InterpolationMode):
+        raise TypeError("Argument interpolation should be a InterpolationMode")
+    planes, restore = _as_planes(img)
+    height, width = planes.shape[-2:]
+    out_width, out_height = out_size or (width, height)
+    channels = planes.shape[-3] if planes.ndim > 2 else 1
+    stack = planes.reshape(-1, channels, height, width).astype(np.float64)
+    ys, xs = np.meshgrid(np.arange(out_height) - out_height / 2 + 0.5, np.arange(out_width) - out_width / 2 + 0.5,
+                         indexing="ij")
+    # Input coordinates in pixel indices (0 is the first pixel's centre), computed as torchvision
+    # does (grid_sample's [-1, 1] grid, float32) so that nearest-pixel ties round the same way.
+    m = np.array(matrix, dtype=np.float32).reshape(2, 3)
+    xs, ys = xs.astype(np.float32), ys.astype(np.float32)
+    source = []
+    for row, size in zip(m, (width, height)):
+        scaled = row / np.float32(0.5 * size)
+        grid = xs * scaled[0] + ys * scaled[1] + scaled[2]
+        source.append((((grid + 1) * size - 1) / 2).astype(np.float64))
+    source_x, source_y = source
+    if interpolation == InterpolationMode.NEAREST:
+        corners = [(np.rint(source_x), np.rint(source_y), 1.0)]
+    else:
+        x0, y0 = np.floor(source_x), np.floor(source_y)
+        fx, fy = source_x - x0, source_y - y0
+        corners = [(x0, y0, (1 - fx) * (1 - fy)), (x0 + 1, y0, fx * (1 - fy)),
+                   (x0, y0 + 1, (1 - fx) * fy), (x0 + 1, y0 + 1, fx * fy)]
+    out = np.zeros(stack.shape[:2] + (out_height, out_width))
+    coverage = np.zeros((out_height, out_width))  # weight of the samples that fall inside the image
+    for x, y, weight in corners:
+        inside = (x >= 0) & (x < width) & (y >= 0) & (y < height)
+        weight = np.where(inside, weight, 0.0)
+        out += stack[:, :, np.where(inside, y, 0).astype(np.intp), np.where(inside, x, 0).astype(np.intp)] * weight
+        coverage += weight
+    fill_values = _fill_values(fill, channels)
+    if interpolation == InterpolationMode.NEAREST:
+        out = np.where(coverage > 0.5, out, fill_values)
+    elif fill is not None:
+        # torchvision's blend at the border, kept for equal results: the zero-padded sample is
+        # weighted by its coverage once more (so the border darkens as well as taking the fill).
+        out = out * coverage + (1.0 - coverage) * fill_values
+    if planes.dtype.kind in "iub":
+        out = np.round(out)
+    return restore(out.reshape(planes.shape[:-2] + (out_height, out_width)).astype(planes.dtype))
+
+
+def _centre_offset(center, width: int, height: int) -> list:
+    """A pixel ``center`` ``[x, y]`` relative to the image's centre (``[0, 0]`` when None)."""
+    return [0.0, 0.0] if center is None else [c - s * 0.5 for c, s in zip(center, (width, height))]
+
+
+def rotate(img, angle: float, interpolation: InterpolationMode = InterpolationMode.NEAREST, expand: bool = False,
+           center: Sequence[int] | None = None, fill=None):
+    """Rotate by ``angle`` degrees counter-clockwise about ``center`` (``[x, y]`` pixels; None: the
+    image centre). ``expand`` enlarges the output to hold the whole rotated image (for rotation about
+    the centre); uncovered pixels get ``fill`` (None: 0; a number or one per channel)."""
+    if not isinstance(angle, (int, float)):
+        raise TypeError("Argument angle should be int or float")
+    if center is not None and not isinstance(center, (list, tuple)):
+        raise TypeError("Argument center should be a sequence")
+    _, height, width = get_dimensions(img)
+    # rotate turns counter-clockwise, the affine matrix clockwise: hence -angle (as torchvision).
+    matrix = _inverse_affine_matrix(_centre_offset(center, width, height), -angle, [0.0, 0.0], 1.0, [0.0, 0.0])
+    out_size = _expanded_size(matrix, width, height) if expand else None
+    return _warp(img, matrix, interpolation, fill, out_size)
+
+
+def affine(img, angle: float, translate: Sequence[int], scale: float, shear,
+           interpolation: InterpolationMode = InterpolationMode.NEAREST, fill=None,
+           center: Sequence[int] | None = None):
+    """Rotate by ``angle`` degrees clockwise, scale, shear (degrees: one number for x, or ``[x, y]``)
+    about ``center``, then translate by ``translate`` ``[dx, dy]`` pixels; uncovered pixels get ``fill``."""
+    if not isinstance(angle, (int, float)):
+        raise TypeError("Argument angle should be int or float")
+    if not isinstance(translate, (list, tuple)):
+        raise TypeError("Argument translate should be a sequence")
+    if len(translate) != 2:
+        raise ValueError("Argument translate should be a sequence of length 2")
+    if scale <= 0.0:
+        raise ValueError("Argument scale should be positive")
+    if not isinstance(shear, (numbers.Number, list, tuple)):
+        raise TypeError("Shear should be either a single value or a sequence of two values")
+    shear = [float(shear), 0.0] if isinstance(shear, numbers.Number) else [float(s) for s in shear]
+    if len(shear) == 1:
+        shear = [shear[0], shear[0]]
+    if len(shear) != 2:
+        raise ValueError(f"Shear should be a sequence containing two values. Got {shear}")
+    _, height, width = get_dimensions(img)
+    matrix = _inverse_affine_matrix(_centre_offset(center, width, height), angle, [float(t) for t in translate],
+                                    scale, shear)
+    return _warp(img, matrix, interpolation, fill)

@@ -202,3 +202,123 @@ class Resize:
     def __repr__(self) -> str:
         return (f"{type(self).__name__}(size={self.size}, interpolation={self.interpolation.value}, "
                 f"max_size={self.max_size}, antialias={self.antialias})")
+
+
+def _setup_angle(value, name: str, req_sizes: tuple = (2,)) -> list:
+    """torchvision's angle ranges: a number ``d`` means ``[-d, d]``; else a sequence of ``req_sizes`` items."""
+    if isinstance(value, numbers.Number):
+        if value < 0:
+            raise ValueError(f"If {name} is a single number, it must be positive.")
+        value = [-value, value]
+    else:
+        _check_sequence_input(value, name, req_sizes)
+    return [float(d) for d in value]
+
+
+def _check_sequence_input(value, name: str, req_sizes: tuple) -> None:
+    sizes = " or ".join(str(size) for size in req_sizes)
+    if not isinstance(value, Sequence):
+        raise TypeError(f"{name} should be a sequence of length {sizes}.")
+    if len(value) not in req_sizes:
+        raise ValueError(f"{name} should be a sequence of length {sizes}.")
+
+
+def _check_fill(fill):
+    """``fill`` as given (None means 0), refusing what is neither a number nor a sequence."""
+    if fill is None:
+        return 0
+    if not isinstance(fill, (Sequence, numbers.Number)):
+        raise TypeError("Fill should be either a sequence or a number.")
+    return fill
+
+
+class RandomRotation:
+    """Rotate by an angle drawn uniformly from ``degrees`` (``d``: ``[-d, d]``), counter-clockwise,
+    about ``center`` (None: the image centre); see ``functional.rotate`` for ``expand`` and ``fill``."""
+
+    def __init__(self, degrees, interpolation: InterpolationMode = InterpolationMode.NEAREST, expand: bool = False,
+                 center=None, fill=0) -> None:
+        self.degrees = _setup_angle(degrees, name="degrees", req_sizes=(2,))
+        if center is not None:
+            _check_sequence_input(center, "center", req_sizes=(2,))
+        self.center = center
+        self.interpolation = interpolation
+        self.expand = expand
+        self.fill = _check_fill(fill)
+
+    @staticmethod
+    def get_params(degrees: list) -> float:
+        """The random angle, uniform in ``[degrees[0], degrees[1]]``."""
+        return float(data_rng().uniform(float(degrees[0]), float(degrees[1])))
+
+    def __call__(self, img):
+        angle = self.get_params(self.degrees)
+        return F.rotate(img, angle, self.interpolation, self.expand, self.center, self.fill)
+
+    def __repr__(self) -> str:
+        return (f"{type(self).__name__}(degrees={self.degrees}, interpolation={self.interpolation.value}, "
+                f"expand={self.expand}" + (f", center={self.center}" if self.center is not None else "")
+                + (f", fill={self.fill})" if self.fill is not None else ")"))
+
+
+class RandomAffine:
+    """A random affine map about the image centre (or ``center``): rotation by an angle from
+    ``degrees`` (clockwise), translation by up to ``translate = (a, b)`` times the width / height
+    (whole pixels), scale from ``scale = (low, high)``, shear from ``shear`` (a number ``s``:
+    x-shear in ``[-s, s]``; 2 values: x-shear range; 4 values: x- then y-shear ranges), drawn in
+    that order as torchvision draws them; uncovered pixels get ``fill``."""
+
+    def __init__(self, degrees, translate=None, scale=None, shear=None,
+                 interpolation: InterpolationMode = InterpolationMode.NEAREST, fill=0, center=None) -> None:
+        self.degrees = _setup_angle(degrees, name="degrees", req_sizes=(2,))
+        if translate is not None:
+            _check_sequence_input(translate, "translate", req_sizes=(2,))
+            if not all(0.0 <= t <= 1.0 for t in translate):
+                raise ValueError("translation values should be between 0 and 1")
+        self.translate = translate
+        if scale is not None:
+            _check_sequence_input(scale, "scale", req_sizes=(2,))
+            if any(s <= 0 for s in scale):
+                raise ValueError("scale values should be positive")
+        self.scale = scale
+        self.shear = None if shear is None else _setup_angle(shear, name="shear", req_sizes=(2, 4))
+        self.interpolation = interpolation
+        self.fill = _check_fill(fill)
+        if center is not None:
+            _check_sequence_input(center, "center", req_sizes=(2,))
+        self.center = center
+
+    @staticmethod
+    def get_params(degrees: list, translate, scale_ranges, shears, img_size: list) -> tuple:
+        """``(angle, (tx, ty), scale, (shear_x, shear_y))`` for an image of ``img_size = [width, height]``."""
+        rng = data_rng()
+        angle = float(rng.uniform(degrees[0], degrees[1]))
+        translations = (0, 0)
+        if translate is not None:
+            max_dx, max_dy = float(translate[0] * img_size[0]), float(translate[1] * img_size[1])
+            translations = (int(round(rng.uniform(-max_dx, max_dx))), int(round(rng.uniform(-max_dy, max_dy))))
+        scale = 1.0 if scale_ranges is None else float(rng.uniform(scale_ranges[0], scale_ranges[1]))
+        shear_x = shear_y = 0.0
+        if shears is not None:
+            shear_x = float(rng.uniform(shears[0], shears[1]))
+            if len(shears) == 4:
+                shear_y = float(rng.uniform(shears[2], shears[3]))
+        return angle, translations, scale, (shear_x, shear_y)
+
+    def __call__(self, img):
+        _, height, width = F.get_dimensions(img)
+        params = self.get_params(self.degrees, self.translate, self.scale, self.shear, [width, height])
+        return F.affine(img, *params, interpolation=self.interpolation, fill=self.fill, center=self.center)
+
+    def __repr__(self) -> str:
+        options = [f"degrees={self.degrees}"]
+        for name in ("translate", "scale", "shear"):
+            if getattr(self, name) is not None:
+                options.append(f"{name}={getattr(self, name)}")
+        if self.interpolation != InterpolationMode.NEAREST:
+            options.append(f"interpolation={self.interpolation.value}")
+        if self.fill != 0:
+            options.append(f"fill={self.fill}")
+        if self.center is not None:
+            options.append(f"center={self.center}")
+        return f"{type(self).__name__}({', '.join(options)})"
