@@ -35,12 +35,14 @@ def torch_modules() -> dict[str, ModuleType]:
     import torch.optim.lr_scheduler
     import torch.utils.data
 
+    import minigrad.utils.plots  # History: per-epoch numbers, no tensors; the same under either framework
+
     from . import torchvision_standin
 
     return {"minigrad": torch, "minigrad.nn": torch.nn, "minigrad.nn.functional": torch.nn.functional,
             "minigrad.optim": torch.optim, "minigrad.optim.lr_scheduler": torch.optim.lr_scheduler,
             "minigrad.utils": torch.utils, "minigrad.utils.data": torch.utils.data,
-            "minigrad.vision": torchvision_standin}
+            "minigrad.utils.plots": minigrad.utils.plots, "minigrad.vision": torchvision_standin}
 
 
 def _from_folder(module: ModuleType | None, folder: Path) -> bool:

@@ -28,6 +28,7 @@ import time
 import minigrad as torch
 import minigrad.nn.functional as F
 from minigrad.utils.data import DataLoader, Subset
+from minigrad.utils.plots import History, plot_history
 from minigrad.vision import datasets, transforms
 
 
@@ -135,42 +136,28 @@ def evaluate(model, device, loader, dry_run: bool = False) -> tuple[float, float
     return loss / seen, 100.0 * correct / seen
 
 
-def save_curves(history: dict, path: str) -> bool:
-    """Training/test loss and test accuracy per epoch, as a PNG; False when matplotlib is missing."""
+def save_curves(history: History, path: str) -> bool:
+    """The loss and accuracy curves of ``history`` as a PNG; False when matplotlib is missing."""
     try:
-        import matplotlib
-    except ImportError:
+        plot_history(history, path)
+    except ModuleNotFoundError:
         return False
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    epochs = range(1, len(history["train_loss"]) + 1)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
-    left.plot(epochs, history["train_loss"], "o-", label="train")
-    left.plot(epochs, history["test_loss"], "o-", label="test")
-    left.set(xlabel="epoch", ylabel="cross-entropy", title="loss")
-    left.legend()
-    right.plot(epochs, history["test_accuracy"], "o-", color="tab:green")
-    right.set(xlabel="epoch", ylabel="%", title="test accuracy")
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
     return True
 
 
-def save_checkpoint(path: str, epoch: int, model, optimizer, scheduler, shuffle_generator, history: dict) -> None:
+def save_checkpoint(path: str, epoch: int, model, optimizer, scheduler, shuffle_generator, history: History) -> None:
     """Everything a run needs to continue exactly after ``epoch``: the weights, the optimizer's
     buffers, the scheduler, the curves, and the random states it draws from (the global
     generator: initialization, dropout; the training loader's generator: the shuffle order;
     Python's ``random``, for transforms that use it)."""
     torch.save({"epoch": epoch, "model": model.state_dict(), "optimizer": optimizer.state_dict(),
-                "scheduler": scheduler.state_dict(), "history": history,
+                "scheduler": scheduler.state_dict(), "history": history.state_dict(),
                 "rng": {"global": torch.get_rng_state(), "shuffle": shuffle_generator.get_state(),
                         "python": random.getstate()}}, path)
 
 
-def load_checkpoint(path: str, model, optimizer, scheduler, shuffle_generator) -> tuple[int, dict]:
-    """Restore what :func:`save_checkpoint` saved; returns (the epoch it was saved after, the history)."""
+def load_checkpoint(path: str, model, optimizer, scheduler, shuffle_generator, history: History) -> int:
+    """Restore what :func:`save_checkpoint` saved; returns the epoch it was saved after."""
     checkpoint = torch.load(path)
     model.load_state_dict(checkpoint["model"])
     optimizer.load_state_dict(checkpoint["optimizer"])
@@ -179,10 +166,11 @@ def load_checkpoint(path: str, model, optimizer, scheduler, shuffle_generator) -
     torch.set_rng_state(rng["global"])
     shuffle_generator.set_state(rng["shuffle"])
     random.setstate(rng["python"])
-    return checkpoint["epoch"], checkpoint["history"]
+    history.load_state_dict(checkpoint["history"])
+    return checkpoint["epoch"]
 
 
-def fit(model, optimizer, scheduler, args, name: str) -> dict:
+def fit(model, optimizer, scheduler, args, name: str) -> History:
     """Train for ``args.epochs`` (from ``--resume``'s epoch on), testing after each; write the
     checkpoint and the curves after each epoch and the model at the end with ``--save-model``."""
     use_accel = not args.no_accel and torch.accelerator.is_available()
@@ -192,16 +180,15 @@ def fit(model, optimizer, scheduler, args, name: str) -> dict:
     os.makedirs(args.out, exist_ok=True)
     checkpoint_path = args.checkpoint or os.path.join(args.out, f"{name}_checkpoint.pt")
     curves_path = os.path.join(args.out, f"{name}_curves.png")
-    history = {"train_loss": [], "test_loss": [], "test_accuracy": []}
+    history = History()
     done = 0
     if args.resume:
-        done, history = load_checkpoint(args.resume, model, optimizer, scheduler, train_loader.generator)
+        done = load_checkpoint(args.resume, model, optimizer, scheduler, train_loader.generator, history)
         print(f"resumed from {args.resume} after epoch {done}")
     for epoch in range(done + 1, args.epochs + 1):
-        history["train_loss"].append(train_epoch(model, device, train_loader, optimizer, epoch, args))
+        train_loss = train_epoch(model, device, train_loader, optimizer, epoch, args)
         test_loss, accuracy = evaluate(model, device, test_loader, args.dry_run)
-        history["test_loss"].append(test_loss)
-        history["test_accuracy"].append(accuracy)
+        history.record(epoch, train_loss=train_loss, test_loss=test_loss, test_accuracy=accuracy)
         lr = scheduler.get_last_lr()[0]
         print(f"epoch {epoch}: test loss {test_loss:.4f}, test accuracy {accuracy:.2f}%, lr {lr:.4g}")
         scheduler.step()
