@@ -151,14 +151,22 @@ def _check_lifted(input_shape: tuple, kernel: tuple, geometry: ConvGeometry) -> 
         _check_transposed_output(input_shape, kernel, geometry)
 
 
+def conv_transpose_output_size(size: int, kernel: int, stride: int, padding: int, dilation: int,
+                               output_padding: int = 0) -> int:
+    """The length a transposed convolution makes of an input of length ``size``:
+    ``(size - 1) stride - 2 padding + dilation (kernel - 1) + output_padding + 1``, the input length
+    a convolution with these arguments maps to ``size`` (the largest one, less ``stride - 1``)."""
+    return (size - 1) * stride - 2 * padding + dilation * (kernel - 1) + output_padding + 1
+
+
 def _check_transposed_output(input_shape: tuple, kernel: tuple, geometry: ConvGeometry) -> None:
     (oph, opw), (sh, sw), (dh, dw) = geometry.output_padding, geometry.stride, geometry.dilation
     if not ((oph < sh or oph < dh) and (opw < sw or opw < dw)):
         raise RuntimeError(f"output padding must be smaller than either stride or dilation, but got "
                            f"output_padding_height: {oph} output_padding_width: {opw} stride_height: {sh} "
                            f"stride_width: {sw} dilation_height: {dh} dilation_width: {dw}")
-    size = [(i - 1) * s - 2 * p + d * (k - 1) + op + 1 for i, k, s, p, op, d in zip(
-        input_shape[2:], kernel, geometry.stride, geometry.padding, geometry.output_padding, geometry.dilation)]
+    size = [conv_transpose_output_size(*arguments) for arguments in zip(
+        input_shape[2:], kernel, geometry.stride, geometry.padding, geometry.dilation, geometry.output_padding)]
     if min(size) < 1:
         (h, w), (oh, ow) = input_shape[2:], size
         raise RuntimeError(f"Given input size per channel: ({h} x {w}). Calculated output size per channel: "

@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 
 from .. import nn
+from ..functions._conv_args import conv_transpose_output_size
 from ..kernels.pool_output_size import pool_output_size
 
 _CONVS = (nn.Conv1d, nn.Conv2d)
@@ -89,7 +90,7 @@ def output_shape(layer: nn.Module, input_shape: tuple) -> tuple | None:
             raise RuntimeError(f"expected input of shape (N, {expected}, {', '.join('*' * len(layer.kernel_size))}), "
                                f"got {input_shape}")
         if isinstance(layer, _TRANSPOSED):
-            sizes = tuple((n - 1) * s - 2 * p + d * (k - 1) + op + 1 for n, k, s, p, d, op in
+            sizes = tuple(conv_transpose_output_size(*arguments) for arguments in
                           zip(spatial, layer.kernel_size, layer.stride, layer.padding, layer.dilation,
                               layer.output_padding))
         else:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from ... import _creation
 from ..._tensor import Tensor
+from ...functions._conv_args import conv_transpose_output_size
 from .. import functional as F
 from ..parameter import Parameter
 from .linear import Linear
@@ -109,12 +110,15 @@ class _ConvNd(Module):
             s += ", padding_mode={padding_mode}"
         return s.format(**self.__dict__)
 
-    def _padded_conv(self, conv, input: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:
-        """``conv`` (F.conv1d / F.conv2d) with this layer's arguments and padding mode."""
+    #: The functional form each layer applies: F.conv1d, F.conv2d, F.conv_transpose1d, ...
+    _functional = None
+
+    def _conv_forward(self, input: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:
+        """The functional convolution with this layer's arguments and padding mode."""
         if self.padding_mode != "zeros":
             input = F.pad(input, self._reversed_padding_repeated_twice, mode=self.padding_mode)
-            return conv(input, weight, bias, self.stride, 0, self.dilation, self.groups)
-        return conv(input, weight, bias, self.stride, self.padding, self.dilation, self.groups)
+            return self._functional(input, weight, bias, self.stride, 0, self.dilation, self.groups)
+        return self._functional(input, weight, bias, self.stride, self.padding, self.dilation, self.groups)
 
     def forward(self, input: Tensor) -> Tensor:
         return self._conv_forward(input, self.weight, self.bias)
@@ -132,8 +136,7 @@ class Conv1d(_ConvNd):
                          padding if isinstance(padding, str) else _single(padding), _single(dilation), False,
                          _single(0), groups, bias, padding_mode, device, dtype)
 
-    def _conv_forward(self, input: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:
-        return self._padded_conv(F.conv1d, input, weight, bias)
+    _functional = staticmethod(F.conv1d)
 
 
 class Conv2d(_ConvNd):
@@ -148,8 +151,7 @@ class Conv2d(_ConvNd):
                          padding if isinstance(padding, str) else _pair(padding), _pair(dilation), False,
                          _pair(0), groups, bias, padding_mode, device, dtype)
 
-    def _conv_forward(self, input: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:
-        return self._padded_conv(F.conv2d, input, weight, bias)
+    _functional = staticmethod(F.conv2d)
 
 
 class _ConvTransposeNd(_ConvNd):
@@ -181,9 +183,8 @@ class _ConvTransposeNd(_ConvNd):
                              f"{len(output_size)})")
         min_sizes, max_sizes = [], []
         for d in range(num_spatial_dims):
-            dim_size = ((input.size(d + num_non_spatial_dims) - 1) * stride[d] - 2 * padding[d]
-                        + (dilation[d] if dilation is not None else 1) * (kernel_size[d] - 1) + 1)
-            min_sizes.append(dim_size)
+            min_sizes.append(conv_transpose_output_size(input.size(d + num_non_spatial_dims), kernel_size[d],
+                                                        stride[d], padding[d], dilation[d] if dilation else 1))
             max_sizes.append(min_sizes[d] + stride[d] - 1)
         for size, min_size, max_size in zip(output_size, min_sizes, max_sizes):
             if size < min_size or size > max_size:
@@ -191,14 +192,14 @@ class _ConvTransposeNd(_ConvNd):
                                  f"to {max_sizes} (for an input of {input.size()[2:]})")
         return [output_size[d] - min_sizes[d] for d in range(num_spatial_dims)]
 
-    def _transposed_forward(self, conv_transpose, input: Tensor, output_size) -> Tensor:
-        """``conv_transpose`` (F.conv_transpose1d / 2d) with this layer's arguments."""
+    def forward(self, input: Tensor, output_size: list[int] | None = None) -> Tensor:
+        """The transposed convolution of ``input``; ``output_size`` picks ``output_padding``."""
         if self.padding_mode != "zeros":
             raise ValueError(f"Only `zeros` padding mode is supported for {type(self).__name__}")
         output_padding = self._output_padding(input, output_size, self.stride, self.padding, self.kernel_size,
                                               len(self.kernel_size), self.dilation)
-        return conv_transpose(input, self.weight, self.bias, self.stride, self.padding, output_padding,
-                              self.groups, self.dilation)
+        return self._functional(input, self.weight, self.bias, self.stride, self.padding, output_padding,
+                                self.groups, self.dilation)
 
 
 class ConvTranspose1d(_ConvTransposeNd):
@@ -212,8 +213,7 @@ class ConvTranspose1d(_ConvTransposeNd):
         super().__init__(in_channels, out_channels, _single(kernel_size), _single(stride), _single(padding),
                          _single(dilation), True, _single(output_padding), groups, bias, padding_mode, device, dtype)
 
-    def forward(self, input: Tensor, output_size: list[int] | None = None) -> Tensor:
-        return self._transposed_forward(F.conv_transpose1d, input, output_size)
+    _functional = staticmethod(F.conv_transpose1d)
 
 
 class ConvTranspose2d(_ConvTransposeNd):
@@ -228,5 +228,4 @@ class ConvTranspose2d(_ConvTransposeNd):
         super().__init__(in_channels, out_channels, _pair(kernel_size), _pair(stride), _pair(padding),
                          _pair(dilation), True, _pair(output_padding), groups, bias, padding_mode, device, dtype)
 
-    def forward(self, input: Tensor, output_size: list[int] | None = None) -> Tensor:
-        return self._transposed_forward(F.conv_transpose2d, input, output_size)
+    _functional = staticmethod(F.conv_transpose2d)
