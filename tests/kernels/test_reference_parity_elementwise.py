@@ -1,11 +1,25 @@
-"""Randomized parity of the fast ReLU, row-sum, matmul and SGD kernels with their plain-loop
-references (minigrad.kernels.reference), over seeded configurations: shapes, dtypes, and every
-SGD option (momentum, dampening, weight decay, nesterov, first step)."""
+"""Randomized parity of the fast elementwise, row-sum, matmul, optimizer, unpooling, embedding and
+padding kernels with their plain-loop references (minigrad.kernels.reference), over seeded
+configurations: shapes, dtypes, and the options of each (SGD's momentum, dampening, weight decay,
+nesterov; Adam/AdamW with amsgrad; GELU's two forms; every padding mode)."""
 import numpy as np
 import pytest
 
+from minigrad.kernels.adam import adam_step
+from minigrad.kernels.embedding import embedding_backward
+from minigrad.kernels.erf import erf, erfc
+from minigrad.kernels.gelu import gelu_backward, gelu_forward
 from minigrad.kernels.gemm import matmul
+from minigrad.kernels.max_pool2d import max_pool2d_forward
+from minigrad.kernels.max_unpool2d import max_unpool2d_backward, max_unpool2d_forward
+from minigrad.kernels.padding import pad2d, pad2d_backward
+from minigrad.kernels.reference import adam as reference_adam
+from minigrad.kernels.reference import embedding as reference_embedding
+from minigrad.kernels.reference import erf as reference_erf
+from minigrad.kernels.reference import gelu as reference_gelu
 from minigrad.kernels.reference import gemm as reference_gemm
+from minigrad.kernels.reference import max_unpool2d as reference_unpool
+from minigrad.kernels.reference import padding as reference_padding
 from minigrad.kernels.reference import relu as reference_relu
 from minigrad.kernels.reference import row_sum as reference_row_sum
 from minigrad.kernels.reference import sgd as reference_sgd
@@ -84,3 +98,108 @@ def test_sgd_step_matches_reference(seed):
         np.testing.assert_allclose(param, expected_param, **TOL[dtype])
         if momentum:
             np.testing.assert_allclose(buffer, expected_buffer, **TOL[dtype])
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_adam_step_matches_reference(seed):
+    """Three steps, Adam or AdamW, with or without amsgrad and weight decay."""
+    rng = np.random.default_rng(seed)
+    dtype, shape = random_dtype(rng), random_shape(rng, 3)
+    amsgrad = bool(rng.random() < 0.5)
+    options = dict(lr=float(rng.uniform(1e-3, 0.1)), beta1=float(rng.choice([0.9, 0.5])),
+                   beta2=float(rng.choice([0.999, 0.9])), eps=1e-8, weight_decay=float(rng.choice([0.0, 0.01])),
+                   decoupled_weight_decay=bool(rng.random() < 0.5))
+    state = [rng.standard_normal(shape).astype(dtype)] + [np.zeros(shape, dtype) for _ in range(2 + amsgrad)]
+    param, exp_avg, exp_avg_sq = state[:3]
+    max_exp_avg_sq = state[3] if amsgrad else None
+    expected = (param.astype(np.float64), exp_avg.astype(np.float64), exp_avg_sq.astype(np.float64),
+                None if max_exp_avg_sq is None else max_exp_avg_sq.astype(np.float64))
+    for step in (1, 2, 3):
+        grad = rng.standard_normal(shape).astype(dtype)
+        expected = reference_adam.adam_step(*expected[:1], grad, *expected[1:], step=step, **options)
+        adam_step(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, step=step, **options)
+        for actual, wanted in zip((param, exp_avg, exp_avg_sq, max_exp_avg_sq), expected):
+            if actual is not None:
+                np.testing.assert_allclose(actual, wanted, **TOL[dtype])
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_erf_and_gelu_match_reference(seed):
+    rng = np.random.default_rng(seed)
+    dtype, shape = random_dtype(rng), random_shape(rng)
+    x = (rng.standard_normal(shape) * 3).astype(dtype)
+    grad_out = rng.standard_normal(shape).astype(dtype)
+    np.testing.assert_allclose(erf(x), reference_erf.erf(x), **TOL[dtype])
+    np.testing.assert_allclose(erfc(x), reference_erf.erfc(x), **TOL[dtype])
+    for approximate in ("none", "tanh"):
+        np.testing.assert_allclose(gelu_forward(x, approximate), reference_gelu.gelu_forward(x, approximate),
+                                   **TOL[dtype])
+        np.testing.assert_allclose(gelu_backward(grad_out, x, approximate),
+                                   reference_gelu.gelu_backward(grad_out, x, approximate), **TOL[dtype])
+
+
+def test_gelu_reference_backward_is_the_derivative_of_its_forward():
+    """The reference's derivative formulas against central differences of its own forward."""
+    x = np.linspace(-4, 4, 33)
+    h = 1e-6
+    for approximate in ("none", "tanh"):
+        slope = (reference_gelu.gelu_forward(x + h, approximate) - reference_gelu.gelu_forward(x - h, approximate)) / (2 * h)
+        np.testing.assert_allclose(reference_gelu.gelu_backward(np.ones_like(x), x, approximate), slope,
+                                   rtol=1e-7, atol=1e-8)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_max_unpool2d_matches_reference(seed):
+    """Indices from a max pooling, so some positions are named twice (overlapping windows) or never."""
+    rng = np.random.default_rng(seed)
+    dtype = random_dtype(rng)
+    N, C, H, W = (int(v) for v in rng.integers(1, 4, 4) + np.array([0, 0, 2, 2]))
+    x = rng.standard_normal((N, C, H, W)).astype(dtype)
+    kernel, stride = int(rng.integers(1, 3)), int(rng.integers(1, 3))
+    pooled, indices = max_pool2d_forward(x, (kernel, kernel), (stride, stride), (0, 0))
+    out = max_unpool2d_forward(pooled, indices, (H, W))
+    np.testing.assert_allclose(out, reference_unpool.max_unpool2d_forward(pooled, indices, (H, W)), **TOL[dtype])
+    grad_out = rng.standard_normal((N, C, H, W)).astype(dtype)
+    np.testing.assert_allclose(max_unpool2d_backward(grad_out, indices),
+                               reference_unpool.max_unpool2d_backward(grad_out, indices), **TOL[dtype])
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_embedding_backward_matches_reference(seed):
+    rng = np.random.default_rng(seed)
+    dtype = random_dtype(rng)
+    num_embeddings, D, N = int(rng.integers(1, 6)), int(rng.integers(1, 4)), int(rng.integers(1, 12))
+    indices = rng.integers(0, num_embeddings, N)
+    grad_out = rng.standard_normal((N, D)).astype(dtype)
+    padding_idx = int(rng.integers(-1, num_embeddings))
+    scale = bool(rng.random() < 0.5)
+    np.testing.assert_allclose(embedding_backward(grad_out, indices, num_embeddings, padding_idx, scale),
+                               reference_embedding.embedding_backward(grad_out, indices, num_embeddings, padding_idx,
+                                                                      scale), **TOL[dtype])
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_pad2d_matches_reference(seed):
+    """Every mode with pads inside its precondition, negative (cropping) pads for reflect/replicate
+    and constant, forward and backward."""
+    rng = np.random.default_rng(seed)
+    dtype = random_dtype(rng)
+    mode = ("constant", "reflect", "replicate", "circular")[seed % 4]
+    shape = tuple(int(v) for v in rng.integers(1, 3, int(rng.integers(0, 3)))) + tuple(int(v) for v in rng.integers(2, 6, 2))
+    H, W = shape[-2:]
+    low = 0 if mode == "circular" else -1
+    high = {"reflect": (H - 1, W - 1), "circular": (H, W)}.get(mode, (3, 3))
+    left, right = (int(v) for v in rng.integers(low, high[1] + 1, 2))
+    top, bottom = (int(v) for v in rng.integers(low, high[0] + 1, 2))
+    if W + left + right < 1:  # keep the output non-empty
+        left = right = 0
+    if H + top + bottom < 1:
+        top = bottom = 0
+    pad = (left, right, top, bottom)
+    x = rng.standard_normal(shape).astype(dtype)
+    np.testing.assert_allclose(pad2d(x, pad, mode, 0.5), reference_padding.pad2d(x, pad, mode, 0.5), **TOL[dtype],
+                               err_msg=str((shape, pad, mode)))
+    grad_out = rng.standard_normal(shape[:-2] + (H + top + bottom, W + left + right)).astype(dtype)
+    np.testing.assert_allclose(pad2d_backward(grad_out, pad, mode, (H, W)),
+                               reference_padding.pad2d_backward(grad_out, pad, mode, (H, W)), **TOL[dtype],
+                               err_msg=str((shape, pad, mode)))

@@ -11,4 +11,4 @@ Unlike the references themselves, these adapters do import the fast kernels, but
 kernels that have no reference yet, which keep running fast inside the switch:
 """
 # Kernel modules that the switch leaves on their fast version (no plain-loop reference yet).
-FAST_ONLY = ("adam", "embedding", "erf", "gelu", "interpolate", "max_unpool2d", "padding")
+FAST_ONLY = ("interpolate",)
