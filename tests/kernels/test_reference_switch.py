@@ -63,6 +63,32 @@ def test_tiny_cnn_trains_the_same_on_reference_kernels(dtype, tol, monkeypatch):
         np.testing.assert_allclose(reference, fast, **tol)
 
 
+def test_embedding_gelu_layer_norm_model_trains_the_same_with_adam():
+    """The other routed families: embedding, padding, GELU, layer norm, log-softmax/NLL and AdamW."""
+    def train(on_reference: bool):
+        minigrad.manual_seed(0)
+        embed, norm, head = nn.Embedding(7, 4, padding_idx=0), nn.LayerNorm(6), nn.Linear(6, 3)
+        model = nn.ModuleList([embed, norm, head]).to(minigrad.float64)
+        optimizer = minigrad.optim.AdamW(model.parameters(), lr=0.05, amsgrad=True)
+        tokens, target = minigrad.tensor([[1, 2, 0], [3, 3, 6]]), minigrad.tensor([0, 2, 1, 1, 2, 0])
+        losses = []
+        with minigrad.use_reference_kernels() if on_reference else contextlib.nullcontext():
+            for _ in range(3):
+                optimizer.zero_grad()
+                hidden = F.gelu(norm(F.pad(embed(tokens), (1, 1), mode="replicate")))
+                loss = F.nll_loss(F.log_softmax(head(hidden).reshape(6, 3), dim=1), target)
+                loss.backward()
+                optimizer.step()
+                losses.append(loss.item())
+        return losses, [p.detach().numpy().copy() for p in model.parameters()]
+
+    fast_losses, fast_params = train(False)
+    reference_losses, reference_params = train(True)
+    np.testing.assert_allclose(reference_losses, fast_losses, rtol=1e-10)
+    for fast, reference in zip(fast_params, reference_params):
+        np.testing.assert_allclose(reference, fast, rtol=1e-9, atol=1e-12)
+
+
 def test_switch_is_undone_on_exit_and_on_exception():
     fast = kernel_module("conv2d", CPU)
     with minigrad.use_reference_kernels():

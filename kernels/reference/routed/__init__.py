@@ -7,8 +7,8 @@ a thin adapter: it drops the fast kernel's performance-only arguments (a fused g
 handed from forward to backward), casts the float64 results back to the dtype the fast kernel
 returns, and writes in place where the fast kernel does (an optimizer step, ``relu(out=x)``).
 
-Unlike the references themselves, these adapters do import the fast kernels, but only for the
-kernels that have no reference yet, which keep running fast inside the switch:
+Unlike the references themselves, these adapters do import a fast kernel, but only where no
+reference exists yet (``FAST_ONLY``): that kernel keeps running fast inside the switch.
 """
 # Kernel modules that the switch leaves on their fast version (no plain-loop reference yet).
 FAST_ONLY = ("interpolate",)
