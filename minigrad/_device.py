@@ -116,12 +116,12 @@ def kernel_module(name: str, dev: device) -> ModuleType:
 def use_reference_kernels() -> Iterator[None]:
     """Run the layers, losses and optimizers on the naive-loop reference kernels inside the block.
 
-    ``with minigrad.use_reference_kernels(): loss = model(x) ...`` computes every kernel that has a
-    reference (``minigrad.kernels.reference``) by its plain loops instead of the fast Numba / BLAS
-    kernel: slower, the same numbers up to rounding (the references compute in float64). The
-    kernels without a reference yet keep their fast version (listed in
-    ``minigrad.kernels.reference.routed.FAST_ONLY``). Only the calling thread (or asyncio task) is
-    switched; the fast kernels come back when the block ends, normally or by an exception.
+    ``with minigrad.use_reference_kernels(): loss = model(x) ...`` computes every kernel by its
+    plain loops in ``minigrad.kernels.reference`` instead of the fast Numba / BLAS kernel: much
+    slower, the same numbers up to rounding (the references compute in float64). Run the forward
+    and its ``backward()`` inside the block: each node calls the kernels of the moment it runs.
+    Only the calling thread (or asyncio task) is switched; the fast kernels come back when the
+    block ends, normally or by an exception.
     """
     token = _active_kernels.set(_loaded_references)
     try:

@@ -1,7 +1,7 @@
-"""Randomized parity of the fast elementwise, row-sum, matmul, optimizer, unpooling, embedding and
-padding kernels with their plain-loop references (minigrad.kernels.reference), over seeded
+"""Randomized parity of the fast elementwise, row-sum, matmul, optimizer, unpooling, embedding,
+padding and resizing kernels with their plain-loop references (minigrad.kernels.reference), over seeded
 configurations: shapes, dtypes, and the options of each (SGD's momentum, dampening, weight decay,
-nesterov; Adam/AdamW with amsgrad; GELU's two forms; every padding mode)."""
+nesterov; Adam/AdamW with amsgrad; GELU's two forms; every padding mode; nearest and bilinear resizing)."""
 import numpy as np
 import pytest
 
@@ -10,6 +10,10 @@ from minigrad.kernels.embedding import embedding_backward
 from minigrad.kernels.erf import erf, erfc
 from minigrad.kernels.gelu import gelu_backward, gelu_forward
 from minigrad.kernels.gemm import matmul
+from minigrad.kernels.interpolate import (
+    interpolate_bilinear_backward, interpolate_bilinear_forward, interpolate_nearest_backward,
+    interpolate_nearest_forward,
+)
 from minigrad.kernels.max_pool2d import max_pool2d_forward
 from minigrad.kernels.max_unpool2d import max_unpool2d_backward, max_unpool2d_forward
 from minigrad.kernels.padding import pad2d, pad2d_backward
@@ -18,6 +22,7 @@ from minigrad.kernels.reference import embedding as reference_embedding
 from minigrad.kernels.reference import erf as reference_erf
 from minigrad.kernels.reference import gelu as reference_gelu
 from minigrad.kernels.reference import gemm as reference_gemm
+from minigrad.kernels.reference import interpolate as reference_interpolate
 from minigrad.kernels.reference import max_unpool2d as reference_unpool
 from minigrad.kernels.reference import padding as reference_padding
 from minigrad.kernels.reference import relu as reference_relu
@@ -203,3 +208,43 @@ def test_pad2d_matches_reference(seed):
     np.testing.assert_allclose(pad2d_backward(grad_out, pad, mode, (H, W)),
                                reference_padding.pad2d_backward(grad_out, pad, mode, (H, W)), **TOL[dtype],
                                err_msg=str((shape, pad, mode)))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_interpolate_matches_reference(seed):
+    """Nearest (with and without PyTorch's shortcuts) and bilinear (align_corners or not), sizes up
+    and down, from a size or from user scale factors, forward and backward."""
+    rng = np.random.default_rng(seed)
+    dtype = random_dtype(rng)
+    N, C, H, W = (int(v) for v in rng.integers(1, 3, 2).tolist() + rng.integers(1, 7, 2).tolist())
+    if rng.random() < 0.5:
+        factors = tuple(float(v) for v in rng.choice([0.5, 0.7, 1.0, 1.5, 2.0, 2.6], 2))
+        out_hw, scales = tuple(max(1, int(n * f)) for n, f in zip((H, W), factors)), factors
+    else:
+        out_hw, scales = tuple(int(v) for v in rng.integers(1, 11, 2)), None
+    x = rng.standard_normal((N, C, H, W)).astype(dtype)
+    grad_out = rng.standard_normal((N, C) + out_hw).astype(dtype)
+    case = str((x.shape, out_hw, scales))
+    for shortcuts in (True, False):
+        np.testing.assert_allclose(interpolate_nearest_forward(x, out_hw, scales, shortcuts),
+                                   reference_interpolate.interpolate_nearest_forward(x, out_hw, scales, shortcuts),
+                                   **TOL[dtype], err_msg=case)
+        np.testing.assert_allclose(
+            interpolate_nearest_backward(grad_out, (H, W), scales, shortcuts),
+            reference_interpolate.interpolate_nearest_backward(grad_out, (H, W), scales, shortcuts),
+            **TOL[dtype], err_msg=case)
+    for align_corners in (False, True):
+        np.testing.assert_allclose(
+            interpolate_bilinear_forward(x, out_hw, align_corners, scales),
+            reference_interpolate.interpolate_bilinear_forward(x, out_hw, align_corners, scales),
+            **TOL[dtype], err_msg=case)
+        np.testing.assert_allclose(
+            interpolate_bilinear_backward(grad_out, (H, W), align_corners, scales),
+            reference_interpolate.interpolate_bilinear_backward(grad_out, (H, W), align_corners, scales),
+            **TOL[dtype], err_msg=case)
+
+
+def test_nearest_reference_rounds_the_ratio_in_float32_as_pytorch():
+    """26 -> 22: output 11 reads float32(26 / 22) * 11 = 12.999999, so pixel 12 (13 in exact math),
+    as torch.nn.functional.interpolate(torch.arange(26.).view(1, 1, 26), size=22)[..., 11] does."""
+    assert reference_interpolate.nearest_source(11, 26, 22, None) == 12

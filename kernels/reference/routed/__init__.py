@@ -6,9 +6,6 @@ dtypes and computes with the naive loops of :mod:`minigrad.kernels.reference.con
 a thin adapter: it drops the fast kernel's performance-only arguments (a fused gradient, a cache
 handed from forward to backward), casts the float64 results back to the dtype the fast kernel
 returns, and writes in place where the fast kernel does (an optimizer step, ``relu(out=x)``).
-
-Unlike the references themselves, these adapters do import a fast kernel, but only where no
-reference exists yet (``FAST_ONLY``): that kernel keeps running fast inside the switch.
+Like the references, they import nothing of the fast kernels: inside the switch every kernel that
+the framework calls is a reference.
 """
-# Kernel modules that the switch leaves on their fast version (no plain-loop reference yet).
-FAST_ONLY = ("interpolate",)

@@ -1,5 +1,19 @@
-"""No reference yet (FAST_ONLY): the fast kernel, also inside the switch."""
-from ...interpolate import (  # noqa: F401
-    interpolate_bilinear_backward, interpolate_bilinear_forward, interpolate_nearest_backward,
-    interpolate_nearest_forward, interpolate_output_size,
-)
+"""Resizing by :mod:`minigrad.kernels.reference.interpolate`, in the fast kernel's dtypes."""
+from .. import interpolate as reference
+from ._cast import like
+
+
+def interpolate_nearest_forward(x, out_hw, scales=None, shortcuts=True):
+    return like(reference.interpolate_nearest_forward(x, out_hw, scales, shortcuts), x)
+
+
+def interpolate_nearest_backward(grad_out, input_hw, scales=None, shortcuts=True):
+    return like(reference.interpolate_nearest_backward(grad_out, input_hw, scales, shortcuts), grad_out)
+
+
+def interpolate_bilinear_forward(x, out_hw, align_corners, scales=None):
+    return like(reference.interpolate_bilinear_forward(x, out_hw, align_corners, scales), x)
+
+
+def interpolate_bilinear_backward(grad_out, input_hw, align_corners, scales=None):
+    return like(reference.interpolate_bilinear_backward(grad_out, input_hw, align_corners, scales), grad_out)
