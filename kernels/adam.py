@@ -21,6 +21,8 @@ vectorizes the loop (about 4x faster).
 An element costs about half a nanosecond once vectorized, so a thread launch (100-250 µs
 on the 2-core target, see ``_parallel.py``) pays off only from about a million elements
 (``_parallel.SERIAL_UPDATE_LIMIT``).
+
+Reference: :mod:`minigrad.kernels.reference.adam`.
 """
 import numpy as np
 from numba import njit, prange

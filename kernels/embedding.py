@@ -13,6 +13,8 @@ each distinct row sums its own group. Only the rows that were read are touched; 
 (num_embeddings, D) gradient is the zeros it was allocated with. The sums run in float64 and in
 increasing n, so float32 results are as accurate as a float64 reference allows and do not depend on
 the thread count.
+
+Reference: :mod:`minigrad.kernels.reference.embedding`.
 """
 import numpy as np
 from numba import njit, prange

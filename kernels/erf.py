@@ -7,6 +7,8 @@ loop over ``math.erf`` / ``math.erfc``:
 Any shape and strides; float32 and float64 (float16 callers widen to float32 first); the result
 has x's shape and dtype. Serial, one libm call per element: erf is no training hot path, so it
 skips the range/prange pair of ``_parallel.py``.
+
+Reference: :mod:`minigrad.kernels.reference.erf`.
 """
 import math
 

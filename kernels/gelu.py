@@ -9,6 +9,8 @@ numpy has no ``erf``, so the exact form is an njit loop over ``math.erf``. Two f
 
 Each element is computed in float64 and stored in the input's dtype. The loops run in parallel over
 the elements, serially below ``_parallel.SERIAL_WORK_LIMIT`` of them (a thread launch costs more).
+
+Reference: :mod:`minigrad.kernels.reference.gelu`.
 """
 import math
 

@@ -10,6 +10,8 @@ CNN's training step took 89 ms with its 64x3136x10 head on two BLAS threads and 
 spinning switched off. Large products (an MLP's 64x784x300) keep every thread.
 
 The count goes through ``_threads`` (reference-counted, so it is safe from several Python threads).
+
+Reference: :mod:`minigrad.kernels.reference.gemm`.
 """
 import numpy as np
 

@@ -23,6 +23,8 @@ bilinear, ratio and positions in the input's dtype:
     i0 = min(floor(real), in - 1),  i1 = i0 + 1 (or i0 at the last row),  l1 = real - i0,  l0 = 1 - l1
 and when out == in it is the identity (i0 = i1 = o, l0 = 1, l1 = 0). Then
     out[oh, ow] = lh0 * (lw0 * x[h0, w0] + lw1 * x[h0, w1]) + lh1 * (lw0 * x[h1, w0] + lw1 * x[h1, w1])
+
+Reference: :mod:`minigrad.kernels.reference.interpolate`.
 """
 import math
 

@@ -4,6 +4,8 @@
 pooling returned, every pooled value returns to where it came from and all other positions are
 zero. As a function of x (indices fixed) it is linear, and its adjoint -- the backward pass -- is
 the gather ``grad_x[p, k] = grad_out[p, indices[p, k]]``.
+
+Reference: :mod:`minigrad.kernels.reference.max_unpool2d`.
 """
 import numpy as np
 from numba import njit, prange

@@ -21,6 +21,8 @@ The backward pass is the adjoint: each padded position adds its gradient onto it
 so one input element can collect several contributions (the edge rows of reflect/replicate, the
 wrapped rows of circular). It runs one plane per parallel iteration and accumulates serially inside
 the plane, which keeps it race-free and its summation order fixed.
+
+Reference: :mod:`minigrad.kernels.reference.padding`.
 """
 import numpy as np
 from numba import njit, prange

@@ -14,6 +14,8 @@ The loops vectorize (packed compare and blend): each range function slices its a
 loop index starts at 0 and numba emits no wrap-around check for negative indices. Above
 ``_parallel.SERIAL_ELEMENTWISE_LIMIT`` elements the drivers split the elements into blocks across
 the threads.
+
+Reference: :mod:`minigrad.kernels.reference.relu`.
 """
 import numpy as np
 from numba import njit, prange

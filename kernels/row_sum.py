@@ -11,6 +11,8 @@ by one thread in one fixed order, so float32 inputs lose no precision and result
 the thread count; over short rows (a 14 x 14 plane) this runs several times faster than numpy's
 pairwise reduction, whose per-row call overhead dominates there. Both passes are memory-bound, so
 the rows run in parallel only above ``_parallel.SERIAL_ELEMENTWISE_LIMIT`` elements.
+
+Reference: :mod:`minigrad.kernels.reference.row_sum`.
 """
 import numpy as np
 from numba import njit, prange

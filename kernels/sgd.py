@@ -15,6 +15,8 @@ dtype, so float32 parameters are updated in float32 arithmetic, as PyTorch does.
 The update costs about half a nanosecond per element, so a thread launch (100-250 µs on the 2-core
 target, see ``_parallel.py``) pays off only from about a million elements
 (``_parallel.SERIAL_UPDATE_LIMIT``).
+
+Reference: :mod:`minigrad.kernels.reference.sgd`.
 """
 import numpy as np
 from numba import njit, prange

@@ -6,16 +6,29 @@ written with numpy calls, which other array types can take over through numpy's
 ``__array_ufunc__`` / ``__array_function__`` protocols. Supporting CUDA therefore means adding a
 row to the table below (kernels with the same names and signatures) and a storage converter in
 ``to_storage`` — not rewriting the Functions.
+
+The same seam routes the layers to the naive-loop reference kernels: inside
+:func:`use_reference_kernels` the table reads ``minigrad.kernels.reference.routed`` (the references
+behind the fast kernels' names and signatures) for the current thread or asyncio task only.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import importlib
+from collections.abc import Iterator
 from types import ModuleType
 
 import numpy as np
 
 _KERNEL_PACKAGES = {"cpu": "minigrad.kernels"}
+_REFERENCE_PACKAGE = "minigrad.kernels.reference.routed"
+# Two caches keyed alike, by the fast module's qualified name; the context variable says which one
+# this thread (or task) reads, so switching costs the hot path one ContextVar.get and nothing else.
 _loaded_kernels: dict[str, ModuleType] = {}
+_loaded_references: dict[str, ModuleType] = {}
+_active_kernels: contextvars.ContextVar[dict[str, ModuleType]] = contextvars.ContextVar(
+    "minigrad_active_kernels", default=_loaded_kernels)
 
 
 class device:  # noqa: N801  (PyTorch's name)
@@ -86,11 +99,32 @@ def storage_device(arrays) -> device:
 
 
 def kernel_module(name: str, dev: device) -> ModuleType:
-    """The kernel module ``name`` (e.g. ``'softmax'``) for a device: the device table's lookup."""
+    """The kernel module ``name`` (e.g. ``'softmax'``) for a device: the device table's lookup
+    (the reference kernel of that name inside :func:`use_reference_kernels`)."""
     qualified = f"{_KERNEL_PACKAGES[dev.type]}.{name}"
-    module = _loaded_kernels.get(qualified)  # the lookup is the hot path
+    loaded = _active_kernels.get()
+    module = loaded.get(qualified)  # the lookup is the hot path
     if module is None:
         # import_module waits while another thread is still importing the module; sys.modules would
         # hand out the half-initialised module. Only fully imported modules enter the cache.
-        module = _loaded_kernels[qualified] = importlib.import_module(qualified)
+        source = qualified if loaded is _loaded_kernels else f"{_REFERENCE_PACKAGE}.{name}"
+        module = loaded[qualified] = importlib.import_module(source)
     return module
+
+
+@contextlib.contextmanager
+def use_reference_kernels() -> Iterator[None]:
+    """Run the layers, losses and optimizers on the naive-loop reference kernels inside the block.
+
+    ``with minigrad.use_reference_kernels(): loss = model(x) ...`` computes every kernel by its
+    plain loops in ``minigrad.kernels.reference`` instead of the fast Numba / BLAS kernel: much
+    slower, the same numbers up to rounding (the references compute in float64). Run the forward
+    and its ``backward()`` inside the block: each node calls the kernels of the moment it runs.
+    Only the calling thread (or asyncio task) is switched; the fast kernels come back when the
+    block ends, normally or by an exception.
+    """
+    token = _active_kernels.set(_loaded_references)
+    try:
+        yield
+    finally:
+        _active_kernels.reset(token)

@@ -6,14 +6,19 @@ tests use these functions as their oracle, and each fast kernel's docstring name
 One file per concept: ``conv2d`` (dense, grouped and depthwise convolution are one formula),
 ``conv_transpose2d``, ``im2col``, ``pool_output_size``, ``max_pool2d``, ``avg_pool2d``,
 ``adaptive_pool2d``, ``batch_norm``, ``layer_norm``, ``group_norm`` (sharing ``normalize``),
-``softmax``, ``cross_entropy`` and ``nll_loss``.
+``softmax``, ``cross_entropy`` and ``nll_loss``; ``relu``, ``gelu``, ``erf``, ``row_sum``, ``gemm``,
+``padding``, ``interpolate``, ``max_unpool2d``, ``embedding``; the optimizer steps ``sgd`` and ``adam``.
+
+``routed`` holds the same references behind the fast kernels' exact signatures and result dtypes,
+for ``minigrad.use_reference_kernels()``, which runs the layers on them.
 
 Conventions:
 
 * Same arguments as the fast entry point of the same name (``conv2d_forward(x, weight, bias, stride,
-  padding, dilation, groups)``...), so a test calls both alike. The one exception: the reference
+  padding, dilation, groups)``...), so a test calls both alike. The exceptions: the reference
   never takes an intermediate that a fast forward saved for its backward (cross-entropy's
-  log-sum-exp); it recomputes what the definition needs.
+  log-sum-exp); it recomputes what the definition needs. And it never writes into its arguments:
+  the optimizer steps return the updated arrays, and ``relu_forward`` has no ``out``.
 * Everything is computed in float64 and returned in float64, whatever the input dtype: the oracle is
   more accurate than the float32 or float64 kernel it checks, and tests compare within a tolerance
   chosen for the kernel's dtype.

@@ -18,6 +18,11 @@ def _weight(weight: np.ndarray | None, t: int) -> float:
     return 1.0 if weight is None else float(weight[t])
 
 
+def target_weights(target: np.ndarray, weight: np.ndarray | None, ignore_index: int, dtype=np.float64) -> np.ndarray:
+    """(M,) weight of each row's target class, ``w[t_i]``, and 0 for ignored rows, float64."""
+    return np.array([0.0 if t == ignore_index else _weight(weight, t) for t in target], np.float64)
+
+
 def nll_loss_forward(
     log_probs: np.ndarray, target: np.ndarray, weight: np.ndarray | None = None, ignore_index: int = -100,
 ) -> tuple[np.ndarray, float]:
