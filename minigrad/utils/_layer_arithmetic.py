@@ -26,7 +26,7 @@ import math
 
 from .. import nn
 from ..functions._conv_args import conv_transpose_output_size
-from ..kernels.pool_output_size import pool_output_size
+from .._device import CPU, kernel_module
 
 _CONVS = (nn.Conv1d, nn.Conv2d)
 _TRANSPOSED = (nn.ConvTranspose1d, nn.ConvTranspose2d)
@@ -79,6 +79,12 @@ def _conv_padding(layer: nn.Module, spatial: int) -> tuple:
     return (0,) * spatial if layer.padding == "valid" else _tuple(layer.padding, spatial)
 
 
+def _pool_output_size(*arguments) -> int:
+    """The output length of a convolution or pooling window (``kernels/pool_output_size.py``, reached
+    through the device table like every kernel; the arithmetic is the same on every device)."""
+    return kernel_module("pool_output_size", CPU).pool_output_size(*arguments)
+
+
 def output_shape(layer: nn.Module, input_shape: tuple) -> tuple | None:
     """The output shape of ``layer`` on an input of ``input_shape`` by formula, for the layer
     types ``summary(..., shapes_only=True)`` does not run; None for the others. Raises
@@ -96,12 +102,12 @@ def output_shape(layer: nn.Module, input_shape: tuple) -> tuple | None:
         else:
             padding = _conv_padding(layer, len(spatial))
             sizes = spatial if padding is None else tuple(
-                pool_output_size(n, k, s, p, d) for n, k, s, p, d in
+                _pool_output_size(n, k, s, p, d) for n, k, s, p, d in
                 zip(spatial, layer.kernel_size, layer.stride, padding, layer.dilation))
         return _checked(input_shape, (input_shape[0], layer.out_channels, *sizes))
     if isinstance(layer, _POOLS):
         n = len(spatial)
-        sizes = tuple(pool_output_size(size, k, s, p, d, layer.ceil_mode) for size, k, s, p, d in
+        sizes = tuple(_pool_output_size(size, k, s, p, d, layer.ceil_mode) for size, k, s, p, d in
                       zip(spatial, _tuple(layer.kernel_size, n), _tuple(layer.stride, n), _tuple(layer.padding, n),
                           _tuple(getattr(layer, "dilation", 1), n)))
         return _checked(input_shape, (*input_shape[:2], *sizes))
