@@ -3,16 +3,18 @@ writing pictures (announced as ``wrote PATH``; skipped, with how to get them, wi
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 from typing import Callable
 
 
-def parse_args(description: str, argv=None) -> argparse.Namespace:
-    """``--out FOLDER`` (default ``tour_out``) for the PNGs, ``--quick`` for the test suite's tiny settings."""
+def parse_args(description: str, argv=None, extra: Callable | None = None) -> argparse.Namespace:
+    """``--out FOLDER`` (default ``tour_out``) for the PNGs, ``--quick`` for the test suite's tiny
+    settings, and whatever ``extra(parser)`` adds."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--out", default="tour_out", help="folder for the PNG files (default: tour_out)")
     parser.add_argument("--quick", action="store_true", help="tiny settings: runs in a second or two")
+    if extra is not None:
+        extra(parser)
     return parser.parse_args(argv)
 
 
@@ -24,7 +26,12 @@ def heading(title: str, read: str = "") -> None:
 
 
 def can_draw() -> bool:
-    return importlib.util.find_spec("matplotlib") is not None
+    """Whether matplotlib can be imported (the pictures need it; everything else runs without)."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def draw(out: str, name: str, make: Callable[[str], object]) -> str | None:
