@@ -81,7 +81,7 @@ def main(argv=None) -> None:
     heading("1. The definition: one loop per index of the sum",
             "kernels/reference/conv2d.py: conv2d_forward_loops, conv2d_backward_loops")
     print(f"x {x.shape}, weight {weight.shape}, bias {bias.shape}, padding 1 -> out {(N, C_out, OH, OW)}")
-    print("  out[n, co, oh, ow] = bias[co] + sum_{ci, ki, kj} weight[co, ci, ki, kj] * x[n, ci, oh - 1 + ki, ow - 1 + kj]")
+    print("  out[n, co, oh, ow] = bias[co] + sum_{ci, ki, kj} weight[co, ci, ki, kj] * x[n, ci, oh-1 + ki, ow-1 + kj]")
     hand = one_output_by_hand(x, weight, bias, 2, 0, 3)
     print(f"  out[0, 2, 0, 3] by hand (filter times zero-padded window, summed) = {hand:+.6f}, "
           f"F.conv2d: {expected[0][0, 2, 0, 3]:+.6f}")
@@ -121,7 +121,8 @@ def main(argv=None) -> None:
     depthwise = rng.standard_normal((C_in, 1, k, k))  # (C_out = C_in, C_in / groups = 1, k, k)
     depthwise_bias = rng.standard_normal(C_in)
     depthwise_grad_out = rng.standard_normal((N, C_in, OH, OW))
-    print(f"groups = C_in = {groups}: weight {depthwise.shape}; out[n, c] = bias[c] + (x[n, c] correlated with weight[c, 0])")
+    print(f"groups = C_in = {groups}: weight {depthwise.shape}; "
+          "out[n, c] = bias[c] + (x[n, c] correlated with weight[c, 0])")
     print("  Per-group GEMMs would be too thin for BLAS, so kernels/conv2d.py sends thin groups to direct loops.")
     expected = autograd_conv(x, depthwise, depthwise_bias, depthwise_grad_out, groups)
     direct = (direct_conv2d_forward(x, depthwise, depthwise_bias, (OH, OW), STRIDE, PAD_TOP_LEFT, DILATION),

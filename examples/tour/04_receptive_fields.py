@@ -54,7 +54,8 @@ def main(argv=None) -> None:
               f"(summary: RF {row.receptive_field[0]}, jump {row.jump[0]})")
         assert (field, jump) == (row.receptive_field[0], row.jump[0])
 
-    heading("The same field, measured by backpropagation", "minigrad/utils/plots/receptive_field.py: receptive_field_box")
+    heading("The same field, measured by backpropagation",
+            "minigrad/utils/plots/receptive_field.py: receptive_field_box")
     print("For each prefix of the stack, the output unit at the middle of its map, and the box of input")
     print("pixels with a nonzero gradient d unit / d input:")
     for depth in range(1, len(model) + 1):
