@@ -12,7 +12,7 @@ from ._dtype import (bool, double, dtype, float, float16, float32, float64, get_
 from ._random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed,
                       set_rng_state)
 from ._tensor import Size, Tensor
-from .functions._operands import check_tensor
+from .functions._messages import check_tensor
 from .kernels._threads import get_num_threads, set_num_threads
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled, set_anomaly_enabled

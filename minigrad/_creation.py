@@ -13,7 +13,8 @@ from . import _dtype
 from ._device import as_device, to_storage
 from ._random import numpy_generator
 from ._tensor import Tensor
-from .functions._operands import check_tensor, shape_arg
+from .functions._messages import check_tensor
+from .functions._operands import shape_arg
 
 
 def _sequence_to_array(data, infer: bool = True) -> np.ndarray:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 
 from ._tensor import Tensor
-from .functions._operands import check_tensor
+from .functions._messages import check_tensor
 from .functions.logarithmic import entr, exp2, expm1, log1p, logit, xlog1py, xlogy
 from .functions.reduction import logsumexp
 from .functions.softmax import log_softmax, softmax

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._tensor import _LEGACY_NAMES, Tensor
-from ._operands import check_tensor, typename
+from .._tensor import Tensor
+from ._messages import check_tensor, type_name, typename
 
 # C++ type names PyTorch prints in its input/bias dtype message.
 _CPP_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
@@ -36,10 +36,6 @@ class ConvGeometry:
     groups: int
     output_padding: tuple[int, int]
     lifted: bool
-
-    @property
-    def kernel_name(self) -> str:
-        return "conv_transpose2d" if self.transposed else "conv2d"
 
     def kernel_args(self) -> tuple:
         """The hyper-parameter arguments of the kernel's forward and backward, in their order."""
@@ -126,11 +122,11 @@ def _check_dtypes(input: Tensor, weight: Tensor, bias: Tensor | None, transposed
         raise RuntimeError(f"Input type ({_CPP_TYPE_NAMES[input.dtype.name]}) and bias type "
                            f"({_CPP_TYPE_NAMES[bias.dtype.name]}) should be the same")
     if weight.dtype != input.dtype:
-        raise RuntimeError(f"expected scalar type {_LEGACY_NAMES[input.dtype.name][:-6]} but found "
-                           f"{_LEGACY_NAMES[weight.dtype.name][:-6]}")
+        raise RuntimeError(f"expected scalar type {type_name(input)} but found "
+                           f"{type_name(weight)}")
     if input.dtype.name == "bool":
         kernel = "slow_conv_transpose2d_out_cpu" if transposed else "slow_conv2d_cpu"
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_LEGACY_NAMES[input.dtype.name][:-6]}'")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{type_name(input)}'")
 
 
 def _check_lifted(input_shape: tuple, kernel: tuple, geometry: ConvGeometry) -> None:

@@ -15,8 +15,9 @@ import warnings
 
 import numpy as np
 
-from .._tensor import _LEGACY_NAMES, Tensor
+from .._tensor import Tensor
 from ..autograd.grad_mode import is_grad_enabled
+from ._messages import type_name
 from ._operands import check_broadcast
 
 _REDUCTIONS = ("none", "mean", "sum")
@@ -81,16 +82,11 @@ def check_broadcasts_to_input(other: Tensor, input: Tensor) -> None:
         raise RuntimeError(f"output with shape {list(input.shape)} doesn't match the broadcast shape {list(shape)}")
 
 
-def type_name(tensor: Tensor) -> str:
-    """A dtype as PyTorch's messages print it: 'Float', 'Double', 'Long', ..."""
-    return _LEGACY_NAMES[tensor.dtype.name][:-len("Tensor")]
-
-
 def check_castable_to_input(result: np.dtype, input: Tensor) -> None:
     """PyTorch's error for a loss written in the input's dtype when its values are floating point
     but the input is not."""
     if result.kind == "f" and not input.dtype.is_floating_point:
-        raise RuntimeError(f"result type {_LEGACY_NAMES[result.name][:-len('Tensor')]} can't be cast to the "
+        raise RuntimeError(f"result type {type_name(result)} can't be cast to the "
                            f"desired output type {type_name(input)}")
 
 

@@ -22,10 +22,10 @@ import math
 import numpy as np
 
 from .._device import kernel_module
-from .._tensor import _LEGACY_NAMES, Tensor
+from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from .unary import sigmoid_array
-from ._operands import check_tensor
+from ._messages import check_tensor, type_name
 
 
 class LeakyReLU(ArrayFunction):
@@ -137,8 +137,7 @@ class GELU(ArrayFunction):
 
 def _floating(input: Tensor, name: str) -> Tensor:
     if not input.dtype.is_floating_point:
-        type_name = _LEGACY_NAMES[input.dtype.name][:-len("Tensor")]  # 'Long', as PyTorch prints it
-        raise NotImplementedError(f'"{name}" not implemented for \'{type_name}\'')
+        raise NotImplementedError(f'"{name}" not implemented for \'{type_name(input)}\'')
     return input
 
 

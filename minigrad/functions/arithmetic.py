@@ -10,7 +10,8 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import check_tensor, floating_dtype, operands, result_dtype
+from ._messages import check_tensor
+from ._operands import floating_dtype, operands, result_dtype
 
 
 class Add(ArrayFunction):

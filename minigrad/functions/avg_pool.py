@@ -21,7 +21,7 @@ from ..autograd.function import ArrayFunction
 from ._spatial import (adaptive_output_hw, check_1d_input, check_pool2d, int_tuple, lift_1d, planes,
                        stride_tuple, unplanes)
 from .activation import _floating
-from ._operands import check_tensor
+from ._messages import check_tensor
 
 
 class AvgPool2D(ArrayFunction):

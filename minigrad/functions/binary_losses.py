@@ -20,11 +20,11 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._loss import (check_broadcasts_to_input, losses_gradient, no_weight_grad, reduce_losses, reduction_mode,
-                    type_name)
+from ._messages import type_name
+from ._loss import check_broadcasts_to_input, losses_gradient, no_weight_grad, reduce_losses, reduction_mode
 from .activation import _floating
 from .softplus import log1p_exp
-from ._operands import check_tensor
+from ._messages import check_tensor
 from .unary import sigmoid_array
 
 _LOG_FLOOR = -100.0  # PyTorch's clamp of log(x) and log(1 - x) in binary_cross_entropy

@@ -19,7 +19,8 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import _as_int, check_tensor, type_name, typename, wrap_dim
+from ._messages import check_tensor, type_name, typename
+from ._operands import _as_int, wrap_dim
 from .arithmetic import mul
 from .matmul import mm
 from .shape import permute, reshape

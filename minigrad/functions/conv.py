@@ -46,8 +46,10 @@ class Convolution(ArrayFunction):
 
     @staticmethod
     def forward(ctx, x, weight, bias, geometry: ConvGeometry):
-        kernels = kernel_module(geometry.kernel_name, ctx.device)
-        forward = getattr(kernels, f"{geometry.kernel_name}_forward")
+        if geometry.transposed:
+            forward = kernel_module("conv_transpose2d", ctx.device).conv_transpose2d_forward
+        else:
+            forward = kernel_module("conv2d", ctx.device).conv2d_forward
         out = forward(_lift(x, geometry), _lift(weight, geometry), bias, *geometry.kernel_args())
         ctx.save_for_backward(x, weight)
         ctx.geometry = geometry
@@ -81,8 +83,10 @@ class ConvolutionBackward(ArrayFunction):
     def forward(ctx, grad, x, weight, geometry: ConvGeometry, needs_x: bool, needs_w: bool, needs_b: bool):
         ctx.save_for_backward(grad, x, weight)
         ctx.geometry = geometry
-        kernels = kernel_module(geometry.kernel_name, ctx.device)
-        backward = getattr(kernels, f"{geometry.kernel_name}_backward")
+        if geometry.transposed:
+            backward = kernel_module("conv_transpose2d", ctx.device).conv_transpose2d_backward
+        else:
+            backward = kernel_module("conv2d", ctx.device).conv2d_backward
         grad_x, grad_w, grad_b = backward(_lift(grad, geometry), _lift(x, geometry), _lift(weight, geometry),
                                           *geometry.kernel_args(), needs_x, needs_w, needs_b)
         return _unlift(grad_x, geometry), _unlift(grad_w, geometry), grad_b

@@ -7,7 +7,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import check_tensor
+from ._messages import check_tensor
 
 
 class ToCopy(ArrayFunction):

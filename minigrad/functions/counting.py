@@ -7,7 +7,8 @@ from __future__ import annotations
 import numpy as np
 
 from .._tensor import Tensor
-from ._operands import _as_int, check_tensor, type_name, wrap_dim
+from ._messages import check_tensor, type_name
+from ._operands import _as_int, wrap_dim
 
 
 def _check_bincount(input: Tensor, weights: Tensor | None, minlength: int) -> None:

@@ -27,8 +27,9 @@ from .._device import kernel_module
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ..autograd.grad_mode import is_grad_enabled
-from ._loss import losses_gradient, no_weight_grad, reduce_losses, reduction_mode, type_name
-from ._operands import check_tensor
+from ._messages import type_name
+from ._loss import losses_gradient, no_weight_grad, reduce_losses, reduction_mode
+from ._messages import check_tensor
 from .activation import _floating
 from .cross_entropy_backward import CrossEntropyBackward, NegativeLogSoftmax, NllLossBackward
 

@@ -18,7 +18,8 @@ import numpy as np
 from .. import return_types
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import check_tensor, check_tensor_sequence, type_name, wrap_dim
+from ._messages import check_tensor, check_tensor_sequence, type_name
+from ._operands import wrap_dim
 from .reduction import _reduction_dtype
 
 

@@ -13,7 +13,8 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import _as_int, check_tensor, type_name, wrap_dim
+from ._messages import check_tensor, type_name
+from ._operands import _as_int, wrap_dim
 
 
 def diagonal_view(x: np.ndarray, offset: int, axis1: int, axis2: int) -> np.ndarray:

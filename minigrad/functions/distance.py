@@ -14,9 +14,10 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _dtype
-from .._tensor import _LEGACY_NAMES, Tensor
+from .._tensor import Tensor
 from ..autograd.grad_mode import no_grad
-from ._operands import check_broadcast, check_tensor
+from ._messages import check_tensor, type_name
+from ._operands import check_broadcast
 from .norms import vector_norm
 
 
@@ -42,8 +43,7 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     check_tensor(x2, "cosine_similarity", "x2", 2)
     common = _dtype.result_type(x1, x2)
     if not common.is_floating_point:
-        type_name = _LEGACY_NAMES[common.name][:-len("Tensor")]
-        raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is {type_name}")
+        raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is {type_name(common)}")
     check_broadcast(x1, x2)
     shape = np.broadcast_shapes(x1.shape, x2.shape)
     x1, x2 = x1.to(common).expand(shape), x2.to(common).expand(shape)

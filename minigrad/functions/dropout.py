@@ -12,7 +12,7 @@ import numpy as np
 from .._random import numpy_generator
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import check_tensor
+from ._messages import check_tensor
 
 
 class Dropout(ArrayFunction):

@@ -16,7 +16,7 @@ from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ..autograd.grad_mode import no_grad
 from .norms import vector_norm
-from ._operands import check_tensor
+from ._messages import check_tensor
 
 _RENORM_EPSILON = 1e-7  # PyTorch's: a renormed row ends a hair below max_norm
 

@@ -14,7 +14,8 @@ import numpy as np
 from .. import _dtype, return_types
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import cast_operands, check_tensor, floating_dtype, operands
+from ._messages import check_tensor
+from ._operands import cast_operands, floating_dtype, operands
 from .arithmetic import mul, pow
 
 

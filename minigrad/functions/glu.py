@@ -10,7 +10,8 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import check_tensor, wrap_dim
+from ._messages import check_tensor
+from ._operands import wrap_dim
 from .activation import _floating
 from .unary import sigmoid_array
 

@@ -11,7 +11,8 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import check_tensor, type_name, wrap_dim
+from ._messages import check_tensor, type_name
+from ._operands import wrap_dim
 
 
 def _index_part(part):

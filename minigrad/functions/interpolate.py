@@ -21,21 +21,22 @@ from ..autograd.function import ArrayFunction
 from .activation import _floating
 from ._spatial import planes, squeeze_height, unplanes
 from .avg_pool import adaptive_avg_pool1d, adaptive_avg_pool2d
-from ._operands import check_tensor
+from ._messages import check_tensor
 
 
 class _Resize2D(ArrayFunction):
-    """A resize of x's planes by the kernel pair named below, called as
-    ``forward_kernel(planes, out_hw, *options)`` and ``backward_kernel(grad_planes, input_hw, *options)``."""
+    """A resize of x's planes by the kernel pair each subclass picks from the device's interpolate
+    module, called as ``forward_kernel(planes, out_hw, *options)`` and
+    ``backward_kernel(grad_planes, input_hw, *options)``."""
     computes_half_in_float32 = True
 
-    forward_kernel: str
-    backward_kernel: str
+    forward_kernel: staticmethod  # kernels -> the forward function of kernels/interpolate.py
+    backward_kernel: staticmethod  # kernels -> its adjoint
 
     @staticmethod
     def forward(ctx, x, out_hw, *options):
         ctx.input_shape, ctx.args, ctx.resize = x.shape, (out_hw, *options), type(ctx)
-        resize = getattr(kernel_module("interpolate", ctx.device), ctx.forward_kernel)
+        resize = ctx.forward_kernel(kernel_module("interpolate", ctx.device))
         return unplanes(resize(planes(x), out_hw, *options), x.shape)
 
     @staticmethod
@@ -54,7 +55,7 @@ class Resize2DBackward(ArrayFunction):
     @staticmethod
     def forward(ctx, grad, resize, input_shape, out_hw, *options):
         ctx.resize, ctx.args = resize, (out_hw, *options)
-        adjoint = getattr(kernel_module("interpolate", ctx.device), resize.backward_kernel)
+        adjoint = resize.backward_kernel(kernel_module("interpolate", ctx.device))
         return adjoint(planes(grad), input_shape[-2:], *options).reshape(input_shape)
 
     @staticmethod
@@ -69,14 +70,16 @@ class UpsampleNearest2D(_Resize2D):
     """apply(x, out_hw, scales, shortcuts)"""
 
     backward_name = "UpsampleNearest2DBackward0"
-    forward_kernel, backward_kernel = "interpolate_nearest_forward", "interpolate_nearest_backward"
+    forward_kernel = staticmethod(lambda kernels: kernels.interpolate_nearest_forward)
+    backward_kernel = staticmethod(lambda kernels: kernels.interpolate_nearest_backward)
 
 
 class UpsampleBilinear2D(_Resize2D):
     """apply(x, out_hw, align_corners, scales)"""
 
     backward_name = "UpsampleBilinear2DBackward0"
-    forward_kernel, backward_kernel = "interpolate_bilinear_forward", "interpolate_bilinear_backward"
+    forward_kernel = staticmethod(lambda kernels: kernels.interpolate_bilinear_forward)
+    backward_kernel = staticmethod(lambda kernels: kernels.interpolate_bilinear_backward)
 
 
 _MODES = "nearest | linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact"

@@ -24,7 +24,8 @@ from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ..autograd.grad_mode import no_grad
 from ._loss import losses_gradient, reduce_losses, reduce_tensor, reduction_mode
-from ._operands import check_tensor, floating_dtype
+from ._messages import check_tensor
+from ._operands import floating_dtype
 
 
 class KlDiv(ArrayFunction):

@@ -25,7 +25,8 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import cast_operands, check_tensor, floating_dtype, operands, result_dtype, type_name
+from ._messages import check_tensor, type_name
+from ._operands import cast_operands, floating_dtype, operands, result_dtype
 from .unary import _float
 
 _LN2, _LN10 = math.log(2.0), math.log(10.0)

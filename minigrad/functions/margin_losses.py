@@ -17,7 +17,8 @@ from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ._loss import (check_broadcasts_to_input, check_castable_to_input, losses_gradient, no_weight_grad,
                     reduce_losses, reduce_tensor, reduction_mode)
-from ._operands import check_tensor, floating_dtype
+from ._messages import check_tensor
+from ._operands import floating_dtype
 from .distance import pairwise_distance
 from .selection import minimum, where
 from .softplus import log1p_exp

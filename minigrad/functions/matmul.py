@@ -12,7 +12,7 @@ from .._device import kernel_module
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from .shape import expanded_shape
-from ._operands import check_tensor
+from ._messages import check_tensor
 
 
 def _shape_text(shape) -> str:

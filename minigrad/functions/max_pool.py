@@ -16,12 +16,12 @@ from __future__ import annotations
 import numpy as np
 
 from .._device import kernel_module
-from .._tensor import _LEGACY_NAMES, Tensor
+from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ._spatial import (adaptive_output_hw, check_1d_input, check_pool2d, int_tuple, lift_1d, planes,
                        squeeze_height, stride_tuple, unplanes)
 from .activation import _floating
-from ._operands import check_tensor
+from ._messages import check_tensor, type_name
 
 
 def _window_max(ctx, x: np.ndarray, pool, *args) -> tuple[np.ndarray, np.ndarray]:
@@ -66,13 +66,13 @@ class MaxPool2DWithIndicesBackward(ArrayFunction):
 
     computes_half_in_float32 = True
     backward_name = "MaxPool2DWithIndicesBackwardBackward0"
-    kernel = ("max_pool2d", "max_pool2d_backward")
+    # The scatter kernel, picked from the device table.
+    kernel = staticmethod(lambda device: kernel_module("max_pool2d", device).max_pool2d_backward)
 
     @staticmethod
     def forward(ctx, grad, indices, input_shape):
         ctx.save_for_backward(indices)
-        module, function = ctx.kernel
-        scatter = getattr(kernel_module(module, ctx.device), function)
+        scatter = ctx.kernel(ctx.device)
         return scatter(planes(grad), planes(indices), input_shape[-2:]).reshape(input_shape)
 
     @staticmethod
@@ -99,7 +99,7 @@ class AdaptiveMaxPool2DBackward(MaxPool2DWithIndicesBackward):
     """The gradient of adaptive max pooling: the same scatter (and gather as its gradient)."""
 
     backward_name = "AdaptiveMaxPool2DBackwardBackward0"
-    kernel = ("adaptive_pool2d", "adaptive_max_pool2d_backward")
+    kernel = staticmethod(lambda device: kernel_module("adaptive_pool2d", device).adaptive_max_pool2d_backward)
 
 
 class MaxUnpool2D(ArrayFunction):
@@ -240,8 +240,7 @@ def max_unpool2d(input: Tensor, indices: Tensor, kernel_size, stride=None, paddi
                            f"{input.ndim} dimensions.")
     output_hw = _unpool_output_size(input.shape, kernel, stride, padding, output_size)
     if indices.dtype.name != "int64":
-        type_name = _LEGACY_NAMES[indices.dtype.name][:-len("Tensor")]
-        raise RuntimeError(f"elements in indices should be type int64 but got: {type_name}")
+        raise RuntimeError(f"elements in indices should be type int64 but got: {type_name(indices)}")
     if indices.shape != input.shape:
         raise RuntimeError(f"Expected shape of indices to be same as that of the input tensor "
                            f"({list(input.shape)}) but got indices tensor with shape: {list(indices.shape)}")

@@ -12,7 +12,8 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import check_tensor, type_name, wrap_dims
+from ._messages import check_tensor, type_name
+from ._operands import wrap_dims
 from .reduction import _keep, _reduction_dtype
 
 

@@ -28,10 +28,11 @@ import math
 import numpy as np
 
 from .._device import kernel_module
-from .._tensor import _LEGACY_NAMES, Tensor
+from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ..autograd.grad_mode import no_grad
-from ._operands import check_optional_tensors, check_tensor, wrap_dim
+from ._messages import check_optional_tensors, check_tensor, type_name
+from ._operands import wrap_dim
 from .normalization_backward import BatchNormBackward, GroupNormBackward, LayerNormBackward
 
 
@@ -128,21 +129,17 @@ class GroupNorm(ArrayFunction):
 
 
 # ---- argument checks ------------------------------------------------------------------------
-def _type_name(dtype) -> str:
-    return _LEGACY_NAMES[dtype.name][:-len("Tensor")]  # 'Float', 'Long', as PyTorch prints them
-
-
 def _check_floating(op: str, input: Tensor) -> None:
     """The floating dtypes (the kernels compute float16 in float32)."""
     if not input.dtype.is_floating_point:
-        raise NotImplementedError(f'"{op}" not implemented for \'{_type_name(input.dtype)}\'')
+        raise NotImplementedError(f'"{op}" not implemented for \'{type_name(input.dtype)}\'')
 
 
 def _check_same_dtype(input: Tensor, **params: Tensor | None) -> None:
     for name, param in params.items():
         if param is not None and param.dtype != input.dtype:
             raise RuntimeError(f"mixed dtype (CPU): expect parameter to have scalar type of "
-                               f"{_type_name(input.dtype)}, but {name} has scalar type {_type_name(param.dtype)}")
+                               f"{type_name(input.dtype)}, but {name} has scalar type {type_name(param.dtype)}")
 
 
 def _check_numel(name: str, param: Tensor | None, expected: int, per_sample: int = 1) -> None:

@@ -19,7 +19,8 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import check_broadcast, check_tensor, type_name, wrap_dims
+from ._messages import check_tensor, type_name
+from ._operands import check_broadcast, wrap_dims
 
 
 def _norm(x: np.ndarray, p: float, axes: tuple, keepdim: bool) -> np.ndarray:

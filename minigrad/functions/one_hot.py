@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._tensor import Tensor
-from ._operands import check_tensor
+from ._messages import check_tensor
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:

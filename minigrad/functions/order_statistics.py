@@ -22,7 +22,8 @@ import numpy as np
 from .. import return_types
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import _as_int, check_tensor, wrap_dim
+from ._messages import check_tensor
+from ._operands import _as_int, wrap_dim
 from .indexing import gather
 from .sorting import sort, stable_order
 

@@ -25,7 +25,7 @@ import numpy as np
 from .._device import kernel_module
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import check_tensor
+from ._messages import check_tensor
 
 _MODES = ("constant", "reflect", "replicate", "circular")
 # PyTorch's backward node per (mode, number of padded dims).

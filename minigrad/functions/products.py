@@ -16,7 +16,8 @@ import warnings
 
 from .. import _creation, _dtype
 from .._tensor import Tensor
-from ._operands import check_tensor, wrap_dim
+from ._messages import check_tensor
+from ._operands import wrap_dim
 from .arithmetic import add, div, mul, sub
 from .contraction import outer, tensordot
 from .indexing import index_select

@@ -10,7 +10,8 @@ PyTorch (so the gradients are theirs):
 from __future__ import annotations
 
 from .._tensor import Tensor
-from ._operands import _as_int, check_tensor, typename, wrap_dim
+from ._messages import check_tensor, typename
+from ._operands import _as_int, wrap_dim
 from .shape import flip, repeat, transpose
 
 

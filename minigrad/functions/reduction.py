@@ -15,7 +15,8 @@ from .._device import kernel_module
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from .indexing import PutAlongAxis
-from ._operands import check_tensor, type_name, wrap_dim, wrap_dims
+from ._messages import check_tensor, type_name
+from ._operands import wrap_dim, wrap_dims
 
 
 def _keep(grad: np.ndarray, axes: tuple, keepdim: bool) -> np.ndarray:

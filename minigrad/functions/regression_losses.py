@@ -23,8 +23,10 @@ import numpy as np
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from . import reduction as _reduction
-from ._loss import check_castable_to_input, losses_gradient, reduce_losses, reduce_tensor, reduction_mode, type_name
-from ._operands import check_tensor, result_dtype
+from ._messages import type_name
+from ._loss import check_castable_to_input, losses_gradient, reduce_losses, reduce_tensor, reduction_mode
+from ._messages import check_tensor
+from ._operands import result_dtype
 
 
 class MseLoss(ArrayFunction):

@@ -14,7 +14,8 @@ import warnings
 import numpy as np
 
 from .._tensor import Tensor
-from ._operands import _as_int, check_tensor, type_name, wrap_dim
+from ._messages import check_tensor, type_name
+from ._operands import _as_int, wrap_dim
 from .indexing import index_select
 from .shape import expand, flatten, reshape, unsqueeze
 

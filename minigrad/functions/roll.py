@@ -9,7 +9,8 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import _as_int, check_tensor, wrap_dim
+from ._messages import check_tensor
+from ._operands import _as_int, wrap_dim
 
 
 class Roll(ArrayFunction):

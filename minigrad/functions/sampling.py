@@ -13,7 +13,8 @@ import numpy as np
 
 from .._random import Generator, numpy_generator
 from .._tensor import Tensor
-from ._operands import _as_int, check_tensor, type_name
+from ._messages import check_tensor, type_name
+from ._operands import _as_int
 
 
 def _check_multinomial(input: Tensor, num_samples: int, replacement: bool) -> None:

@@ -8,7 +8,7 @@ import numbers
 import numpy as np
 
 from .._tensor import Tensor
-from ._operands import check_tensor
+from ._messages import check_tensor
 
 
 def nonzero(input: Tensor, *, as_tuple: bool = False):

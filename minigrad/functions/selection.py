@@ -12,7 +12,8 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import check_tensor, operands, result_dtype, type_name
+from ._messages import check_tensor, type_name
+from ._operands import operands, result_dtype
 
 
 class Where(ArrayFunction):

@@ -13,7 +13,8 @@ import numpy as np
 from .._tensor import Tensor
 from ..autograd.copy_slices import mark_multi_output
 from ..autograd.function import ArrayFunction
-from ._operands import check_tensor, check_tensor_sequence, shape_arg, wrap_dim, wrap_dims
+from ._messages import check_tensor, check_tensor_sequence
+from ._operands import shape_arg, wrap_dim, wrap_dims
 
 
 def _infer_shape(shape: tuple, numel: int, current: tuple) -> tuple:

@@ -11,9 +11,9 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._loss import type_name
+from ._messages import type_name
 from .activation import _floating
-from ._operands import check_tensor
+from ._messages import check_tensor
 
 
 def _outside(x: np.ndarray, lambd: float) -> np.ndarray:

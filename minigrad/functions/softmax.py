@@ -6,7 +6,8 @@ import numpy as np
 from .._device import kernel_module
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import check_tensor, type_name, wrap_dim
+from ._messages import check_tensor, type_name
+from ._operands import wrap_dim
 
 
 class SoftmaxBackward(ArrayFunction):
@@ -19,13 +20,14 @@ class SoftmaxBackward(ArrayFunction):
     """
 
     backward_name = "SoftmaxBackwardDataBackward0"
-    kernel = "softmax_backward"  # the kernel of kernels/softmax.py that forward runs
+    # The kernel of kernels/softmax.py that forward runs, picked from the device's module.
+    kernel = staticmethod(lambda kernels: kernels.softmax_backward)
 
     @staticmethod
     def forward(ctx, grad, out, dim):
         ctx.save_for_backward(grad, out)
         ctx.dim = dim
-        return getattr(kernel_module("softmax", ctx.device), ctx.kernel)(grad, out, dim)
+        return ctx.kernel(kernel_module("softmax", ctx.device))(grad, out, dim)
 
     @staticmethod
     def backward(ctx, grad_grad_x):
@@ -44,7 +46,7 @@ class LogSoftmaxBackward(SoftmaxBackward):
     """
 
     backward_name = "LogSoftmaxBackwardDataBackward0"
-    kernel = "log_softmax_backward"
+    kernel = staticmethod(lambda kernels: kernels.log_softmax_backward)
 
     @staticmethod
     def backward(ctx, grad_grad_x):
@@ -60,11 +62,11 @@ class Softmax(ArrayFunction):
     """softmax along ``dim``; the backward needs only the output: dx = y * (dy - sum(dy * y))."""
     computes_half_in_float32 = True
 
-    forward_kernel, backward_op = "softmax_forward", SoftmaxBackward
+    forward_kernel, backward_op = staticmethod(lambda kernels: kernels.softmax_forward), SoftmaxBackward
 
     @staticmethod
     def forward(ctx, x, dim):
-        out = getattr(kernel_module("softmax", ctx.device), ctx.forward_kernel)(x, dim)
+        out = ctx.forward_kernel(kernel_module("softmax", ctx.device))(x, dim)
         ctx.save_for_backward(out)
         ctx.dim = dim
         return out
@@ -78,7 +80,7 @@ class Softmax(ArrayFunction):
 class LogSoftmax(Softmax):
     """log_softmax along ``dim``; from the output y: dx = dy - exp(y) * sum(dy)."""
 
-    forward_kernel, backward_op = "log_softmax_forward", LogSoftmaxBackward
+    forward_kernel, backward_op = staticmethod(lambda kernels: kernels.log_softmax_forward), LogSoftmaxBackward
 
 
 def _prepare(input: Tensor, dim, dtype, op: str) -> tuple:

@@ -19,7 +19,7 @@ from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from .activation import _floating
 from .unary import sigmoid_array
-from ._operands import check_tensor
+from ._messages import check_tensor
 
 
 def log1p_exp(z: np.ndarray) -> np.ndarray:

@@ -17,7 +17,8 @@ from .. import return_types
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from .indexing import PutAlongAxis
-from ._operands import _as_int, check_tensor, wrap_dim
+from ._messages import check_tensor
+from ._operands import _as_int, wrap_dim
 
 
 def stable_order(x: np.ndarray, axis: int, descending: bool) -> np.ndarray:

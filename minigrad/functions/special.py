@@ -16,20 +16,20 @@ from .._device import kernel_module
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from .unary import _float
-from ._operands import check_tensor
+from ._messages import check_tensor
 
 _TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
 
 
 class Erf(ArrayFunction):
-    kernel, slope_sign = "erf", 1.0
+    kernel, slope_sign = staticmethod(lambda kernels: kernels.erf), 1.0
     computes_half_in_float32 = True
 
     @staticmethod
     def forward(ctx, x):
         x = _float(x)
         ctx.save_for_backward(x)
-        return getattr(kernel_module("erf", ctx.device), ctx.kernel)(x).astype(x.dtype, copy=False)
+        return ctx.kernel(kernel_module("erf", ctx.device))(x).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
@@ -38,7 +38,7 @@ class Erf(ArrayFunction):
 
 
 class Erfc(Erf):
-    kernel, slope_sign = "erfc", -1.0
+    kernel, slope_sign = staticmethod(lambda kernels: kernels.erfc), -1.0
 
 
 def erf(input: Tensor) -> Tensor:

@@ -22,7 +22,8 @@ import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor
-from ._operands import _as_int, check_tensor, check_tensor_sequence, typename, wrap_dim
+from ._messages import check_tensor, check_tensor_sequence, typename
+from ._operands import _as_int, wrap_dim
 from .indexing import index_select
 from .replication import meshgrid
 from .shape import cat, expand, narrow, reshape, stack

@@ -11,7 +11,8 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import _as_int, check_tensor
+from ._messages import check_tensor
+from ._operands import _as_int
 
 
 class Tril(ArrayFunction):

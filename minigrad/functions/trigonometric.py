@@ -20,7 +20,8 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import cast_operands, check_tensor, floating_dtype, result_dtype, type_name
+from ._messages import check_tensor, type_name
+from ._operands import cast_operands, floating_dtype, result_dtype
 from .unary import _float
 
 

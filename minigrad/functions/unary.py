@@ -12,7 +12,7 @@ from .. import _dtype
 from .._device import kernel_module
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
-from ._operands import check_tensor, type_name
+from ._messages import check_tensor, type_name
 
 
 def _float(a: np.ndarray) -> np.ndarray:

@@ -15,7 +15,7 @@ from ..functions import hard_activations as _hard
 from ..functions import softmax as _softmax
 from ..functions import softplus as _softplus
 from ..functions import unary as _unary
-from ..functions._operands import check_tensor
+from ..functions._messages import check_tensor
 from ..functions.activation import gelu, softsign
 from ..functions.glu import glu
 from ..functions.prelu import prelu

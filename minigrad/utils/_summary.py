@@ -152,8 +152,10 @@ class _Recorder:
     def __init__(self, model: Module, shapes_only: bool) -> None:
         self.rows: list[LayerRow] = []
         self.stack: list[LayerRow] = []
-        self.field: tuple | None = None
-        self.jump: tuple | None = None
+        # (receptive field, jump) of each tensor a layer produced, by id: a layer continues the
+        # chain of the tensor it reads, so parallel branches each keep their own.
+        self.fields: dict[int, tuple] = {}
+        self.produced: list[Tensor] = []  # those tensors, kept alive so that their ids stay theirs
         self.handles = []
         self.patched: list[Module] = []
         for name, module in model.named_modules():
@@ -179,14 +181,17 @@ class _Recorder:
         row = self.stack.pop()
         row.output_shape = _shapes(output)
         if not row.is_leaf:
-            row.receptive_field, row.jump = self.field, self.jump
+            row.receptive_field, row.jump = self.fields.get(id(output), (None, None))
             return
         in_shape = tuple(args[0].shape) if args and isinstance(args[0], Tensor) else ()
         out_shape = row.output_shape if isinstance(row.output_shape, tuple) else ()
         row.macs = arithmetic.macs(module, in_shape, out_shape)
         row.output_bytes = sum(t.numel() * t.element_size() for t in _tensors(output))
-        self.field, self.jump = arithmetic.receptive_field_step(module, self.field, self.jump, in_shape, out_shape)
-        row.receptive_field, row.jump = self.field, self.jump
+        source = self.fields.get(id(args[0]), (None, None)) if in_shape else (None, None)
+        row.receptive_field, row.jump = arithmetic.receptive_field_step(module, *source, in_shape, out_shape)
+        if isinstance(output, Tensor):
+            self.fields[id(output)] = (row.receptive_field, row.jump)
+            self.produced.append(output)
         for parent in self.stack:
             parent.macs += row.macs
 

@@ -185,3 +185,24 @@ def test_input_arguments_are_checked():
         summary(nn.Linear(2, 3), verbose=0)
     with pytest.raises(ValueError, match="2 input sizes but 1 dtypes"):
         summary(nn.Linear(2, 3), [(1, 2), (1, 2)], dtypes=[minigrad.float32], verbose=0)
+
+
+class _TwoBranches(minigrad.nn.Module):
+    """Two convolutions of the same input (an Inception-style block), then one after the first."""
+
+    def __init__(self):
+        super().__init__()
+        self.wide = minigrad.nn.Conv2d(1, 2, 5, padding=2)
+        self.narrow = minigrad.nn.Conv2d(1, 2, 3, stride=2, padding=1)
+        self.after = minigrad.nn.Conv2d(2, 2, 3, padding=1)
+
+    def forward(self, x):
+        return self.after(self.wide(x)), self.narrow(x)
+
+
+def test_parallel_branches_each_continue_the_field_of_the_tensor_they_read():
+    result = minigrad.utils.summary(_TwoBranches(), input_size=(1, 1, 16, 16), verbose=0)
+    fields = {row.name: (row.receptive_field, row.jump) for row in result.rows}
+    assert fields["wide"] == ((5, 5), (1, 1))
+    assert fields["narrow"] == ((3, 3), (2, 2))  # from the input, not from after "wide"
+    assert fields["after"] == ((7, 7), (1, 1))  # 5 + (3 - 1) * 1

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ... import _creation, _dtype
 from ..._tensor import Tensor
-from ...functions._operands import check_tensor
+from ...functions._messages import check_tensor
 from .. import functional as F
 from ._affine import register_affine, reset_affine
 from .module import Module

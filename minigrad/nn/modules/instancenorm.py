@@ -11,7 +11,7 @@ from __future__ import annotations
 import warnings
 
 from ..._tensor import Tensor
-from ...functions._operands import check_tensor
+from ...functions._messages import check_tensor
 from .. import functional as F
 from .batchnorm import _NormBase
 

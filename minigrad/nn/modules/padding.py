@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from ..._tensor import Tensor
-from ...functions._operands import check_tensor
+from ...functions._messages import check_tensor
 from .. import functional as F
 from .module import Module
 from .utils import _ntuple
