@@ -18,7 +18,7 @@ def plot_filters(conv, path: str | os.PathLike | None = None, max_filters: int =
     Filters over 3 input channels (a first layer on RGB images) are drawn as colour images, each
     scaled to ``[0, 1]`` on its own. Otherwise each kernel ``weight[f, c]`` is one tile, a row per
     filter and a column per input channel, on a diverging colour map centred on 0 (red positive,
-    blue negative), so that tiles compare. At most ``max_filters`` filters and ``max_channels``
+    blue negative), so that tiles compare; filters of one input channel fill a square grid. At most ``max_filters`` filters and ``max_channels``
     channels are shown. ``figsize`` defaults to 6 x 6 inches.
     """
     from ...vision.utils import make_grid
@@ -39,12 +39,19 @@ def plot_filters(conv, path: str | os.PathLike | None = None, max_filters: int =
     else:
         channels = min(channels, max_channels)
         tiles = kernels[:, :channels].reshape(count * channels, 1, height, width)
+        # One input channel (a first layer on grey images): a square grid of filters rather than a
+        # column of one tile per row.
+        per_row = channels if channels > 1 else math.ceil(math.sqrt(count))
         # NaN padding: drawn in the colour map's "bad" colour, apart from every weight value.
-        grid = make_grid(from_numpy(tiles), nrow=channels, padding=1, pad_value=float("nan")).numpy()[0]
+        grid = make_grid(from_numpy(tiles), nrow=per_row, padding=1, pad_value=float("nan")).numpy()[0]
         limit = float(np.abs(tiles).max()) or 1.0
         image = axes.imshow(grid, cmap="bwr", vmin=-limit, vmax=limit, interpolation="nearest")
         image.cmap.set_bad("0.25")
         figure.colorbar(image, ax=axes, shrink=0.7)
-        axes.set_title(f"{count} filters (rows) x {channels} input channels (columns), {height}x{width}")
+        if channels > 1:
+            title = f"{count} filters (rows) x {channels} input channels (columns), {height}x{width}"
+        else:
+            title = f"{count} filters of one input channel, {height}x{width}"
+        axes.set_title(title, fontsize="small")
     axes.set_axis_off()
     return Picture(figure, path)
