@@ -25,6 +25,9 @@ def _numba_cuda():
     global _cuda, _DEVICE_ARRAY_TYPES
     if _cuda is _UNLOADED:
         try:
+            # numba still ships its deprecated built-in CUDA target under the same name: import
+            # numba-cuda's own package first, so that without it CUDA is unavailable.
+            import numba_cuda  # noqa: F401
             from numba import cuda
         except ImportError:  # numba-cuda is optional; without it the CPU path is all there is
             cuda = None

@@ -1,10 +1,10 @@
 """The Tensor: a storage array plus what autograd needs to know about it.
 
-A tensor holds its values in ``_data`` (a numpy array on the CPU) and, when it takes part in
-autograd, ``requires_grad``, ``grad_fn`` (the graph node that made it; ``None`` for leaves) and
-``grad``. Math methods (``+``, ``exp``, ``sum``, ...) are attached from the function modules by
-``_tensor_methods.py``, so this file holds only what *is* a tensor: its attributes, conversions,
-in-place updates and ``backward``.
+A tensor holds its values in ``_data`` (a numpy array on the CPU, a numba-cuda device array on
+CUDA) and, when it takes part in autograd, ``requires_grad``, ``grad_fn`` (the graph node that made
+it; ``None`` for leaves) and ``grad``. Math methods (``+``, ``exp``, ``sum``, ...) are attached
+from the function modules by ``_tensor_methods.py``, so this file holds only what *is* a tensor:
+its attributes, conversions, in-place updates and ``backward``.
 """
 from __future__ import annotations
 
