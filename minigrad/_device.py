@@ -131,7 +131,12 @@ def kernel_module(name: str, dev: device) -> ModuleType:
         # import_module waits while another thread is still importing the module; sys.modules would
         # hand out the half-initialised module. Only fully imported modules enter the cache.
         source = qualified if loaded is _loaded_kernels else f"{_REFERENCE_PACKAGE}.{name}"
-        module = loaded[qualified] = importlib.import_module(source)
+        try:
+            module = loaded[qualified] = importlib.import_module(source)
+        except ModuleNotFoundError as error:
+            if dev.type == "cuda" and error.name == source:  # callers outside an ArrayFunction: optimizers
+                raise no_cuda_kernel_error(name) from None
+            raise
     return module
 
 
