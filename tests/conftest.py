@@ -74,9 +74,10 @@ def _same_bits_per_count_and_close_across(run, thread_counts):
 def cuda_hidden(monkeypatch):
     """Outside tests/cuda, minigrad sees no CUDA (as without numba-cuda), even on the simulator: until
     every op has a CUDA kernel, scripts that pick the accelerator by themselves (the examples,
-    pytorch/examples' mnist) must keep training on the CPU here. Subprocesses see no simulator.
-    tests/cuda/conftest.py overrides this fixture."""
+    pytorch/examples' mnist) must keep training on the CPU here. Subprocesses see no simulator and
+    no GPU. tests/cuda/conftest.py overrides this fixture."""
     from minigrad import _cuda_backend
 
     monkeypatch.setattr(_cuda_backend, "_cuda", None)
     monkeypatch.setenv("NUMBA_ENABLE_CUDASIM", "0")
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "")
