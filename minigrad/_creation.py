@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 from . import _dtype
-from ._device import as_device, to_storage
+from ._device import as_device, placement, to_storage
 from ._random import numpy_generator
 from ._tensor import Tensor
 from .functions._messages import check_tensor
@@ -36,7 +36,7 @@ def _sequence_to_array(data, infer: bool = True) -> np.ndarray:
 def _make(array: np.ndarray, dtype, device, requires_grad: bool) -> Tensor:
     if dtype is not None:
         array = array.astype(_dtype.to_dtype(dtype).numpy, copy=False)
-    dev = as_device(device)
+    dev = placement(as_device(device))
     out = Tensor._from_storage(to_storage(array, dev), dev)
     if requires_grad:
         out.requires_grad = True

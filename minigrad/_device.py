@@ -1,11 +1,11 @@
 """Devices and the device table.
 
-A tensor's storage is a numpy array on ``'cpu'``. Each autograd Function finds the kernels for its
-inputs' device through :func:`kernel_module`, a lookup in ``_KERNEL_PACKAGES``; elementwise math is
-written with numpy calls, which other array types can take over through numpy's
-``__array_ufunc__`` / ``__array_function__`` protocols. Supporting CUDA therefore means adding a
-row to the table below (kernels with the same names and signatures) and a storage converter in
-``to_storage`` — not rewriting the Functions.
+A tensor's storage is a numpy array on ``'cpu'`` and a numba-cuda device array on ``'cuda'``
+(``cuda:0``, the one CUDA device minigrad uses; every CUDA call goes through _cuda_backend.py).
+Each autograd Function finds the kernels for its inputs' device through :func:`kernel_module`, a
+lookup in ``_KERNEL_PACKAGES``: the CUDA kernels in ``minigrad.kernels.cuda`` have the names and
+signatures of the CPU ones. An ArrayFunction runs on CUDA only when it says so (``runs_on_cuda``);
+the others raise NotImplementedError there rather than compute on the host behind the user's back.
 
 The same seam routes the layers to the naive-loop reference kernels: inside
 :func:`use_reference_kernels` the table reads ``minigrad.kernels.reference.routed`` (the references
@@ -21,7 +21,9 @@ from types import ModuleType
 
 import numpy as np
 
-_KERNEL_PACKAGES = {"cpu": "minigrad.kernels"}
+from . import _cuda_backend
+
+_KERNEL_PACKAGES = {"cpu": "minigrad.kernels", "cuda": "minigrad.kernels.cuda"}
 _REFERENCE_PACKAGE = "minigrad.kernels.reference.routed"
 # Two caches keyed alike, by the fast module's qualified name; the context variable says which one
 # this thread (or task) reads, so switching costs the hot path one ContextVar.get and nothing else.
@@ -72,6 +74,7 @@ class device:  # noqa: N801  (PyTorch's name)
 
 
 CPU = device("cpu")
+CUDA = device("cuda", 0)  # the device of every CUDA tensor (minigrad uses one CUDA device)
 
 
 def as_device(value: "str | device | int | None") -> device:
@@ -83,19 +86,39 @@ def as_device(value: "str | device | int | None") -> device:
     return value if isinstance(value, device) else device(value)
 
 
-def to_storage(array: np.ndarray, target: device) -> np.ndarray:
-    """Move an array's storage to ``target``; only the CPU exists until a CUDA table row is added."""
-    if target.type != "cpu":
-        raise RuntimeError(
-            "Torch not compiled with CUDA enabled: minigrad has no CUDA kernels yet "
-            "(minigrad.cuda.is_available() is False)"
-        )
-    return array
+def placement(target: device) -> device:
+    """The device a tensor asked to live on ``target`` gets: ``cpu``, or ``cuda:0`` for ``cuda`` and
+    ``cuda:0`` (PyTorch's errors when CUDA cannot be used or the index does not exist)."""
+    if target.type == "cpu":
+        return CPU
+    _cuda_backend.require(target.index)
+    return CUDA
+
+
+def to_storage(array, target: device):
+    """``array`` (numpy or device array) as the storage of a tensor on ``target`` (a copy when it
+    crosses between host and device; the array itself when it is already there)."""
+    on_device = _cuda_backend.is_device_array(array)
+    if placement(target) is CPU:
+        return _cuda_backend.to_host(array) if on_device else array
+    return array if on_device else _cuda_backend.to_device(array)
 
 
 def storage_device(arrays) -> device:
-    """The device whose storage arrays are among ``arrays`` (numpy arrays: the CPU)."""
-    return CPU
+    """The device whose storage arrays are among ``arrays``: ``cuda:0`` if any is a device array."""
+    return CUDA if any([_cuda_backend.is_device_array(a) for a in arrays]) else CPU
+
+
+def mixed_devices_error(first: device, second: device) -> RuntimeError:
+    """PyTorch's error for tensors of one op on two devices."""
+    return RuntimeError(f"Expected all tensors to be on the same device, but found at least two devices, "
+                        f"{first} and {second}!")
+
+
+def no_cuda_kernel_error(name: str) -> NotImplementedError:
+    """The error of an op that has no CUDA kernel yet (rather than computing on the host)."""
+    return NotImplementedError(f"minigrad has no CUDA kernel for {name} yet; move the tensor to the CPU "
+                               f"with .cpu()")
 
 
 def kernel_module(name: str, dev: device) -> ModuleType:
@@ -108,7 +131,12 @@ def kernel_module(name: str, dev: device) -> ModuleType:
         # import_module waits while another thread is still importing the module; sys.modules would
         # hand out the half-initialised module. Only fully imported modules enter the cache.
         source = qualified if loaded is _loaded_kernels else f"{_REFERENCE_PACKAGE}.{name}"
-        module = loaded[qualified] = importlib.import_module(source)
+        try:
+            module = loaded[qualified] = importlib.import_module(source)
+        except ModuleNotFoundError as error:
+            if dev.type == "cuda" and error.name == source:  # callers outside an ArrayFunction: optimizers
+                raise no_cuda_kernel_error(name) from None
+            raise
     return module
 
 

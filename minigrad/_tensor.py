@@ -1,10 +1,10 @@
 """The Tensor: a storage array plus what autograd needs to know about it.
 
-A tensor holds its values in ``_data`` (a numpy array on the CPU) and, when it takes part in
-autograd, ``requires_grad``, ``grad_fn`` (the graph node that made it; ``None`` for leaves) and
-``grad``. Math methods (``+``, ``exp``, ``sum``, ...) are attached from the function modules by
-``_tensor_methods.py``, so this file holds only what *is* a tensor: its attributes, conversions,
-in-place updates and ``backward``.
+A tensor holds its values in ``_data`` (a numpy array on the CPU, a numba-cuda device array on
+CUDA) and, when it takes part in autograd, ``requires_grad``, ``grad_fn`` (the graph node that made
+it; ``None`` for leaves) and ``grad``. Math methods (``+``, ``exp``, ``sum``, ...) are attached
+from the function modules by ``_tensor_methods.py``, so this file holds only what *is* a tensor:
+its attributes, conversions, in-place updates and ``backward``.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import _dtype
-from ._device import CPU, as_device, device, to_storage
+from ._device import CPU, as_device, device, placement, to_storage
 from .autograd import hooks
 from .autograd.grad_mode import is_grad_enabled, no_grad
 from .autograd.recording_array import RecordingArray
@@ -70,7 +70,8 @@ class Tensor:
         else:
             shape = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
             array = np.empty(tuple(shape), dtype=np.float32)
-        self._init(array, as_device(device))
+        dev = placement(as_device(device))
+        self._init(to_storage(array, dev), dev)
 
     def _init(self, array: np.ndarray, dev: device) -> None:
         self._data = array
@@ -185,6 +186,7 @@ class Tensor:
         if not isinstance(value, Tensor):
             raise TypeError(f"data must be a Tensor, but got {type(value).__name__}")
         self._data = value._data
+        self._device = value._device
 
     @property
     def T(self) -> "Tensor":  # noqa: N802  (PyTorch's name)
@@ -226,23 +228,34 @@ class Tensor:
 
     # ---- conversions -------------------------------------------------------------------------
     def numpy(self, *, force: bool = False) -> np.ndarray:
-        """The storage array itself (shared, as in PyTorch)."""
-        if self.requires_grad and not force:
-            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
-        return self._data.copy() if force else self._data
+        """The storage array itself (shared, as in PyTorch); ``force=True``: a host copy from any device."""
+        if force:
+            return to_storage(self._data, CPU).copy()
+        self._check_numpy_allowed()
+        return self._data
 
     def __array__(self, dtype=None, copy=None):
+        self._check_numpy_allowed()
+        return self._data if dtype is None else self._data.astype(dtype, copy=False)
+
+    def _check_numpy_allowed(self) -> None:
         if self.requires_grad:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
-        return self._data if dtype is None else self._data.astype(dtype, copy=False)
+        if self._device.type != "cpu":
+            raise TypeError(f"can't convert {self._device} device type tensor to numpy. Use Tensor.cpu() to copy "
+                            "the tensor to host memory first.")
+
+    def _host_data(self) -> np.ndarray:
+        """The values as a numpy array: the storage on the CPU, a host copy of a CUDA tensor's."""
+        return to_storage(self._data, CPU)
 
     def item(self):
         if self._data.size != 1:
             raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
-        return self._data.reshape(()).item()
+        return self._host_data().reshape(()).item()
 
     def tolist(self):
-        return self._data.tolist()
+        return self._host_data().tolist()
 
     def __float__(self) -> float:
         return float(self.item())
@@ -365,18 +378,26 @@ class Tensor:
     def to(self, *args, **kwargs) -> "Tensor":
         """``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(tensor)``; returns self if nothing changes."""
         target_device, target_dtype, copy = _parse_to(self, args, kwargs)
+        target_device = None if target_device is None else placement(target_device)
         out = self
+        # To the CPU first, so the cast runs there; to CUDA last, for the same reason.
+        if target_device is CPU and self._device.type != "cpu":
+            out = out._moved(CPU)
         if target_dtype is not None and target_dtype != self.dtype:
             from .functions.conversion import to_dtype
 
             out = to_dtype(out, target_dtype)
-        if target_device is not None and target_device != self._device:
-            moved = Tensor._from_storage(to_storage(out._data, target_device), target_device)
-            moved.requires_grad_flag = out.requires_grad
-            out = moved
+        if target_device is not None and target_device != out._device:
+            out = out._moved(target_device)
         if copy and out is self:
             out = self.clone()
         return out
+
+    def _moved(self, target: device) -> "Tensor":
+        """A copy of this tensor's values on ``target`` (a placement: ``cpu`` or ``cuda:0``)."""
+        moved = Tensor._from_storage(to_storage(self._data, target), target)
+        moved.requires_grad_flag = self.requires_grad
+        return moved
 
     def type(self, dtype=None):
         if dtype is None:

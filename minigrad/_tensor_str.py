@@ -73,7 +73,7 @@ def _format(array: np.ndarray, fmt: _Formatter, indent: int, summarize: bool) ->
 
 
 def tensor_repr(tensor, prefix: str = "tensor(") -> str:
-    array = tensor._data
+    array = tensor._host_data()
     suffixes = []
     if tensor.device.type != "cpu":
         suffixes.append(f"device='{tensor.device}'")

@@ -11,9 +11,15 @@ def is_available() -> bool:
 
 
 def current_accelerator(check_available: bool = False) -> device | None:
-    """The accelerator device, or None when there is none (training then runs on the CPU)."""
+    """The accelerator device, ``device(type='cuda')``, or None when there is none (training then
+    runs on the CPU)."""
     return device("cuda") if cuda.is_available() else None
 
 
 def device_count() -> int:
     return cuda.device_count()
+
+
+def synchronize(device=None) -> None:
+    """Wait for the accelerator's queued work."""
+    cuda.synchronize(device)

@@ -1,23 +1,54 @@
-"""``minigrad.cuda``: GPU queries. minigrad has no CUDA kernels yet, so no GPU is ever available."""
+"""``minigrad.cuda``: GPU queries, as ``torch.cuda``. They ask minigrad/_cuda_backend.py (numba-cuda).
+
+minigrad uses one CUDA device, ``cuda:0``: there is no ``set_device``, so the current device is
+always 0.
+"""
 from __future__ import annotations
+
+from . import _cuda_backend
+from ._device import as_device
 
 
 def is_available() -> bool:
-    """True when a CUDA device can run minigrad's kernels (never, until the CUDA backend lands)."""
-    return False
+    """True when numba-cuda is installed and finds a GPU (or runs its simulator: NUMBA_ENABLE_CUDASIM=1)."""
+    return _cuda_backend.is_available()
 
 
 def device_count() -> int:
+    return _cuda_backend.device_count()
+
+
+def current_device() -> int:
+    _cuda_backend.require()
     return 0
 
 
-def manual_seed(seed: int) -> None:
-    """Accepted for scripts that seed the GPU too; there is no GPU generator to seed."""
-
-
-def manual_seed_all(seed: int) -> None:
-    """Accepted for scripts that seed every GPU; there is no GPU generator to seed."""
+def get_device_name(device=None) -> str:
+    index = _index(device)
+    _cuda_backend.require(index)
+    return _cuda_backend.device_name(index)
 
 
 def synchronize(device=None) -> None:
-    """Nothing to wait for without a GPU."""
+    """Wait until every kernel queued on the device has finished."""
+    _cuda_backend.require(_index(device))
+    _cuda_backend.synchronize()
+
+
+def manual_seed(seed: int) -> None:
+    """Seed the GPU's generator. CUDA tensors are drawn on the host and copied (one stream for both
+    devices), so this is accepted, as scripts seed the GPU too, and there is nothing more to seed."""
+
+
+def manual_seed_all(seed: int) -> None:
+    """Seed every GPU's generator; see :func:`manual_seed`."""
+
+
+def _index(device) -> int:
+    """The device index of ``None`` (the current device), an int, a string or a device."""
+    if device is None:
+        return 0
+    dev = as_device(device)
+    if dev.type != "cuda":
+        raise ValueError(f"Expected a cuda device, but got: {dev}")
+    return dev.index or 0

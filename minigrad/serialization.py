@@ -24,7 +24,7 @@ from typing import IO, Any, Callable, Union
 
 import numpy as np
 
-from . import _dtype
+from . import _cuda_backend, _dtype
 from ._device import as_device, device
 from ._tensor import Size, Tensor
 
@@ -125,7 +125,7 @@ class _Encoder:
     def _add_tensor(self, tensor: Tensor) -> int:
         if id(tensor) in self._index_of:
             return self._index_of[id(tensor)]
-        array = np.asarray(tensor._data, dtype=tensor._data.dtype.newbyteorder("<"), order="C")
+        array = np.asarray(tensor._host_data(), dtype=tensor._data.dtype.newbyteorder("<"), order="C")
         self._offset += -self._offset % _ALIGNMENT
         self.specs.append({"dtype": array.dtype.str, "shape": list(array.shape), "offset": self._offset,
                            "requires_grad": tensor.requires_grad, "device": str(tensor.device)})
@@ -214,9 +214,19 @@ def _place(tensor: Tensor, spec: dict[str, Any], map_location: MapLocation) -> T
             target = map_location.get(saved_location, saved_location)
         else:
             target = saved_location if map_location is None else map_location
-        tensor = tensor.to(as_device(target))
+        tensor = tensor.to(_loadable_device(as_device(target)))
     tensor.requires_grad_(spec["requires_grad"])
     return tensor
+
+
+def _loadable_device(target: device) -> device:
+    """``target``, or PyTorch's error for a CUDA target where CUDA cannot be used."""
+    if target.type == "cuda" and not _cuda_backend.is_available():
+        raise RuntimeError("Attempting to deserialize object on a CUDA device but torch.cuda.is_available() is False. "
+                           "If you are running on a CPU-only machine, please use torch.load with "
+                           "map_location=torch.device('cpu') to map your storages to the CPU. "
+                           f"{_cuda_backend.INSTALL_HINT}")
+    return target
 
 
 class _Decoder:

@@ -3,11 +3,16 @@
 Numba fixes its thread pool size when it first loads, so the pool is sized here, before any test
 imports numba: kernel tests run each kernel under 1, 2 and 4 threads and compare the results to
 catch data races in ``prange`` loops.
+
+Numba also reads NUMBA_ENABLE_CUDASIM when it loads: the CUDA tests (tests/cuda) run on numba-cuda's
+simulator unless a developer with a GPU runs ``NUMBA_ENABLE_CUDASIM=0 pytest``. The simulator
+affects numba's CUDA target only; the CPU kernels compile as before.
 """
 import os
 
 os.environ.setdefault("NUMBA_NUM_THREADS", "4")
 os.environ.setdefault("NUMBA_THREADING_LAYER", "workqueue")  # as kernels/__init__.py; numba loads first here
+os.environ.setdefault("NUMBA_ENABLE_CUDASIM", "1")
 
 import numba  # noqa: E402  (must come after the environment variable above)
 import numpy as np  # noqa: E402
@@ -63,3 +68,16 @@ def _same_bits_per_count_and_close_across(run, thread_counts):
             first = results
         for a, b in zip(results, first):
             np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5 * np.abs(b).max(), err_msg=f"{count} threads")
+
+
+@pytest.fixture(autouse=True)
+def cuda_hidden(monkeypatch):
+    """Outside tests/cuda, minigrad sees no CUDA (as without numba-cuda), even on the simulator: until
+    every op has a CUDA kernel, scripts that pick the accelerator by themselves (the examples,
+    pytorch/examples' mnist) must keep training on the CPU here. Subprocesses see no simulator and
+    no GPU. tests/cuda/conftest.py overrides this fixture."""
+    from minigrad import _cuda_backend
+
+    monkeypatch.setattr(_cuda_backend, "_cuda", None)
+    monkeypatch.setenv("NUMBA_ENABLE_CUDASIM", "0")
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "")

@@ -21,7 +21,7 @@ import numpy as np
 
 from .. import _float_errors
 from .. import _tensor  # the module, not the class: the two modules import each other
-from .._device import storage_device
+from .._device import mixed_devices_error, no_cuda_kernel_error, storage_device
 from . import anomaly_mode
 from .grad_mode import enable_grad, is_grad_enabled, no_grad
 from .recording_array import RecordingArray, recording
@@ -274,6 +274,10 @@ class ArrayFunction(Function):
     #: for forward and backward and the outputs narrowed back to float16 (PyTorch's CPU kernels
     #: also compute half in float32; the engine casts the gradients to each input's dtype).
     computes_half_in_float32: bool = False
+    #: True for ops whose forward and backward run on CUDA storage (their kernels exist in
+    #: ``minigrad.kernels.cuda``). The others raise NotImplementedError on CUDA tensors: numpy
+    #: would otherwise copy the device arrays to the host and compute there behind the user's back.
+    runs_on_cuda: bool = False
 
     def name(self) -> str:
         return self.backward_name or f"{type(self).__name__}Backward0"
@@ -284,8 +288,12 @@ class ArrayFunction(Function):
         arrays = [a._data if isinstance(a, tensor_type) else a for a in args]
         for a in args:
             if isinstance(a, tensor_type):
-                device = a._device
-                break
+                if device is None:
+                    device = a._device
+                elif a._device.type != device.type:  # one CUDA device: the type tells devices apart
+                    raise mixed_devices_error(device, a._device)
+        if device is not None and device.type == "cuda" and not cls.runs_on_cuda:
+            raise no_cuda_kernel_error(cls.__name__)
         ctx.device = device
         half = cls.computes_half_in_float32 and any([_is_half(a) for a in arrays])
         if half:
@@ -364,6 +372,8 @@ class ArrayFunction(Function):
         ctx = object.__new__(cls)
         ctx._saved, ctx.needs_input_grad = (), (False,) * len(args)
         ctx.device = storage_device(args)
+        if ctx.device.type == "cuda" and not cls.runs_on_cuda:
+            raise no_cuda_kernel_error(cls.__name__)
         return cls.forward(ctx, *args)
 
 

@@ -6,6 +6,7 @@ import warnings
 from collections.abc import Iterable
 from typing import Callable
 
+from ... import accelerator
 from ..._random import Generator, numpy_generator
 from ._collate import default_collate, default_convert
 from ._fetch import make_fetcher
@@ -58,8 +59,9 @@ class DataLoader:
     seeding stays repeatable); ``timeout`` bounds the wait for a batch, ``worker_init_fn(0)`` runs
     in the thread before it loads (once per epoch, or once in all with ``persistent_workers``), and
     :func:`get_worker_info` describes it. ``multiprocessing_context`` is validated as PyTorch's but
-    there are no processes to start; ``in_order`` is always honoured. ``pin_memory`` has nothing to
-    pin on a CPU-only build and warns, as PyTorch does without an accelerator.
+    there are no processes to start; ``in_order`` is always honoured. ``pin_memory`` is accepted:
+    batches stay in ordinary host memory (numba-cuda copies them to the GPU all the same), and
+    without an accelerator it warns, as PyTorch does.
 
     Fast path: with the default ``collate_fn``, datasets offering ``_collated_batch`` (``TensorDataset``,
     a ``Subset`` of one, MNIST without transforms or with deterministic ones such as
@@ -138,7 +140,7 @@ class DataLoader:
         return self.batch_sampler if self._auto_collation else self.sampler
 
     def __iter__(self) -> SingleProcessDataLoaderIter | ThreadDataLoaderIter:
-        if self.pin_memory:
+        if self.pin_memory and not accelerator.is_available():
             warnings.warn("'pin_memory' argument is set as true but no accelerator is found, then device "
                           "pinned memory won't be used.", stacklevel=2)
         # Drawn every epoch, workers or not (as PyTorch), so the shuffle order does not depend on num_workers.

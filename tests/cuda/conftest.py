@@ -1,0 +1,19 @@
+"""The CUDA tests: they run on numba-cuda's simulator (tests/conftest.py sets NUMBA_ENABLE_CUDASIM=1
+before numba loads) or on a GPU with NUMBA_ENABLE_CUDASIM=0."""
+import pytest
+
+from minigrad import _cuda_backend
+
+
+@pytest.fixture(autouse=True)
+def cuda_hidden():
+    """CUDA stays visible here (tests/conftest.py hides it from the rest of the suite)."""
+    if not _cuda_backend.is_available():
+        pytest.skip(f"no CUDA device and no simulator. {_cuda_backend.INSTALL_HINT}")
+
+
+@pytest.fixture
+def without_numba_cuda(monkeypatch):
+    """minigrad as it is when ``from numba import cuda`` fails (numba-cuda not installed)."""
+    monkeypatch.setattr(_cuda_backend, "_cuda", None)
+    monkeypatch.setattr(_cuda_backend, "_DEVICE_ARRAY_TYPES", ())

@@ -1,0 +1,140 @@
+"""CUDA devices and storage (no kernels yet): availability, moving tensors and modules both ways,
+host copies, state_dict round trips, and PyTorch's errors for bad device use."""
+import warnings
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from minigrad import _cuda_backend
+from minigrad.utils.data import DataLoader, TensorDataset
+
+
+def test_queries_report_the_one_device():
+    assert mg.cuda.is_available() and mg.cuda.device_count() == 1
+    assert mg.cuda.current_device() == 0 and isinstance(mg.cuda.get_device_name(), str)
+    assert mg.accelerator.is_available() and mg.accelerator.current_accelerator() == mg.device("cuda")
+    assert repr(mg.accelerator.current_accelerator()) == "device(type='cuda')"
+    mg.cuda.synchronize()
+    mg.cuda.manual_seed(0)
+    mg.cuda.manual_seed_all(0)
+
+
+@pytest.mark.parametrize("where", ["cuda", "cuda:0", mg.device("cuda"), mg.device("cuda", 0), 0])
+def test_tensors_move_to_cuda_and_back_with_their_values(where):
+    values = np.arange(6, dtype=np.float32).reshape(2, 3)
+    on_gpu = mg.tensor(values).to(where)
+    assert on_gpu.device == mg.device("cuda:0") and str(on_gpu.device) == "cuda:0" and on_gpu.is_cuda
+    assert _cuda_backend.is_device_array(on_gpu._data)
+    back = on_gpu.cpu()
+    assert back.device == mg.device("cpu") and isinstance(back._data, np.ndarray)
+    np.testing.assert_array_equal(back.numpy(), values)
+    assert on_gpu.to("cuda") is on_gpu and on_gpu.cuda() is on_gpu
+
+
+def test_creation_with_device_and_dtype_moves():
+    for made in (mg.zeros(2, 3, device="cuda"), mg.ones(2, 3, device="cuda:0"), mg.randn(2, 3, device="cuda"),
+                 mg.tensor([[1, 2, 3]], device="cuda"), mg.arange(3, device="cuda"), mg.full((2,), 7.0, device="cuda"),
+                 mg.zeros_like(mg.ones(2, device="cuda"))):
+        assert made.device == mg.device("cuda:0") and _cuda_backend.is_device_array(made._data)
+    widened = mg.tensor([1.5, 2.5], device="cuda").to("cpu", mg.float64)  # moved first, cast on the host
+    assert widened.dtype == mg.float64 and widened.tolist() == [1.5, 2.5]
+
+
+def test_host_copies_only_when_asked():
+    x = mg.tensor([[1.0, 2.0]], device="cuda")
+    assert x.tolist() == [[1.0, 2.0]]
+    assert mg.tensor([3.5], device="cuda").item() == 3.5
+    assert repr(x) == "tensor([[1., 2.]], device='cuda:0')"
+    np.testing.assert_array_equal(x.numpy(force=True), [[1.0, 2.0]])
+    with pytest.raises(TypeError, match=r"^can't convert cuda:0 device type tensor to numpy\. Use Tensor\.cpu\(\) "
+                                        r"to copy the tensor to host memory first\.$"):
+        x.numpy()
+    with pytest.raises(TypeError, match="can't convert cuda:0 device type tensor to numpy"):
+        np.asarray(x)
+
+
+def test_modules_move_parameters_buffers_and_grads_both_ways():
+    model = mg.nn.Sequential(mg.nn.Linear(3, 2), mg.nn.BatchNorm1d(2))
+    model(mg.randn(4, 3)).sum().backward()
+    before = {name: t.detach().numpy().copy() for name, t in model.state_dict().items()}
+    grad = model[0].weight.grad.numpy().copy()
+    weight = model[0].weight
+    assert model.cuda() is model and model[0].weight is weight  # the Parameter objects stay
+    for tensor in [*model.parameters(), *model.buffers(), weight.grad]:
+        assert tensor.device == mg.device("cuda:0") and _cuda_backend.is_device_array(tensor._data)
+    assert weight.is_leaf and weight.requires_grad
+    model.to("cpu")
+    for name, tensor in model.state_dict().items():
+        np.testing.assert_array_equal(tensor.numpy(), before[name])
+    np.testing.assert_array_equal(weight.grad.numpy(), grad)
+    assert model.to(mg.device("cuda:0"))[1].running_mean.device == mg.device("cuda:0")
+
+
+def test_state_dict_saved_from_cuda_loads_on_cpu_and_back(tmp_path):
+    model = mg.nn.Linear(3, 2).cuda()
+    mg.save(model.state_dict(), tmp_path / "w.pt")
+    on_cpu = mg.load(tmp_path / "w.pt", map_location="cpu")
+    assert all(t.device == mg.device("cpu") for t in on_cpu.values())
+    as_saved = mg.load(tmp_path / "w.pt")
+    assert all(t.device == mg.device("cuda:0") for t in as_saved.values())
+    fresh = mg.nn.Linear(3, 2)
+    fresh.load_state_dict(on_cpu)
+    np.testing.assert_array_equal(fresh.weight.detach().numpy(), model.weight.detach().cpu().numpy())
+    fresh.cuda()
+    np.testing.assert_array_equal(fresh.bias.detach().cpu().numpy(), as_saved["bias"].cpu().numpy())
+
+
+def test_dataloader_accepts_pin_memory_with_an_accelerator():
+    dataset = TensorDataset(mg.arange(4.0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        batches = [b.cuda() for (b,) in DataLoader(dataset, batch_size=2, pin_memory=True)]
+    assert [b.cpu().tolist() for b in batches] == [[0.0, 1.0], [2.0, 3.0]]
+
+
+def test_mixing_devices_in_one_op_is_pytorchs_runtime_error():
+    message = r"^Expected all tensors to be on the same device, but found at least two devices, cuda:0 and cpu!$"
+    with pytest.raises(RuntimeError, match=message):
+        mg.ones(2, device="cuda") + mg.ones(2)
+    with pytest.raises(RuntimeError, match="found at least two devices, cpu and cuda:0!"):
+        mg.ones(2) * mg.ones(2, device="cuda")
+
+
+def test_an_op_without_a_cuda_kernel_says_so_instead_of_computing_on_the_host():
+    x = mg.ones(2, 3, device="cuda")
+    with pytest.raises(NotImplementedError, match=r"^minigrad has no CUDA kernel for Add yet; move the tensor "
+                                                  r"to the CPU with \.cpu\(\)$"):
+        x + x
+    for op in (lambda: x.sum(), lambda: mg.relu(x), lambda: x * 2, lambda: x[0], lambda: x.reshape(3, 2),
+               lambda: mg.nn.functional.softmax(x, 1)):
+        with pytest.raises(NotImplementedError, match="no CUDA kernel for"):
+            op()
+
+
+def test_an_optimizer_step_without_a_cuda_kernel_says_so():
+    model = mg.nn.Linear(2, 2)
+    model(mg.ones(1, 2)).sum().backward()
+    model.cuda()
+    for optimizer in (mg.optim.SGD(model.parameters(), lr=0.1), mg.optim.Adam(model.parameters())):
+        with pytest.raises(NotImplementedError, match=r"^minigrad has no CUDA kernel for (sgd|adam) yet"):
+            optimizer.step()
+
+
+def test_a_missing_device_index_is_pytorchs_runtime_error():
+    with pytest.raises(RuntimeError, match=r"^CUDA error: invalid device ordinal \(cuda:1 was asked for"):
+        mg.zeros(2, device="cuda:1")
+    with pytest.raises(RuntimeError, match="invalid device ordinal"):
+        mg.ones(2).to("cuda:1")
+    with pytest.raises(RuntimeError, match="invalid device ordinal"):
+        mg.cuda.get_device_name(1)
+
+
+def test_cuda_without_numba_cuda_says_what_to_install(without_numba_cuda):
+    assert not mg.cuda.is_available() and mg.cuda.device_count() == 0
+    assert mg.accelerator.current_accelerator() is None
+    for ask in (lambda: mg.zeros(1, device="cuda"), lambda: mg.ones(2).cuda(), lambda: mg.nn.Linear(2, 2).cuda(),
+                mg.cuda.synchronize, mg.cuda.current_device):
+        with pytest.raises(AssertionError, match=r'^Torch not compiled with CUDA enabled\. .*pip install -e "\.\[cuda\]".*'
+                                                 r"NUMBA_ENABLE_CUDASIM=1"):
+            ask()
