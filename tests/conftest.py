@@ -15,6 +15,15 @@ os.environ.setdefault("NUMBA_THREADING_LAYER", "workqueue")  # as kernels/__init
 os.environ.setdefault("NUMBA_ENABLE_CUDASIM", "1")
 
 import numba  # noqa: E402  (must come after the environment variable above)
+
+try:
+    # numba.cuda chooses the simulator or the driver when it is first imported, from numba's config,
+    # which numba re-reads from the environment at each compilation: import it now, while the
+    # variable says "simulator", not later inside a test that hides CUDA (cuda_hidden below).
+    import numba_cuda  # noqa: E402, F401
+    from numba import cuda as _cuda  # noqa: E402, F401
+except ImportError:  # numba-cuda is optional: tests/cuda then skip
+    pass
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 

@@ -1,5 +1,8 @@
 """The CUDA tests: they run on numba-cuda's simulator (tests/conftest.py sets NUMBA_ENABLE_CUDASIM=1
 before numba loads) or on a GPU with NUMBA_ENABLE_CUDASIM=0."""
+import importlib.util
+import os
+
 import pytest
 
 from minigrad import _cuda_backend
@@ -9,6 +12,9 @@ from minigrad import _cuda_backend
 def cuda_hidden():
     """CUDA stays visible here (tests/conftest.py hides it from the rest of the suite)."""
     if not _cuda_backend.is_available():
+        if importlib.util.find_spec("numba_cuda") and os.environ.get("NUMBA_ENABLE_CUDASIM") == "1":
+            pytest.fail("numba-cuda is installed and NUMBA_ENABLE_CUDASIM=1, yet CUDA is unavailable: "
+                        "numba.cuda was first imported without the simulator (see tests/conftest.py)")
         pytest.skip(f"no CUDA device and no simulator. {_cuda_backend.INSTALL_HINT}")
 
 
