@@ -37,7 +37,7 @@ def window_mean_planes(x, out, h_start, h_stop, h_count, w_start, w_stop, w_coun
     >= 0. The divisor is ``divisor_override`` when non-zero, else ``h_count[oh] * w_count[ow]``;
     an empty window gives 0 (as in PyTorch; no configuration PyTorch accepts produces one). The
     sum accumulates in float64 so float32 inputs lose no precision. Writes only
-    ``out[start:stop]``. Reference: ``naive_avg_pool`` in tests/kernels/test_avg_pool2d.py.
+    ``out[start:stop]``. Reference: :func:`minigrad.kernels.reference.avg_pool2d.avg_pool2d_forward`.
     """
     OH, OW = out.shape[1], out.shape[2]
     for p in range(start, stop):

@@ -77,7 +77,7 @@ def cross_entropy_index_rows(logits, target, weight, weight_sum, ignore_index, s
     ``unit_grad[i, c] = p_c * Q_i - s / C * w[c] - [c == t] * (1 - s) * w[t]``, p = softmax(x_i),
     ``Q_i = (1 - s) * w[t] + s / C * weight_sum``; 0 for ignored rows.
     Writes only rows ``[start, stop)`` of ``losses``, ``lse``, ``row_weight`` and ``unit_grad``.
-    Reference: ``naive_cross_entropy`` in tests/kernels/test_cross_entropy.py.
+    Reference: :func:`minigrad.kernels.reference.cross_entropy.cross_entropy_forward`.
     """
     C = logits.shape[1]
     with_grad = unit_grad.shape[0] > 0

@@ -26,7 +26,7 @@ def nll_loss_rows(log_probs, target, weight, ignore_index, losses, row_weight):
     log_probs: (M, C); target: (M,) int64; weight: (C,) log_probs' dtype (ones when unweighted);
     losses, row_weight: (M,) log_probs' dtype outputs, ``row_weight[i] = w[t_i]`` and
     ``losses[i] = -w[t_i] * log_probs[i, t_i]``, both exactly 0 for ignored rows.
-    Reference: ``naive_nll`` in tests/kernels/test_nll_loss.py.
+    Reference: :func:`minigrad.kernels.reference.nll_loss.nll_loss_forward`.
     """
     for i in range(target.shape[0]):
         t = target[i]

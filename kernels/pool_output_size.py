@@ -1,4 +1,7 @@
-"""Output length of a pooling window sliding along one axis (PyTorch's ``pooling_output_shape``)."""
+"""Output length of a pooling window sliding along one axis (PyTorch's ``pooling_output_shape``).
+
+Reference: :mod:`minigrad.kernels.reference.pool_output_size` (the window positions counted one by one).
+"""
 
 
 def pool_output_size(

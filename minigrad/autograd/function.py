@@ -292,8 +292,7 @@ class ArrayFunction(Function):
                     device = a._device
                 elif a._device.type != device.type:  # one CUDA device: the type tells devices apart
                     raise mixed_devices_error(device, a._device)
-        if device is not None and device.type == "cuda" and not cls.runs_on_cuda:
-            raise no_cuda_kernel_error(cls.__name__)
+        cls._check_runs_on(device)
         ctx.device = device
         half = cls.computes_half_in_float32 and any([_is_half(a) for a in arrays])
         if half:
@@ -372,9 +371,14 @@ class ArrayFunction(Function):
         ctx = object.__new__(cls)
         ctx._saved, ctx.needs_input_grad = (), (False,) * len(args)
         ctx.device = storage_device(args)
-        if ctx.device.type == "cuda" and not cls.runs_on_cuda:
-            raise no_cuda_kernel_error(cls.__name__)
+        cls._check_runs_on(ctx.device)
         return cls.forward(ctx, *args)
+
+    @classmethod
+    def _check_runs_on(cls, device) -> None:
+        """A clear error, before any kernel runs, for a CUDA tensor given to an op without CUDA kernels."""
+        if device is not None and device.type == "cuda" and not cls.runs_on_cuda:
+            raise no_cuda_kernel_error(cls.__name__)
 
 
 class _RecordingContext:
