@@ -1,0 +1,206 @@
+"""Elementwise CUDA kernels: numpy's ufuncs (``np.exp(a)``, ``a + b``, ``np.where``...) on CudaArrays.
+
+CPU sibling: numpy itself (the autograd Functions' elementwise formulas are numpy expressions; on
+the GPU the same expressions reach :func:`apply_ufunc` through ``CudaArray.__array_ufunc__``).
+
+One kernel per arity (1, 2 or 3 operands) does every op of that arity; the op is a device function
+(``UNARY`` / ``BINARY`` below) the kernel is specialised with. Operands are views of any strides —
+broadcast operands have stride 0 on their repeated dims — so broadcasting, transposes and slices
+cost no copy. Thread mapping (grid-stride loop): thread ``t`` handles the flat output indices
+``t, t + T, t + 2T, ...`` (``T`` threads in the grid); :func:`element` turns a flat row-major index
+into each operand's buffer position. Race-free: each output element is written by exactly one
+thread (an output view never has stride 0 on a dim longer than one: numpy refuses such outputs too).
+"""
+from __future__ import annotations
+
+import functools
+import math
+
+import numpy as np
+
+from ._backend import blocks_for, cuda, THREADS
+from .array import CudaArray
+
+
+@cuda.jit(device=True)
+def element(index, shape, strides, offset):
+    """Buffer position of the element at flat row-major ``index`` of a view (shape, strides, offset):
+    ``offset + sum_d i_d * strides[d]`` with ``(i_0, ..., i_{n-1})`` the unravelled ``index``."""
+    for d in range(len(shape) - 1, -1, -1):
+        extent = shape[d]
+        offset += (index % extent) * strides[d]
+        index //= extent
+    return offset
+
+
+def _unary_kernel(fn):
+    @cuda.jit
+    def kernel(out, out_offset, out_strides, a, a_offset, a_strides, shape, size):
+        for i in range(cuda.grid(1), size, cuda.gridsize(1)):
+            out[element(i, shape, out_strides, out_offset)] = fn(a[element(i, shape, a_strides, a_offset)])
+    return kernel
+
+
+def _binary_kernel(fn):
+    @cuda.jit
+    def kernel(out, out_offset, out_strides, a, a_offset, a_strides, b, b_offset, b_strides, shape, size):
+        for i in range(cuda.grid(1), size, cuda.gridsize(1)):
+            out[element(i, shape, out_strides, out_offset)] = fn(a[element(i, shape, a_strides, a_offset)],
+                                                                 b[element(i, shape, b_strides, b_offset)])
+    return kernel
+
+
+def _ternary_kernel(fn):
+    @cuda.jit
+    def kernel(out, out_offset, out_strides, a, a_offset, a_strides, b, b_offset, b_strides,
+               c, c_offset, c_strides, shape, size):
+        for i in range(cuda.grid(1), size, cuda.gridsize(1)):
+            out[element(i, shape, out_strides, out_offset)] = fn(a[element(i, shape, a_strides, a_offset)],
+                                                                 b[element(i, shape, b_strides, b_offset)],
+                                                                 c[element(i, shape, c_strides, c_offset)])
+    return kernel
+
+
+_KERNEL_OF_ARITY = {1: _unary_kernel, 2: _binary_kernel, 3: _ternary_kernel}
+
+
+# ---- the ops, as scalar device functions (numpy's semantics where they differ from Python's) ----
+def _device(fn):
+    return cuda.jit(device=True)(fn)
+
+
+def _sign(x):
+    return (x > 0) - (x < 0) if x == x else x
+
+
+def _maximum(a, b):  # numpy's: NaN wins
+    return a if a >= b or a != a else b
+
+
+def _minimum(a, b):
+    return a if a <= b or a != a else b
+
+
+def _fmax(a, b):  # NaN loses
+    return a if a >= b or b != b else b
+
+
+def _fmin(a, b):
+    return a if a <= b or b != b else b
+
+
+def _where(condition, a, b):
+    return a if condition else b
+
+
+UNARY = {
+    "positive": lambda x: x, "negative": lambda x: -x, "absolute": lambda x: abs(x),
+    "sign": _sign, "square": lambda x: x * x, "reciprocal": lambda x: 1 / x,
+    "exp": lambda x: math.exp(x), "exp2": lambda x: 2.0 ** x, "expm1": lambda x: math.expm1(x), "log": lambda x: math.log(x), "log2": lambda x: math.log2(x),
+    "log10": lambda x: math.log10(x), "log1p": lambda x: math.log1p(x), "sqrt": lambda x: math.sqrt(x), "cbrt": lambda x: math.copysign(abs(x) ** (1 / 3), x),
+    "sin": lambda x: math.sin(x), "cos": lambda x: math.cos(x), "tan": lambda x: math.tan(x), "arcsin": lambda x: math.asin(x), "arccos": lambda x: math.acos(x),
+    "arctan": lambda x: math.atan(x), "sinh": lambda x: math.sinh(x), "cosh": lambda x: math.cosh(x), "tanh": lambda x: math.tanh(x), "arcsinh": lambda x: math.asinh(x),
+    "arccosh": lambda x: math.acosh(x), "arctanh": lambda x: math.atanh(x), "floor": lambda x: math.floor(x), "ceil": lambda x: math.ceil(x),
+    "trunc": lambda x: math.trunc(x), "rint": lambda x: round(x), "isnan": lambda x: math.isnan(x), "isinf": lambda x: math.isinf(x),
+    "isfinite": lambda x: math.isfinite(x), "logical_not": lambda x: not x, "invert": lambda x: ~x, "signbit": lambda x: math.copysign(1.0, x) < 0,
+}
+BINARY = {
+    "add": lambda a, b: a + b, "subtract": lambda a, b: a - b, "multiply": lambda a, b: a * b,
+    "divide": lambda a, b: a / b, "floor_divide": lambda a, b: a // b, "remainder": lambda a, b: a % b,
+    "power": lambda a, b: a ** b, "maximum": _maximum, "minimum": _minimum, "fmax": _fmax, "fmin": _fmin,
+    "arctan2": lambda a, b: math.atan2(a, b), "hypot": lambda a, b: math.hypot(a, b), "copysign": lambda a, b: math.copysign(a, b),
+    "greater": lambda a, b: a > b, "greater_equal": lambda a, b: a >= b, "less": lambda a, b: a < b,
+    "less_equal": lambda a, b: a <= b, "equal": lambda a, b: a == b, "not_equal": lambda a, b: a != b,
+    "logical_and": lambda a, b: bool(a) and bool(b), "logical_or": lambda a, b: bool(a) or bool(b),
+    "logical_xor": lambda a, b: bool(a) != bool(b), "bitwise_and": lambda a, b: a & b,
+    "bitwise_or": lambda a, b: a | b, "bitwise_xor": lambda a, b: a ^ b,
+}
+TERNARY = {"where": _where}
+_OPS = {name: (arity, fn) for arity, table in ((1, UNARY), (2, BINARY), (3, TERNARY)) for name, fn in table.items()}
+
+
+@functools.lru_cache(maxsize=None)
+def _kernel(name: str):
+    """The kernel of op ``name`` (numba compiles it once per operand dtypes, on first call)."""
+    arity, fn = _OPS[name]
+    return _KERNEL_OF_ARITY[arity](_device(fn))
+
+
+def _identity(x):
+    return x
+
+
+@functools.lru_cache(maxsize=None)
+def _copy_kernel():
+    return _unary_kernel(_device(_identity))
+
+
+# ---- launching -----------------------------------------------------------------------------------
+def _launch(kernel, out: CudaArray, operands: list) -> None:
+    """Run ``kernel`` over ``out``'s elements, each operand broadcast to ``out.shape``."""
+    size = out.size
+    if size == 0:
+        return
+    shape = out.shape or (1,)  # a 0-d array runs as one element of shape (1,)
+    args = [out.buffer, out.offset, out.strides or (0,)]
+    for operand in operands:
+        view = operand.broadcast_to(out.shape)
+        args += [view.buffer, view.offset, view.strides or (0,)]
+    kernel[blocks_for(size), THREADS](*args, shape, size)
+
+
+@functools.lru_cache(maxsize=4096)
+def _scalar_on_device(value, dtype: np.dtype) -> CudaArray:
+    """A Python scalar operand as a one-element device array (broadcast like any operand).
+    Cached: the usual constants (0, 1, 0.5, eps, ...) cross to the device once."""
+    return CudaArray.from_host(np.asarray(value, dtype=dtype))
+
+
+def _as_operand(value, dtype: np.dtype) -> CudaArray:
+    """An input of a ufunc as a device array of the loop's ``dtype``."""
+    if isinstance(value, CudaArray):
+        return value if value.dtype == dtype else value.astype(dtype)
+    if isinstance(value, np.ndarray) and value.ndim > 0:
+        raise TypeError("a host (numpy) array cannot enter a CUDA computation; move it to the device first")
+    return _scalar_on_device(np.asarray(value).item(), dtype)
+
+
+def _loop_dtype(value):
+    """What numpy's type resolution needs: an array's dtype, or a Python scalar's type (weak)."""
+    if isinstance(value, (CudaArray, np.ndarray, np.generic)):
+        return value.dtype
+    return type(value)
+
+
+def apply_ufunc(ufunc, inputs: tuple, out=None, dtype=None, casting="same_kind", **unsupported):
+    """``ufunc(*inputs)`` with numpy's broadcasting and type rules, computed by a CUDA kernel."""
+    if unsupported:
+        raise TypeError(f"{ufunc.__name__} on CUDA arrays does not support {sorted(unsupported)}")
+    name = ufunc.__name__
+    if name not in _OPS or ufunc.nout != 1:
+        raise NotImplementedError(f"numpy.{name} has no CUDA kernel in minigrad yet")
+    signature = tuple(_loop_dtype(v) for v in inputs) + (None if dtype is None else np.dtype(dtype),)
+    *loop_dtypes, out_dtype = ufunc.resolve_dtypes(signature, casting="unsafe")
+    operands = [_as_operand(v, d) for v, d in zip(inputs, loop_dtypes)]
+    shape = np.broadcast_shapes(*(o.shape for o in operands))
+    if out is not None:
+        (target,) = out if isinstance(out, tuple) else (out,)
+        if np.broadcast_shapes(target.shape, shape) != target.shape:
+            raise ValueError(f"non-broadcastable output operand with shape {target.shape} doesn't match "
+                             f"the broadcast shape {shape}")
+    else:
+        target = CudaArray.empty(shape, out_dtype)
+    _launch(_kernel(name), target, operands)
+    return target
+
+
+def assign(target: CudaArray, value) -> None:
+    """``target[...] = value``: a CudaArray, host array or scalar, broadcast to ``target`` and cast
+    to its dtype (the identity op of the unary kernel, writing through ``target``'s strides)."""
+    if isinstance(value, CudaArray):
+        source = value
+    elif isinstance(value, np.ndarray) and value.ndim > 0:  # an explicit host-to-device copy
+        source = CudaArray.from_host(value)
+    else:
+        source = _scalar_on_device(np.asarray(value).item(), target.dtype)
+    _launch(_copy_kernel(), target, [source])

@@ -1,0 +1,267 @@
+"""numpy functions on CudaArrays: the table ``CudaArray.__array_function__`` looks up.
+
+``np.sum(a)``, ``np.where(m, a, b)``, ``np.zeros_like(a)``... called with a CudaArray land here
+(numpy's ``__array_function__`` protocol) and run the CUDA kernels of ``elementwise.py``,
+``reduction.py``, ``matmul.py`` and ``indexing.py``, or only make a new view. A function missing
+from the table raises NotImplementedError naming it, never computes on the host.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import reduction
+from .array import CudaArray, _normalize_axis
+from .elementwise import apply_ufunc, assign
+from .indexing import take
+from .matmul import matmul
+
+IMPLEMENTATIONS: dict = {}
+
+
+def implements(*functions):
+    def register(implementation):
+        for function in functions:
+            IMPLEMENTATIONS[function] = implementation
+        return implementation
+    return register
+
+
+def _no_out(out):
+    if out is not None:
+        raise NotImplementedError("out= is not supported for this function on CUDA arrays")
+
+
+# ---- reductions ----------------------------------------------------------------------------
+@implements(np.sum)
+def _sum(a, axis=None, dtype=None, out=None, keepdims=False, **_):
+    _no_out(out)
+    return reduction.reduce("sum", a, axis, dtype, keepdims)
+
+
+@implements(np.prod)
+def _prod(a, axis=None, dtype=None, out=None, keepdims=False, **_):
+    _no_out(out)
+    return reduction.reduce("prod", a, axis, dtype, keepdims)
+
+
+@implements(np.max, np.amax)
+def _max(a, axis=None, out=None, keepdims=False, **_):
+    _no_out(out)
+    return reduction.reduce("max", a, axis, None, keepdims)
+
+
+@implements(np.min, np.amin)
+def _min(a, axis=None, out=None, keepdims=False, **_):
+    _no_out(out)
+    return reduction.reduce("min", a, axis, None, keepdims)
+
+
+@implements(np.any)
+def _any(a, axis=None, out=None, keepdims=False, **_):
+    _no_out(out)
+    return reduction.reduce("any", a, axis, None, keepdims)
+
+
+@implements(np.all)
+def _all(a, axis=None, out=None, keepdims=False, **_):
+    _no_out(out)
+    return reduction.reduce("all", a, axis, None, keepdims)
+
+
+@implements(np.mean)
+def _mean(a, axis=None, dtype=None, out=None, keepdims=False, **_):
+    _no_out(out)
+    return reduction.mean(a, axis, dtype, keepdims)
+
+
+@implements(np.argmax)
+def _argmax(a, axis=None, out=None, keepdims=False):
+    _no_out(out)
+    return reduction.arg_reduce("argmax", a, axis, keepdims)
+
+
+@implements(np.argmin)
+def _argmin(a, axis=None, out=None, keepdims=False):
+    _no_out(out)
+    return reduction.arg_reduce("argmin", a, axis, keepdims)
+
+
+# ---- elementwise ---------------------------------------------------------------------------
+@implements(np.where)
+def _where(condition, x=None, y=None):
+    if x is None or y is None:
+        raise NotImplementedError("np.where(condition) (the indices form) has no CUDA implementation")
+    return apply_ufunc(_WHERE, (condition, x, y))
+
+
+class _WhereOp:
+    """np.where as the ternary op of elementwise.py (numpy has no ufunc for it)."""
+
+    __name__ = "where"
+    nout = 1
+
+    @staticmethod
+    def resolve_dtypes(signature, casting=None):
+        condition, x, y, out = signature
+        common = np.result_type(*(d if isinstance(d, np.dtype) else d(0) for d in (x, y)))
+        return np.dtype(bool), common, common, common if out is None else out
+
+
+_WHERE = _WhereOp()
+
+
+@implements(np.clip)
+def _clip(a, a_min=None, a_max=None, out=None, **_):
+    _no_out(out)
+    result = a if a_min is None else np.maximum(a, a_min)
+    return result if a_max is None else np.minimum(result, a_max)
+
+
+@implements(np.dot)
+def _dot(a, b, out=None):
+    _no_out(out)
+    if a.ndim <= 2 and b.ndim <= 2:
+        return matmul(a, b) if a.ndim and b.ndim else a * b
+    raise NotImplementedError("np.dot of arrays beyond 2-D has no CUDA implementation; use np.matmul")
+
+
+# ---- making arrays like another ------------------------------------------------------------
+@implements(np.empty_like)
+def _empty_like(prototype, dtype=None, order="K", subok=True, shape=None, device=None):
+    return CudaArray.empty(prototype.shape if shape is None else shape, prototype.dtype if dtype is None else dtype)
+
+
+@implements(np.full_like)
+def _full_like(a, fill_value, dtype=None, order="K", subok=True, shape=None, device=None):
+    out = _empty_like(a, dtype, shape=shape)
+    assign(out, fill_value)
+    return out
+
+
+@implements(np.zeros_like)
+def _zeros_like(a, dtype=None, order="K", subok=True, shape=None, device=None):
+    return _full_like(a, 0, dtype, shape=shape)
+
+
+@implements(np.ones_like)
+def _ones_like(a, dtype=None, order="K", subok=True, shape=None, device=None):
+    return _full_like(a, 1, dtype, shape=shape)
+
+
+@implements(np.copy)
+def _copy(a, order="K", subok=False):
+    return a.copy()
+
+
+@implements(np.ascontiguousarray)
+def _ascontiguousarray(a, dtype=None, like=None):
+    result = a if a.is_contiguous() else a.copy()
+    return result if dtype is None else result.astype(dtype, copy=False)
+
+
+# ---- views and layout ----------------------------------------------------------------------
+@implements(np.broadcast_to)
+def _broadcast_to(array, shape, subok=False):
+    return array.broadcast_to(shape)
+
+
+@implements(np.reshape)
+def _reshape(a, shape=None, order="C", *, newshape=None, copy=None):
+    return a.reshape(shape if shape is not None else newshape, order=order)
+
+
+@implements(np.transpose)
+def _transpose(a, axes=None):
+    return a.transpose(axes)
+
+
+@implements(np.swapaxes)
+def _swapaxes(a, axis1, axis2):
+    return a.swapaxes(axis1, axis2)
+
+
+@implements(np.moveaxis)
+def _moveaxis(a, source, destination):
+    source = [_normalize_axis(s, a.ndim) for s in np.atleast_1d(source)]
+    destination = [_normalize_axis(d, a.ndim) for d in np.atleast_1d(destination)]
+    order = [d for d in range(a.ndim) if d not in source]
+    for dest, src in sorted(zip(destination, source)):
+        order.insert(dest, src)
+    return a.transpose(order)
+
+
+@implements(np.expand_dims)
+def _expand_dims(a, axis):
+    axes = axis if isinstance(axis, tuple) else (axis,)
+    ndim = a.ndim + len(axes)
+    axes = {_normalize_axis(x, ndim) for x in axes}
+    shape = iter(a.shape)
+    return a.reshape(tuple(1 if d in axes else next(shape) for d in range(ndim)))
+
+
+@implements(np.squeeze)
+def _squeeze(a, axis=None):
+    return a.squeeze(axis)
+
+
+@implements(np.ravel)
+def _ravel(a, order="C"):
+    return a.ravel()
+
+
+@implements(np.take)
+def _take(a, indices, axis=None, out=None, mode="raise"):
+    _no_out(out)
+    if axis is None:
+        return take(a.reshape(-1), indices, 0)
+    return take(a, indices, _normalize_axis(axis, a.ndim))
+
+
+@implements(np.concatenate)
+def _concatenate(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
+    _no_out(out)
+    arrays = list(arrays)
+    axis = _normalize_axis(axis, arrays[0].ndim)
+    dtype = np.result_type(*[a.dtype for a in arrays]) if dtype is None else np.dtype(dtype)
+    shape = list(arrays[0].shape)
+    shape[axis] = sum(a.shape[axis] for a in arrays)
+    result, start = CudaArray.empty(shape, dtype), 0
+    for a in arrays:  # each input copied into its slice of the result
+        where = [slice(None)] * len(shape)
+        where[axis] = slice(start, start + a.shape[axis])
+        assign(result[tuple(where)], a)
+        start += a.shape[axis]
+    return result
+
+
+@implements(np.stack)
+def _stack(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
+    arrays = list(arrays)
+    axis = _normalize_axis(axis, arrays[0].ndim + 1)
+    return _concatenate([_expand_dims(a, axis) for a in arrays], axis, out, dtype)
+
+
+# ---- facts ---------------------------------------------------------------------------------
+@implements(np.may_share_memory, np.shares_memory)
+def _shares_memory(a, b, max_work=None):
+    return isinstance(a, CudaArray) and isinstance(b, CudaArray) and a.buffer is b.buffer
+
+
+@implements(np.shape)
+def _shape(a):
+    return a.shape
+
+
+@implements(np.ndim)
+def _ndim(a):
+    return a.ndim
+
+
+@implements(np.size)
+def _size(a, axis=None):
+    return a.size if axis is None else a.shape[axis]
+
+
+@implements(np.result_type)
+def _result_type(*values):
+    return np.result_type(*[v.dtype if isinstance(v, CudaArray) else v for v in values])
