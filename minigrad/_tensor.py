@@ -362,7 +362,7 @@ class Tensor:
             self._grad = recorded if self._grad is None else self._grad + recorded
             return
         if self._grad is None:
-            kept = grad if owned and grad.dtype == self._data.dtype else np.array(grad, dtype=self._data.dtype)
+            kept = grad if owned and grad.dtype == self._data.dtype else grad.astype(self._data.dtype)  # a copy
             self._grad = Tensor._from_storage(kept, self._device)
         else:
             self._grad._data += grad

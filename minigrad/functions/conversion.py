@@ -12,6 +12,7 @@ from ._messages import check_tensor
 
 class ToCopy(ArrayFunction):
     backward_name = "ToCopyBackward0"
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x, dtype):
@@ -23,9 +24,11 @@ class ToCopy(ArrayFunction):
 
 
 class Clone(ArrayFunction):
+    runs_on_cuda = True
+
     @staticmethod
     def forward(ctx, x):
-        return np.array(x, copy=True, order="C")
+        return x.copy()  # C order, on either device
 
     @staticmethod
     def backward(ctx, grad):
