@@ -394,10 +394,11 @@ class Tensor:
         return out
 
     def _moved(self, target: device) -> "Tensor":
-        """A copy of this tensor's values on ``target`` (a placement: ``cpu`` or ``cuda:0``)."""
-        moved = Tensor._from_storage(to_storage(self._data, target), target)
-        moved.requires_grad_flag = self.requires_grad
-        return moved
+        """A copy of this tensor's values on ``target`` (a placement: ``cpu`` or ``cuda:0``),
+        recorded in the graph as PyTorch's ``ToCopyBackward0``."""
+        from .functions.conversion import ToDevice
+
+        return ToDevice.apply(self, target)
 
     def type(self, dtype=None):
         if dtype is None:
