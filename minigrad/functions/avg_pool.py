@@ -25,6 +25,7 @@ from ._messages import check_tensor
 
 
 class AvgPool2D(ArrayFunction):
+    runs_on_cuda = True
     computes_half_in_float32 = True
     backward_name = "AvgPool2DBackward0"
 
@@ -45,6 +46,7 @@ class AvgPool2DBackward(ArrayFunction):
     output's gradient spread over its window by the kernel. Linear in ``grad``, and the adjoint of
     the pooling, so its own gradient is the pooling again."""
 
+    runs_on_cuda = True
     computes_half_in_float32 = True
     backward_name = "AvgPool2DBackwardBackward0"
 
@@ -60,6 +62,7 @@ class AvgPool2DBackward(ArrayFunction):
 
 
 class AdaptiveAvgPool2D(ArrayFunction):
+    runs_on_cuda = True
     computes_half_in_float32 = True
     backward_name = "AdaptiveAvgPool2DBackward0"
 
@@ -78,6 +81,7 @@ class AdaptiveAvgPool2DBackward(ArrayFunction):
     """The gradient of adaptive average pooling, grad (.., OH, OW) -> grad_x of ``input_shape``;
     its own gradient is the pooling again (to the size of ``grad``)."""
 
+    runs_on_cuda = True
     computes_half_in_float32 = True
     backward_name = "AdaptiveAvgPool2DBackwardBackward0"
 

@@ -23,6 +23,7 @@ _RENORM_EPSILON = 1e-7  # PyTorch's: a renormed row ends a hair below max_norm
 
 class Embedding(ArrayFunction):
     backward_name = "EmbeddingBackward0"
+    runs_on_cuda = True
     computes_half_in_float32 = True
 
     @staticmethod
@@ -48,6 +49,7 @@ class EmbeddingBackward(ArrayFunction):
     derivative with respect to the weight the one PyTorch computes."""
 
     backward_name = "EmbeddingDenseBackwardBackward0"
+    runs_on_cuda = True
     computes_half_in_float32 = True
 
     @staticmethod

@@ -28,6 +28,7 @@ class _Resize2D(ArrayFunction):
     """A resize of x's planes by the kernel pair each subclass picks from the device's interpolate
     module, called as ``forward_kernel(planes, out_hw, *options)`` and
     ``backward_kernel(grad_planes, input_hw, *options)``."""
+    runs_on_cuda = True
     computes_half_in_float32 = True
 
     forward_kernel: staticmethod  # kernels -> the forward function of kernels/interpolate.py
@@ -50,6 +51,7 @@ class Resize2DBackward(ArrayFunction):
     the resize's backward kernel. Linear in ``grad`` and the resize's adjoint, so its own gradient
     is the resize again."""
 
+    runs_on_cuda = True
     computes_half_in_float32 = True
 
     @staticmethod

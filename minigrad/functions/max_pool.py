@@ -44,6 +44,7 @@ def _gather(values: np.ndarray, indices: np.ndarray) -> np.ndarray:
 
 
 class MaxPool2DWithIndices(ArrayFunction):
+    runs_on_cuda = True
     computes_half_in_float32 = True
     backward_name = "MaxPool2DWithIndicesBackward0"
 
@@ -64,6 +65,7 @@ class MaxPool2DWithIndicesBackward(ArrayFunction):
     ``kernel`` (module, function). Linear in ``grad``: its own gradient reads the second-order
     gradient at the indices (PyTorch's ``max_pool_double_backward``)."""
 
+    runs_on_cuda = True
     computes_half_in_float32 = True
     backward_name = "MaxPool2DWithIndicesBackwardBackward0"
     # The scatter kernel, picked from the device table.
@@ -82,6 +84,7 @@ class MaxPool2DWithIndicesBackward(ArrayFunction):
 
 
 class AdaptiveMaxPool2D(ArrayFunction):
+    runs_on_cuda = True
     computes_half_in_float32 = True
     backward_name = "AdaptiveMaxPool2DBackward0"
 
@@ -103,6 +106,7 @@ class AdaptiveMaxPool2DBackward(MaxPool2DWithIndicesBackward):
 
 
 class MaxUnpool2D(ArrayFunction):
+    runs_on_cuda = True
     computes_half_in_float32 = True
     backward_name = "MaxUnpool2DBackward0"
 
@@ -124,6 +128,7 @@ class MaxUnpool2DBackward(ArrayFunction):
     indices (a gather, by the kernel). Linear in ``grad``; its own gradient adds the second-order
     gradient back at the indices, which is max pooling's gradient."""
 
+    runs_on_cuda = True
     computes_half_in_float32 = True
 
     @staticmethod

@@ -49,10 +49,11 @@ def _overlap(size: int, before: int, after: int) -> tuple[slice, slice]:
 
 
 class ConstantPadNd(ArrayFunction):
-    """``value`` around x's trailing dims (numpy slicing: a copy into a filled array); ``value``
-    None fills zeros (without a fill pass)."""
+    """``value`` around x's trailing dims (numpy slicing: a copy into a filled array made like x,
+    so on x's device); ``value`` None fills zeros."""
 
     backward_name = "ConstantPadNdBackward0"
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x, pad, value):
@@ -60,7 +61,7 @@ class ConstantPadNd(ArrayFunction):
         lead = x.ndim - len(pairs)
         kept = [_overlap(n, b, a) for n, (b, a) in zip(x.shape[lead:], pairs)]
         out_shape = x.shape[:lead] + tuple(n + b + a for n, (b, a) in zip(x.shape[lead:], pairs))
-        out = np.zeros(out_shape, x.dtype) if value is None else np.full(out_shape, value, x.dtype)
+        out = np.full_like(x, 0 if value is None else value, order="C", shape=out_shape)
         out[(Ellipsis, *(k[1] for k in kept))] = x[(Ellipsis, *(k[0] for k in kept))]
         ctx.pad = pad
         return out
@@ -99,6 +100,7 @@ class IndexPad(ArrayFunction):
     """Reflect / replicate / circular padding of the last 1-3 dims (each padded element copies an
     input element); ``pad`` here is non-negative for circular (the caller crops first)."""
 
+    runs_on_cuda = True
     computes_half_in_float32 = True
 
     @staticmethod
@@ -122,6 +124,7 @@ class IndexPadBackward(ArrayFunction):
     copy's gradient added back onto its source element, by the kernel. Linear in ``grad`` and the
     padding's adjoint, so its own gradient is the padding again."""
 
+    runs_on_cuda = True
     computes_half_in_float32 = True
 
     @staticmethod
