@@ -18,9 +18,12 @@ class CNN(nn.Module):
     """1x28x28 -> [conv 5x5 -> (BN) -> ReLU -> pool 2] x 2 -> (dropout) -> linear -> 10 logits.
 
     Shapes: 28x28 -conv(pad 2)-> 32x28x28 -pool-> 32x14x14 -conv(pad 2)-> 64x14x14 -pool-> 64x7x7.
+    ``widths`` (the two convolutions' channels) and ``image_size`` make smaller copies of it (the
+    CUDA tests train one on the simulator, which runs every GPU thread as a Python thread).
     """
 
-    def __init__(self, batch_norm: bool = False, dropout: float = 0.0):
+    def __init__(self, batch_norm: bool = False, dropout: float = 0.0, widths: tuple = (32, 64),
+                 image_size: int = 28):
         super().__init__()
 
         def block(in_channels: int, out_channels: int) -> list:
@@ -28,8 +31,9 @@ class CNN(nn.Module):
             return [nn.Conv2d(in_channels, out_channels, 5, padding=2, bias=not batch_norm), *norm,
                     nn.ReLU(inplace=True), nn.MaxPool2d(2)]
 
-        self.features = nn.Sequential(*block(1, 32), *block(32, 64))
-        self.classifier = nn.Sequential(nn.Flatten(), nn.Dropout(dropout), nn.Linear(64 * 7 * 7, 10))
+        self.features = nn.Sequential(*block(1, widths[0]), *block(widths[0], widths[1]))
+        features = widths[1] * (image_size // 4) ** 2
+        self.classifier = nn.Sequential(nn.Flatten(), nn.Dropout(dropout), nn.Linear(features, 10))
 
     def forward(self, x):
         return self.classifier(self.features(x))

@@ -109,6 +109,16 @@ def storage_device(arrays) -> device:
     return CUDA if any([_cuda_backend.is_device_array(a) for a in arrays]) else CPU
 
 
+def as_array(value, dtype=None):
+    """``np.asarray`` for storage of either device: a numpy scalar (what numpy's reductions return
+    for a full reduction) becomes a 0-d array; CUDA storage stays on the device (cast to ``dtype``
+    when given). numpy's own ``asarray`` would copy device arrays to the host, which CUDA storage
+    refuses."""
+    if _cuda_backend.is_device_array(value):
+        return value if dtype is None else value.astype(dtype, copy=False)
+    return np.asarray(value, dtype)
+
+
 def mixed_devices_error(first: device, second: device) -> RuntimeError:
     """PyTorch's error for tensors of one op on two devices."""
     return RuntimeError(f"Expected all tensors to be on the same device, but found at least two devices, "

@@ -362,7 +362,7 @@ class Tensor:
             self._grad = recorded if self._grad is None else self._grad + recorded
             return
         if self._grad is None:
-            kept = grad if owned and grad.dtype == self._data.dtype else np.array(grad, dtype=self._data.dtype)
+            kept = grad if owned and grad.dtype == self._data.dtype else grad.astype(self._data.dtype)  # a copy
             self._grad = Tensor._from_storage(kept, self._device)
         else:
             self._grad._data += grad
@@ -394,10 +394,11 @@ class Tensor:
         return out
 
     def _moved(self, target: device) -> "Tensor":
-        """A copy of this tensor's values on ``target`` (a placement: ``cpu`` or ``cuda:0``)."""
-        moved = Tensor._from_storage(to_storage(self._data, target), target)
-        moved.requires_grad_flag = self.requires_grad
-        return moved
+        """A copy of this tensor's values on ``target`` (a placement: ``cpu`` or ``cuda:0``),
+        recorded in the graph as PyTorch's ``ToCopyBackward0``."""
+        from .functions.conversion import ToDevice
+
+        return ToDevice.apply(self, target)
 
     def type(self, dtype=None):
         if dtype is None:

@@ -18,6 +18,7 @@ one in raises TypeError.
 from __future__ import annotations
 
 import operator
+from types import SimpleNamespace as _Flags
 
 import numpy as np
 
@@ -63,7 +64,7 @@ class CudaArray:
     @classmethod
     def from_host(cls, array) -> "CudaArray":
         """A device copy of a host (numpy) array."""
-        host = np.ascontiguousarray(array)
+        host = np.asarray(array, order="C")  # (ascontiguousarray would make a 0-d array 1-d)
         flat = host.reshape(-1) if host.size else np.zeros(1, host.dtype)
         return cls(_backend.cuda.to_device(flat), host.shape)
 
@@ -102,6 +103,12 @@ class CudaArray:
         expected = contiguous_strides(self.shape)
         return all(extent == 1 or stride == want
                    for extent, stride, want in zip(self.shape, self.strides, expected))
+
+    @property
+    def flags(self) -> _Flags:
+        """numpy's contiguity flags (read by code that picks a fast path for contiguous arrays)."""
+        contiguous = self.is_contiguous()
+        return _Flags(c_contiguous=contiguous, contiguous=contiguous, writeable=True)
 
     def __len__(self) -> int:
         if not self.shape:
@@ -147,6 +154,12 @@ class CudaArray:
         shape = _resolve_reshape(_as_shape(shape[0] if len(shape) == 1 else shape), self.size)
         source = self if self.is_contiguous() else self.copy()
         return source._view(shape, contiguous_strides(shape))
+
+    def view(self, dtype=None) -> "CudaArray":
+        """Another view of the same elements (numpy's ``a.view()``; reinterpreting dtypes is not supported)."""
+        if dtype is not None and np.dtype(dtype) != self.dtype:
+            raise NotImplementedError("CudaArray.view(dtype) is not supported")
+        return self._view(self.shape, self.strides)
 
     def ravel(self) -> "CudaArray":
         return self.reshape(-1)

@@ -70,7 +70,9 @@ def _device(fn):
 
 
 def _sign(x):
-    return (x > 0) - (x < 0) if x == x else x
+    if x != x:  # NaN
+        return x
+    return 1 if x > 0 else (-1 if x < 0 else 0)
 
 
 def _maximum(a, b):  # numpy's: NaN wins

@@ -30,7 +30,7 @@ def _root_gradients(outputs: list, grad_outputs: list, create_graph: bool) -> li
         if grad is None:
             if out.numel() != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            grads.append(np.ones(out.shape, out._data.dtype))
+            grads.append(np.ones_like(out._data))  # on the output's device
         elif create_graph and isinstance(grad, Tensor):
             _check_root_shape(grad, out)
             grads.append(RecordingArray(grad.to(out.dtype)))
@@ -112,13 +112,13 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None, c
             continue
         if g is None:
             if materialize_grads:
-                g = np.zeros(tensor.shape, tensor._data.dtype)
+                g = np.zeros_like(tensor._data)
             elif not allow_unused:
                 raise RuntimeError(
                     "One of the differentiated Tensors appears to not have been used in the graph. "
                     "Set allow_unused=True if this is the desired behavior."
                 )
-        result.append(None if g is None else Tensor._from_storage(np.array(g), tensor.device))
+        result.append(None if g is None else Tensor._from_storage(g.copy(), tensor.device))
     return tuple(result)
 
 

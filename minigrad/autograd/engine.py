@@ -30,7 +30,7 @@ from .. import _dtype
 from . import anomaly_mode, hooks
 from .function import _FREED_MESSAGE, AccumulateGrad, Edge, Function
 from .grad_mode import set_grad_enabled
-from .recording_array import recording
+from .recording_array import RecordingArray, recording
 
 
 def sum_to(grad: np.ndarray, shape: tuple) -> np.ndarray:
@@ -239,7 +239,8 @@ def _run_node(node: Function, grads: list, retain_graph: bool, create_graph: boo
             )
     # A node with several outputs may get gradients for only some: the rest are zeros.
     if node._num_outputs > 1 and any([g is None for g in grads]) and node._materialize_grads:
-        grads = [_zeros(out_shape, out_dtype, create_graph) if g is None else g
+        came = next(g for g in grads if g is not None)
+        grads = [_zeros(out_shape, out_dtype, came) if g is None else g
                  for g, (out_shape, out_dtype) in zip(grads, node._output_meta)]
     backward = node._call_backward_recording if create_graph else node._call_backward
     if anomaly_mode.state.enabled:  # warns the forward trace on failure, refuses NaN gradients
@@ -251,6 +252,9 @@ def _run_node(node: Function, grads: list, retain_graph: bool, create_graph: boo
     return result
 
 
-def _zeros(shape: tuple, dtype: np.dtype, create_graph: bool):
-    zeros = np.zeros(shape, dtype)
-    return recording(zeros) if create_graph else zeros
+def _zeros(shape: tuple, dtype: np.dtype, came):
+    """The gradient of an output that got none: zeros on the device of ``came``, a gradient that did
+    (recorded under ``create_graph``, where gradients are RecordingArrays)."""
+    if type(came) is RecordingArray:
+        return recording(np.zeros_like(came.tensor._data, shape=shape, dtype=dtype))
+    return np.zeros_like(came, shape=shape, dtype=dtype)

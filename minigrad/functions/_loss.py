@@ -15,6 +15,7 @@ import warnings
 
 import numpy as np
 
+from .._device import as_array
 from .._tensor import Tensor
 from ..autograd.grad_mode import is_grad_enabled
 from ._messages import type_name
@@ -53,9 +54,9 @@ def reduce_losses(losses: np.ndarray, reduction: str, count=None) -> np.ndarray:
         return losses
     total = losses.sum(dtype=losses.dtype)
     if reduction == "sum":
-        return np.asarray(total)
+        return as_array(total)
     count = losses.size if count is None else count
-    return np.asarray(total / count, losses.dtype)  # the mean of nothing is 0 / 0 = nan
+    return as_array(total / count, losses.dtype)  # the mean of nothing is 0 / 0 = nan
 
 
 def reduce_tensor(losses: Tensor, reduction: str) -> Tensor:

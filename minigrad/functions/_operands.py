@@ -5,6 +5,7 @@ import numbers
 
 import numpy as np
 
+from .._device import as_array
 from .. import _dtype
 from .._tensor import Tensor, _wrap_dim
 from ._messages import typename
@@ -37,7 +38,7 @@ def as_operand(value):
     if isinstance(value, (Tensor, numbers.Number)):
         return value
     if isinstance(value, (np.ndarray, np.generic, list, tuple)):
-        return Tensor._from_storage(np.asarray(value))
+        return Tensor._from_storage(as_array(value))
     raise TypeError(f"unsupported operand type: expected Tensor or a number, but got {type(value).__name__}")
 
 

@@ -21,6 +21,8 @@ from .shape import expand
 
 
 class Addmm(ArrayFunction):
+    runs_on_cuda = True
+
     @staticmethod
     def forward(ctx, input, mat1, mat2, beta, alpha):
         beta, alpha = input.dtype.type(beta), input.dtype.type(alpha)

@@ -15,6 +15,8 @@ from ._operands import floating_dtype, operands, result_dtype
 
 
 class Add(ArrayFunction):
+    runs_on_cuda = True
+
     @staticmethod
     def forward(ctx, a, b, dtype):
         return np.add(a, b, dtype=dtype)
@@ -25,6 +27,8 @@ class Add(ArrayFunction):
 
 
 class Sub(ArrayFunction):
+    runs_on_cuda = True
+
     @staticmethod
     def forward(ctx, a, b, dtype):
         return np.subtract(a, b, dtype=dtype)
@@ -35,6 +39,8 @@ class Sub(ArrayFunction):
 
 
 class Mul(ArrayFunction):
+    runs_on_cuda = True
+
     @staticmethod
     def forward(ctx, a, b, dtype):
         ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b if ctx.needs_input_grad[0] else None)
@@ -48,6 +54,8 @@ class Mul(ArrayFunction):
 
 
 class Div(ArrayFunction):
+    runs_on_cuda = True
+
     @staticmethod
     def forward(ctx, a, b, dtype):
         out = np.divide(a, b, dtype=dtype)
@@ -62,6 +70,8 @@ class Div(ArrayFunction):
 
 
 class Pow(ArrayFunction):
+    runs_on_cuda = True
+
     @staticmethod
     def forward(ctx, a, b, dtype):
         out = np.power(a, b, dtype=dtype)
@@ -83,6 +93,8 @@ class Pow(ArrayFunction):
 
 
 class Neg(ArrayFunction):
+    runs_on_cuda = True
+
     @staticmethod
     def forward(ctx, a):
         return np.negative(a)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._device import as_array
 from .. import _dtype
 from .._tensor import Tensor
 from ._messages import check_tensor, type_name
@@ -20,17 +21,17 @@ def _no_grad_binary(fn, name: str, a, b, promote: bool = True) -> Tensor:
     x, y = _array(a), _array(b)
     if promote:
         dtype = result_dtype(a, b)
-        x, y = np.asarray(x, dtype=dtype), np.asarray(y, dtype=dtype)
+        x, y = as_array(x, dtype=dtype), as_array(y, dtype=dtype)
     device = a.device if isinstance(a, Tensor) else b.device
     with np.errstate(all="ignore"):  # 1 % 0.0 is nan silently, as in PyTorch
-        return Tensor._from_storage(np.asarray(fn(x, y)), device)
+        return Tensor._from_storage(as_array(fn(x, y)), device)
 
 
 def _integer_division(fn):
     """``fn`` (floor_divide, remainder, ...) raising PyTorch's error when an integer divisor is 0:
     numpy returns 0 with a warning there, where a float divisor of 0 gives inf or nan."""
     def divide(x, y):
-        if np.result_type(x, y).kind in "iub" and np.any(np.asarray(y) == 0):
+        if np.result_type(x, y).kind in "iub" and np.any(as_array(y) == 0):
             raise RuntimeError("ZeroDivisionError")
         return fn(x, y)
 
@@ -59,7 +60,7 @@ bitwise_and, bitwise_or, bitwise_xor = (_binary(u, u.__name__) for u in (np.bitw
 def _unary(fn, name: str):
     def unary(input: Tensor) -> Tensor:
         check_tensor(input, name)
-        return Tensor._from_storage(np.asarray(fn(input._data)), input.device)
+        return Tensor._from_storage(as_array(fn(input._data)), input.device)
 
     unary.__name__ = name
     return unary
@@ -110,7 +111,7 @@ def isin(elements, test_elements, *, assume_unique: bool = False, invert: bool =
         check_tensor(elements, "isin", "elements")
     found = np.isin(_array(elements), _array(test_elements), assume_unique=assume_unique, invert=invert)
     device = elements.device if isinstance(elements, Tensor) else test_elements.device
-    return Tensor._from_storage(np.asarray(found), device)
+    return Tensor._from_storage(as_array(found), device)
 
 
 def equal(input: Tensor, other: Tensor) -> bool:

@@ -17,6 +17,7 @@ import string
 
 import numpy as np
 
+from .._device import as_array
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ._messages import check_tensor, type_name, typename
@@ -178,7 +179,7 @@ class Einsum(ArrayFunction):
     def forward(ctx, inputs, output, *arrays):
         ctx.inputs, ctx.output = inputs, output
         ctx.save_for_backward(*arrays)
-        out = np.asarray(np.einsum(f"{','.join(inputs)}->{output}", *arrays, optimize=len(arrays) > 2))
+        out = as_array(np.einsum(f"{','.join(inputs)}->{output}", *arrays, optimize=len(arrays) > 2))
         return out.copy() if any(np.may_share_memory(out, a) for a in arrays) else out
 
     @staticmethod

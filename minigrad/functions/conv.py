@@ -42,6 +42,7 @@ class Convolution(ArrayFunction):
     stride, padding, dilation, groups and output_padding in the kernels' conventions."""
 
     backward_name = "ConvolutionBackward0"
+    runs_on_cuda = True
     computes_half_in_float32 = True
 
     @staticmethod
@@ -76,6 +77,7 @@ class ConvolutionBackward(ArrayFunction):
     """
 
     backward_name = "ConvolutionBackwardBackward0"
+    runs_on_cuda = True
     computes_half_in_float32 = True
     _materialize_grads = False  # outputs that got no gradient arrive in backward as None, not zeros
 

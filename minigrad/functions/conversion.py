@@ -1,17 +1,20 @@
-"""Copies and dtype casts. The gradient of a cast is cast back by the engine (it always delivers
-a gradient in its input's dtype), so backward just passes it through."""
+"""Copies, dtype casts and moves between devices. The gradient of a cast is cast back by the engine
+(it always delivers a gradient in its input's dtype), so backward just passes it through; the
+gradient of a move is moved back."""
 from __future__ import annotations
 
 import numpy as np
 
 from .. import _dtype
+from .._device import device, to_storage
 from .._tensor import Tensor
-from ..autograd.function import ArrayFunction
+from ..autograd.function import ArrayFunction, Function
 from ._messages import check_tensor
 
 
 class ToCopy(ArrayFunction):
     backward_name = "ToCopyBackward0"
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x, dtype):
@@ -22,10 +25,30 @@ class ToCopy(ArrayFunction):
         return grad, None
 
 
+class ToDevice(Function):
+    """``x.to(device)``: a copy on ``target`` (a placement: ``cpu`` or ``cuda:0``), differentiable as
+    in PyTorch (``ToCopyBackward0``): the gradient crosses back to ``x``'s device. A Function over
+    tensors, since its output lives on another device than its input."""
+
+    @staticmethod
+    def forward(ctx, x: Tensor, target: device) -> Tensor:
+        ctx.source = x.device
+        return Tensor._from_storage(to_storage(x._data, target), target)
+
+    @staticmethod
+    def backward(ctx, grad: Tensor):
+        return Tensor._from_storage(to_storage(grad._data, ctx.source), ctx.source), None
+
+    def name(self) -> str:
+        return "ToCopyBackward0"
+
+
 class Clone(ArrayFunction):
+    runs_on_cuda = True
+
     @staticmethod
     def forward(ctx, x):
-        return np.array(x, copy=True, order="C")
+        return x.copy()  # C order, on either device
 
     @staticmethod
     def backward(ctx, grad):

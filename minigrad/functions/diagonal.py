@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._device import as_array
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ._messages import check_tensor, type_name
@@ -91,7 +92,7 @@ class Trace(ArrayFunction):
     @staticmethod
     def forward(ctx, x):
         ctx.shape = x.shape
-        return np.asarray(np.trace(x, dtype=None if x.dtype.kind == "f" else np.int64))
+        return as_array(np.trace(x, dtype=None if x.dtype.kind == "f" else np.int64))
 
     @staticmethod
     def backward(ctx, grad):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._device import as_array
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ._messages import check_tensor, type_name
@@ -19,7 +20,7 @@ def _index_part(part):
     if isinstance(part, Tensor):
         part = part._data
     if isinstance(part, (list, np.ndarray)):
-        part = np.asarray(part)
+        part = as_array(part)
         if part.dtype.kind not in "biu" and part.size:
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
         return part.astype(np.int64) if part.dtype.kind in "iu" or not part.size and part.dtype.kind == "f" else part
@@ -51,6 +52,7 @@ def checked_indexing(action):
 class GetItem(ArrayFunction):
     backward_name = "IndexBackward0"
     is_view = True
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x, index):
@@ -70,11 +72,12 @@ class GetItemBackward(ArrayFunction):
     linear in ``grad``, so its own gradient reads ``index`` again."""
 
     backward_name = "IndexBackwardBackward0"
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, grad, shape, index):
         ctx.index = index
-        grad_x = np.zeros(shape, grad.dtype)
+        grad_x = np.zeros_like(grad, shape=shape)  # on grad's device
         if is_basic_index(index):
             grad_x[index] = grad  # each element is read at most once
         else:

@@ -37,6 +37,7 @@ class LerpTensorWeight(Lerp):
     """A tensor weight, which takes a gradient too."""
 
     backward_name = "LerpBackward1"
+    runs_on_cuda = True
 
 
 def _check_lerp(input: Tensor, end: Tensor, weight) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._device import kernel_module
+from .._device import as_array, kernel_module
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from .shape import expanded_shape
@@ -51,12 +51,13 @@ def _check_matmul(a: Tensor, b: Tensor) -> None:
 
 class MatMul(ArrayFunction):
     backward_name = "MmBackward0"
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b if ctx.needs_input_grad[0] else None)
         ctx.a_vector, ctx.b_vector = a.ndim == 1, b.ndim == 1
-        return np.asarray(a @ b)
+        return as_array(a @ b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -126,6 +127,7 @@ class Linear(ArrayFunction):
     """y = x W^T + b, fused: one GEMM forward, two GEMMs and a column sum backward."""
 
     backward_name = "AddmmBackward0"
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x, weight, bias):

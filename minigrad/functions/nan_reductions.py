@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._device import as_array
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ._messages import check_tensor, type_name
@@ -22,7 +23,7 @@ class Nansum(ArrayFunction):
     def forward(ctx, x, axes, keepdim, dtype):
         ctx.save_for_backward(x)
         ctx.axes, ctx.keepdim = axes, keepdim
-        return np.asarray(np.nansum(x, axis=axes, keepdims=keepdim, dtype=dtype))
+        return as_array(np.nansum(x, axis=axes, keepdims=keepdim, dtype=dtype))
 
     @staticmethod
     def backward(ctx, grad):

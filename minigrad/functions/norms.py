@@ -56,6 +56,7 @@ def _norm_grad(x: np.ndarray, norm: np.ndarray, grad: np.ndarray, p: float, axes
 class VectorNorm(ArrayFunction):
     backward_name = "LinalgVectorNormBackward0"
     computes_half_in_float32 = True
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x, p, axes, keepdim):
@@ -129,6 +130,7 @@ def norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, dtype=None) ->
 
 class Cdist(ArrayFunction):
     computes_half_in_float32 = True
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x1, x2, p):

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._device import as_array
 from .. import return_types
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
@@ -63,9 +64,9 @@ class MedianAll(ArrayFunction):
         valid = int(np.count_nonzero(~np.isnan(flat))) if flat.dtype.kind == "f" else flat.size
         count = valid if ignore_nan else flat.size
         if not flat.size or (valid < flat.size and not ignore_nan) or not count:
-            out = np.asarray(np.nan, x.dtype)
+            out = as_array(np.nan, x.dtype)
         else:
-            out = np.asarray(flat[(count - 1) // 2])
+            out = as_array(flat[(count - 1) // 2])
         ctx.save_for_backward(x, out)
         return out
 
@@ -150,7 +151,7 @@ def _quantile(input: Tensor, q, dim, keepdim: bool, interpolation: str, ignore_n
     check_tensor(input, op)
     if input.dtype.name not in ("float32", "float64"):
         raise RuntimeError(f"{op}() input tensor must be either float or double dtype")
-    q_values = q._data if isinstance(q, Tensor) else np.asarray(q, np.float64)
+    q_values = q._data if isinstance(q, Tensor) else as_array(q, np.float64)
     if isinstance(q, Tensor) and q.dtype != input.dtype:
         raise RuntimeError(f"{op}() q tensor must be same dtype as the input tensor")
     if q_values.ndim > 1:

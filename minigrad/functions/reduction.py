@@ -11,7 +11,7 @@ import warnings
 import numpy as np
 
 from .. import _dtype, return_types
-from .._device import kernel_module
+from .._device import as_array, kernel_module
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from .indexing import PutAlongAxis
@@ -39,11 +39,13 @@ def _trailing_row_sums(ctx, x: np.ndarray, axes: tuple, keepdim: bool, dtype, di
 
 
 class Sum(ArrayFunction):
+    runs_on_cuda = True
+
     @staticmethod
     def forward(ctx, x, axes, keepdim, dtype):
         ctx.shape, ctx.axes, ctx.keepdim = x.shape, axes, keepdim
         rows = _trailing_row_sums(ctx, x, axes, keepdim, dtype, divisor_is_count=False)
-        return rows if rows is not None else np.asarray(np.sum(x, axis=axes, keepdims=keepdim, dtype=dtype))
+        return rows if rows is not None else as_array(np.sum(x, axis=axes, keepdims=keepdim, dtype=dtype))
 
     @staticmethod
     def backward(ctx, grad):
@@ -51,6 +53,8 @@ class Sum(ArrayFunction):
 
 
 class Mean(ArrayFunction):
+    runs_on_cuda = True
+
     @staticmethod
     def forward(ctx, x, axes, keepdim, dtype):
         ctx.shape, ctx.axes, ctx.keepdim = x.shape, axes, keepdim
@@ -59,8 +63,8 @@ class Mean(ArrayFunction):
         if rows is not None:
             return rows
         if not ctx.count:  # the mean of nothing is 0 / 0 = nan (np.mean would also warn)
-            return np.asarray(np.sum(x, axis=axes, keepdims=keepdim, dtype=dtype) / 0)
-        return np.asarray(np.mean(x, axis=axes, keepdims=keepdim, dtype=dtype))
+            return as_array(np.sum(x, axis=axes, keepdims=keepdim, dtype=dtype) / 0)
+        return as_array(np.mean(x, axis=axes, keepdims=keepdim, dtype=dtype))
 
     @staticmethod
     def backward(ctx, grad):
@@ -73,7 +77,7 @@ class Prod(ArrayFunction):
     def forward(ctx, x, axis, keepdim):
         ctx.save_for_backward(x)
         ctx.axis, ctx.keepdim = axis, keepdim
-        return np.asarray(np.prod(x, axis=axis, keepdims=keepdim))
+        return as_array(np.prod(x, axis=axis, keepdims=keepdim))
 
     @staticmethod
     def backward(ctx, grad):
@@ -96,6 +100,7 @@ class Var(ArrayFunction):
     """sum((x - mean)^2) / max(0, N - correction); the gradient 2 (x - mean) / (N - correction).
 
     As in PyTorch, N <= correction divides by 0 (nan or inf), with a UserWarning from the wrapper."""
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x, axes, correction, keepdim):
@@ -106,7 +111,7 @@ class Var(ArrayFunction):
         ctx.axes, ctx.keepdim = axes, keepdim
         ctx.divisor = np.float64(count - correction)
         squares = np.sum(np.square(x - mean), axis=axes, keepdims=keepdim)
-        return np.asarray(squares / np.maximum(ctx.divisor, 0), x.dtype)
+        return as_array(squares / np.maximum(ctx.divisor, 0), x.dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -118,6 +123,7 @@ class Var(ArrayFunction):
 class Std(ArrayFunction):
     """sqrt(var); the gradient (x - mean) / ((N - correction) std), and 0 where std = 0 (a
     constant slice, where the square root has no derivative), as PyTorch."""
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x, axes, correction, keepdim):
@@ -125,7 +131,7 @@ class Std(ArrayFunction):
         ctx.axes, ctx.keepdim, ctx.divisor = axes, keepdim, np.float64(ctx.count - correction)
         centered = x - np.sum(x, axis=axes, keepdims=True) / ctx.count
         squares = np.sum(np.square(centered), axis=axes, keepdims=keepdim)
-        out = np.asarray(np.sqrt(squares / np.maximum(ctx.divisor, 0)), x.dtype)
+        out = as_array(np.sqrt(squares / np.maximum(ctx.divisor, 0)), x.dtype)
         ctx.save_for_backward(x, out)
         return out
 
@@ -200,6 +206,7 @@ class MinDim(MaxDim):
 
 class LogSumExp(ArrayFunction):
     backward_name = "LogsumexpBackward0"
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
@@ -371,10 +378,10 @@ def _arg(input: Tensor, dim, keepdim: bool, fn) -> Tensor:
         raise RuntimeError(f"{fn.__name__}(): Expected reduction dim to be specified for input.numel() == 0.")
     data = input._data
     if dim is None:
-        out = np.asarray(fn(data.reshape(-1)))
+        out = as_array(fn(data.reshape(-1)))
         return Tensor._from_storage(out.reshape([1] * input.ndim) if keepdim else out, input.device)
-    out = fn(data, axis=wrap_dim(dim, input.ndim), keepdims=keepdim) if data.ndim else np.asarray(0)
-    return Tensor._from_storage(np.asarray(out, np.int64), input.device)
+    out = fn(data, axis=wrap_dim(dim, input.ndim), keepdims=keepdim) if data.ndim else as_array(0)
+    return Tensor._from_storage(as_array(out, np.int64), input.device)
 
 
 def argmax(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:
@@ -390,16 +397,16 @@ def argmin(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:
 def all(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001
     check_tensor(input, "all")
     axes = wrap_dims(dim, input.ndim)
-    return Tensor._from_storage(np.asarray(np.all(input._data, axis=axes, keepdims=keepdim)), input.device)
+    return Tensor._from_storage(as_array(np.all(input._data, axis=axes, keepdims=keepdim)), input.device)
 
 
 def any(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001
     check_tensor(input, "any")
     axes = wrap_dims(dim, input.ndim)
-    return Tensor._from_storage(np.asarray(np.any(input._data, axis=axes, keepdims=keepdim)), input.device)
+    return Tensor._from_storage(as_array(np.any(input._data, axis=axes, keepdims=keepdim)), input.device)
 
 
 def count_nonzero(input: Tensor, dim=None) -> Tensor:
     check_tensor(input, "count_nonzero")
     axes = wrap_dims(dim, input.ndim)
-    return Tensor._from_storage(np.asarray(np.count_nonzero(input._data, axis=axes), np.int64), input.device)
+    return Tensor._from_storage(as_array(np.count_nonzero(input._data, axis=axes), np.int64), input.device)

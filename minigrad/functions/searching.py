@@ -7,6 +7,7 @@ import numbers
 
 import numpy as np
 
+from .._device import as_array
 from .._tensor import Tensor
 from ._messages import check_tensor
 
@@ -72,7 +73,7 @@ def searchsorted(sorted_sequence: Tensor, input, *, out_int32: bool = False, rig
     side = _search_side(right, side)
     scalar = isinstance(input, numbers.Number)
     boundaries = sorted_sequence._data
-    values = np.asarray(input) if scalar else input._data
+    values = as_array(input) if scalar else input._data
     order = None if sorter is None else sorter._data
     _check_boundaries(boundaries, values, scalar, order)
     if order is not None:
@@ -83,4 +84,4 @@ def searchsorted(sorted_sequence: Tensor, input, *, out_int32: bool = False, rig
         rows, values_rows = boundaries.reshape(-1, boundaries.shape[-1]), values.reshape(-1, values.shape[-1])
         found = np.array([np.searchsorted(b, v, side=side) for b, v in zip(rows, values_rows)], np.int64)
     dtype = np.int32 if out_int32 else np.int64
-    return Tensor._from_storage(np.asarray(found, dtype).reshape(values.shape), sorted_sequence.device)
+    return Tensor._from_storage(as_array(found, dtype).reshape(values.shape), sorted_sequence.device)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._device import as_array
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
@@ -17,6 +18,8 @@ from ._operands import operands, result_dtype
 
 
 class Where(ArrayFunction):
+    runs_on_cuda = True
+
     @staticmethod
     def forward(ctx, condition, a, b, dtype):
         ctx.save_for_backward(condition)
@@ -33,10 +36,11 @@ class Where(ArrayFunction):
 
 class Maximum(ArrayFunction):
     select, wins = staticmethod(np.maximum), staticmethod(np.greater)
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, a, b, dtype):
-        a, b = np.asarray(a, dtype), np.asarray(b, dtype)
+        a, b = as_array(a, dtype), as_array(b, dtype)
         ctx.save_for_backward(a, b)
         return ctx.select(a, b)
 
@@ -49,6 +53,7 @@ class Maximum(ArrayFunction):
 
 class Minimum(Maximum):
     select, wins = staticmethod(np.minimum), staticmethod(np.less)
+    runs_on_cuda = True
 
 
 class Fmax(ArrayFunction):
@@ -127,7 +132,7 @@ class Clamp(ArrayFunction):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        inside = np.ones(x.shape, bool)  # PyTorch: gradient passes where low <= x <= high
+        inside = np.ones_like(x, dtype=bool)  # PyTorch: gradient passes where low <= x <= high
         if ctx.low is not None:
             inside &= x >= ctx.low
         if ctx.high is not None:
@@ -137,6 +142,7 @@ class Clamp(ArrayFunction):
 
 class ClampScalars(Clamp):
     backward_name = "ClampBackward1"
+    runs_on_cuda = True
 
 
 class ClampMin(Clamp):

@@ -36,6 +36,7 @@ def _infer_shape(shape: tuple, numel: int, current: tuple) -> tuple:
 class Reshape(ArrayFunction):
     backward_name = "ViewBackward0"
     is_view = True
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x, shape, must_view):
@@ -73,6 +74,7 @@ def view(input: Tensor, *shape) -> Tensor:
 
 class Permute(ArrayFunction):
     is_view = True
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x, axes):
@@ -141,6 +143,7 @@ moveaxis = movedim
 
 class Expand(ArrayFunction):
     is_view = True
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x, shape):

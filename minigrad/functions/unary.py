@@ -20,6 +20,8 @@ def _float(a: np.ndarray) -> np.ndarray:
 
 
 class Exp(ArrayFunction):
+    runs_on_cuda = True
+
     @staticmethod
     def forward(ctx, x):
         out = np.exp(_float(x))
@@ -33,6 +35,8 @@ class Exp(ArrayFunction):
 
 
 class Log(ArrayFunction):
+    runs_on_cuda = True
+
     @staticmethod
     def forward(ctx, x):
         x = _float(x)
@@ -46,6 +50,8 @@ class Log(ArrayFunction):
 
 
 class Sqrt(ArrayFunction):
+    runs_on_cuda = True
+
     @staticmethod
     def forward(ctx, x):
         out = np.sqrt(_float(x))
@@ -59,6 +65,8 @@ class Sqrt(ArrayFunction):
 
 
 class Abs(ArrayFunction):
+    runs_on_cuda = True
+
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -71,6 +79,8 @@ class Abs(ArrayFunction):
 
 
 class Sin(ArrayFunction):
+    runs_on_cuda = True
+
     @staticmethod
     def forward(ctx, x):
         x = _float(x)
@@ -84,6 +94,8 @@ class Sin(ArrayFunction):
 
 
 class Cos(ArrayFunction):
+    runs_on_cuda = True
+
     @staticmethod
     def forward(ctx, x):
         x = _float(x)
@@ -97,6 +109,8 @@ class Cos(ArrayFunction):
 
 
 class Tanh(ArrayFunction):
+    runs_on_cuda = True
+
     @staticmethod
     def forward(ctx, x):
         out = np.tanh(_float(x))
@@ -121,6 +135,8 @@ def sigmoid_array(x: np.ndarray) -> np.ndarray:
 
 
 class Sigmoid(ArrayFunction):
+    runs_on_cuda = True
+
     @staticmethod
     def forward(ctx, x):
         out = sigmoid_array(_float(x))

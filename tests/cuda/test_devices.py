@@ -103,11 +103,10 @@ def test_mixing_devices_in_one_op_is_pytorchs_runtime_error():
 
 def test_an_op_without_a_cuda_kernel_says_so_instead_of_computing_on_the_host():
     x = mg.ones(2, 3, device="cuda")
-    with pytest.raises(NotImplementedError, match=r"^minigrad has no CUDA kernel for Add yet; move the tensor "
+    with pytest.raises(NotImplementedError, match=r"^minigrad has no CUDA kernel for Cumsum yet; move the tensor "
                                                   r"to the CPU with \.cpu\(\)$"):
-        x + x
-    for op in (lambda: x.sum(), lambda: mg.relu(x), lambda: x * 2, lambda: x[0], lambda: x.reshape(3, 2),
-               lambda: mg.nn.functional.softmax(x, 1)):
+        x.cumsum(0)
+    for op in (lambda: x.flip(0), lambda: x.sort(), lambda: mg.roll(x, 1)):
         with pytest.raises(NotImplementedError, match="no CUDA kernel for"):
             op()
 
@@ -138,3 +137,13 @@ def test_cuda_without_numba_cuda_says_what_to_install(without_numba_cuda):
         with pytest.raises(AssertionError, match=r'^Torch not compiled with CUDA enabled\. .*pip install -e "\.\[cuda\]".*'
                                                  r"NUMBA_ENABLE_CUDASIM=1"):
             ask()
+
+
+def test_moving_between_devices_is_recorded_as_pytorchs_to_copy():
+    x = mg.tensor([1.0, -2.0, 3.0], requires_grad=True)
+    on_gpu = x.cuda()
+    assert on_gpu.grad_fn.name() == "ToCopyBackward0" and not on_gpu.is_leaf
+    back = (on_gpu * on_gpu).cpu()
+    back.sum().backward()  # the gradient crosses back to the CPU leaf
+    np.testing.assert_array_equal(x.grad.numpy(), [2.0, -4.0, 6.0])
+    assert mg.ones(2).cuda().is_leaf  # nothing to record
