@@ -95,9 +95,8 @@ def cross_entropy_forward(
     if class_indices:
         denominator = target_weights(target, weight, ignore_index, np.float64).sum().astype(logits.dtype)
     else:
-        denominator = CudaArray.empty((1,), logits.dtype)
+        denominator = CudaArray.empty((), logits.dtype)
         denominator.fill(M if C else 0)  # PyTorch: numel / C rows, NaN mean when empty
-        denominator = denominator.reshape(())
     results = losses, denominator, lse
     return (*results, unit_grad) if return_grad else results
 

@@ -40,7 +40,7 @@ def test_huge_logits_stay_finite(forward, backward):
 
 @pytest.mark.parametrize("forward, value", [("softmax_forward", 1.0), ("log_softmax_forward", 0.0)])
 def test_zero_dim_and_empty(forward, value):
-    scalar = CudaArray.from_host(np.array([2.5])).reshape(())
+    scalar = CudaArray.from_host(np.array(2.5))
     out = getattr(gpu, forward)(scalar, 0)
     assert out.shape == () and out.item() == value
     assert getattr(gpu, forward)(CudaArray.empty((2, 0), np.float32), 1).shape == (2, 0)
