@@ -64,6 +64,7 @@ def _target_rows(target: np.ndarray, input: np.ndarray) -> np.ndarray:
 class CrossEntropy(ArrayFunction):
     # PyTorch's cross_entropy graph ends in its NLL node, so loss reprs read the same.
     backward_name = "NllLossBackward0"
+    runs_on_cuda = True
     computes_half_in_float32 = True
     # Class weights of class-index targets are constants; the log-sum-exp and unit gradient are
     # caches handed only to ops whose derivatives go through the logits (cross_entropy_backward.py).
@@ -106,6 +107,7 @@ class CrossEntropy(ArrayFunction):
 
 class NllLoss(ArrayFunction):
     backward_name = "NllLossBackward0"
+    runs_on_cuda = True
     saves_constants = True  # the class weights
 
     @staticmethod
@@ -158,9 +160,9 @@ def _class_indices(input: Tensor, target: Tensor, weight: Tensor | None, ignore_
     indices = target._data.astype(np.int64, copy=False)
     # Two cheap reductions in the common all-valid case; the first bad target is looked for only then.
     if indices.size and (indices.min() < 0 or indices.max() >= num_classes):
-        bad = np.flatnonzero(((indices < 0) | (indices >= num_classes)) & (indices != ignore_index))
-        if bad.size:
-            raise IndexError(f"Target {indices.flat[bad[0]]} is out of bounds.")
+        bad = ((indices < 0) | (indices >= num_classes)) & (indices != ignore_index)
+        if bad.any():  # argmax of a mask: its first True (device storage has no flatnonzero)
+            raise IndexError(f"Target {int(indices.reshape(-1)[int(np.argmax(bad))])} is out of bounds.")
     return indices
 
 

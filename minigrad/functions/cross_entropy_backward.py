@@ -50,6 +50,7 @@ class CrossEntropyBackward(ArrayFunction):
     log-sum-exp and unit gradient (the kernel's caches; ``unit_grad`` may be None)."""
 
     backward_name = "NllLossBackwardBackward0"
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, grad_rows, logits, target, weight, lse, unit_grad, ignore_index, smoothing):
@@ -86,6 +87,7 @@ class NegativeLogSoftmax(ArrayFunction):
     """-log_softmax of logit rows (M, C), ``lse[:, None] - logits``, from the forward's log-sum-exp
     (M,): one subtraction. lse is a function of the logits, so the derivative goes through them:
     d/dx of sum g * out = softmax * sum(g) - g, with softmax = exp(-out)."""
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, logits, lse):
@@ -104,6 +106,7 @@ class NllLossBackward(ArrayFunction):
     (read for their shape and dtype only), for row-loss gradients ``grad_rows`` (M,) or (1,)."""
 
     backward_name = "NllLossBackwardBackward0"
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, grad_rows, log_probs, target, weight, ignore_index):

@@ -53,6 +53,7 @@ class BatchNorm(ArrayFunction):
     its derivative recomputes the batch statistics from x, so they may be kept as constants)."""
 
     backward_name = "NativeBatchNormBackward0"
+    runs_on_cuda = True
     computes_half_in_float32 = True
     saves_constants = True
     _materialize_grads = False  # the statistics are outputs for the running update only: no gradient
@@ -69,7 +70,7 @@ class BatchNorm(ArrayFunction):
             # What the eval-mode backward takes as the (constant) statistics.
             mean = running_mean.astype(np.float64)
             invstd = 1.0 / np.sqrt(running_var.astype(np.float64) + eps)
-            statistics = (np.empty(0), np.empty(0))
+            statistics = (np.empty_like(mean, shape=0), np.empty_like(mean, shape=0))  # on x's device
         ctx.save_for_backward(x, weight, mean, invstd)  # weight as given: the engine watches its version
         ctx.training, ctx.eps = training, eps
         return (out, *statistics)
@@ -86,6 +87,7 @@ class LayerNorm(ArrayFunction):
     through ``LayerNormBackward`` (the saved statistics as constants, as in ``BatchNorm``)."""
 
     backward_name = "NativeLayerNormBackward0"
+    runs_on_cuda = True
     computes_half_in_float32 = True
     saves_constants = True
 
@@ -110,6 +112,7 @@ class GroupNorm(ArrayFunction):
     backward through ``GroupNormBackward``."""
 
     backward_name = "NativeGroupNormBackward0"
+    runs_on_cuda = True
     computes_half_in_float32 = True
     _materialize_grads = False  # the statistics are outputs for instance norm's running update only
 

@@ -99,6 +99,7 @@ class BatchNormBackward(ArrayFunction):
     (``training``) or the running ones."""
 
     backward_name = "NativeBatchNormBackwardBackward0"
+    runs_on_cuda = True
     _materialize_grads = False  # a gradient that did not come is a term left out, not zeros
 
     @staticmethod
@@ -129,6 +130,7 @@ class LayerNormBackward(ArrayFunction):
     (..., *normalized_shape), weight (normalized_shape) or None, and the forward's mean, invstd."""
 
     backward_name = "NativeLayerNormBackwardBackward0"
+    runs_on_cuda = True
     _materialize_grads = False
 
     @staticmethod
@@ -158,6 +160,7 @@ class GroupNormBackward(ArrayFunction):
     (N, C, *), weight (C,) or None, and the forward's mean, invstd (N, G)."""
 
     backward_name = "NativeGroupNormBackwardBackward0"
+    runs_on_cuda = True
     _materialize_grads = False
 
     @staticmethod

@@ -20,6 +20,7 @@ class SoftmaxBackward(ArrayFunction):
     """
 
     backward_name = "SoftmaxBackwardDataBackward0"
+    runs_on_cuda = True
     # The kernel of kernels/softmax.py that forward runs, picked from the device's module.
     kernel = staticmethod(lambda kernels: kernels.softmax_backward)
 
@@ -60,6 +61,7 @@ class LogSoftmaxBackward(SoftmaxBackward):
 
 class Softmax(ArrayFunction):
     """softmax along ``dim``; the backward needs only the output: dx = y * (dy - sum(dy * y))."""
+    runs_on_cuda = True
     computes_half_in_float32 = True
 
     forward_kernel, backward_op = staticmethod(lambda kernels: kernels.softmax_forward), SoftmaxBackward
