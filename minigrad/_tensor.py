@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import _dtype
-from ._device import CPU, as_device, device, placement, to_storage
+from ._device import CPU, as_device, device, placement, storage_device, to_storage
 from .autograd import hooks
 from .autograd.grad_mode import is_grad_enabled, no_grad
 from .autograd.recording_array import RecordingArray
@@ -87,9 +87,10 @@ class Tensor:
 
     @classmethod
     def _from_storage(cls, array: np.ndarray, dev: device | None = None) -> "Tensor":
-        """Wrap a storage array without copying (internal constructor)."""
+        """Wrap a storage array without copying (internal constructor); ``dev`` defaults to the
+        device the storage lives on."""
         tensor = cls.__new__(cls)
-        tensor._init(array, dev or CPU)
+        tensor._init(array, dev or storage_device((array,)))
         return tensor
 
     def _become_view_of(self, other: "Tensor") -> None:

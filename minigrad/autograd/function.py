@@ -21,6 +21,7 @@ import numpy as np
 
 from .. import _float_errors
 from .. import _tensor  # the module, not the class: the two modules import each other
+from .._cuda_backend import is_device_array
 from .._device import mixed_devices_error, no_cuda_kernel_error, storage_device
 from . import anomaly_mode
 from .grad_mode import enable_grad, is_grad_enabled, no_grad
@@ -473,4 +474,4 @@ def _graph_tensor(storage, node, output_nr: int):
 
 def _constant(value):
     """An argument of ``compute`` as ``apply`` takes it: arrays become tensors outside the graph."""
-    return _tensor.Tensor._from_storage(value) if isinstance(value, np.ndarray) else value
+    return _tensor.Tensor._from_storage(value) if isinstance(value, np.ndarray) or is_device_array(value) else value

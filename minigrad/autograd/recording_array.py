@@ -32,6 +32,8 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _tensor
+from .._cuda_backend import is_device_array
+from .._device import as_array
 
 
 class RecordingArray:
@@ -168,7 +170,7 @@ def recording(value):
     """A Tensor as a RecordingArray; a plain array as a constant one; anything else as it is."""
     if isinstance(value, _tensor.Tensor):
         return RecordingArray(value)
-    if isinstance(value, np.ndarray):
+    if isinstance(value, np.ndarray) or is_device_array(value):
         return RecordingArray(_tensor.Tensor._from_storage(value))
     return value
 
@@ -177,8 +179,8 @@ def as_tensor(value):
     """The Tensor a RecordingArray stands for; an array as a constant tensor; a number as it is."""
     if type(value) is RecordingArray:
         return value.tensor
-    if isinstance(value, (np.ndarray, np.generic)):
-        return _tensor.Tensor._from_storage(np.asarray(value))
+    if isinstance(value, (np.ndarray, np.generic)) or is_device_array(value):
+        return _tensor.Tensor._from_storage(as_array(value))
     return value
 
 

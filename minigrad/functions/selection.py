@@ -132,12 +132,10 @@ class Clamp(ArrayFunction):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        inside = np.ones_like(x, dtype=bool)  # PyTorch: gradient passes where low <= x <= high
-        if ctx.low is not None:
-            inside &= x >= ctx.low
-        if ctx.high is not None:
-            inside &= x <= ctx.high
-        return grad * inside, None, None
+        # PyTorch: the gradient passes where low <= x <= high (a missing bound: always).
+        above = True if ctx.low is None else x >= ctx.low
+        below = True if ctx.high is None else x <= ctx.high
+        return grad * above * below, None, None
 
 
 class ClampScalars(Clamp):

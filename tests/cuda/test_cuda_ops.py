@@ -66,3 +66,32 @@ def test_op_on_cuda_matches_cpu(name, fn, shapes):
 
 def test_every_listed_case_exists():
     assert ON_CUDA <= {name for name, _, _ in CASES}
+
+
+def _second_derivatives(fn, inputs, device, upstream):
+    """d/dx of <grad_x f(x), 1>: the gradients of the sum of the first gradients (create_graph)."""
+    tensors = [mg.tensor(x, device=device, requires_grad=True) for x in inputs]
+    out = fn(mg, *tensors)
+    out = out if isinstance(out, mg.Tensor) else out[0]
+    grads = mg.autograd.grad((out * mg.tensor(upstream, device=device)).sum(), tensors, create_graph=True,
+                             allow_unused=True)
+    total = sum(g.sum() for g in grads if g is not None and g.requires_grad)
+    if not isinstance(total, mg.Tensor):
+        return []  # the op is linear: its gradient does not depend on the inputs
+    seconds = mg.autograd.grad(total, tensors, allow_unused=True)
+    return [None if s is None else s.cpu().numpy() for s in seconds]
+
+
+@pytest.mark.parametrize("name, fn, shapes", [c for c in CASES if c[0] in ON_CUDA], ids=lambda c: c if isinstance(c, str) else "")
+def test_second_derivatives_on_cuda_match_cpu(name, fn, shapes):
+    inputs = random_inputs(shapes, seed=0)
+    probe = fn(mg, *[mg.tensor(x) for x in inputs])
+    probe = probe if isinstance(probe, mg.Tensor) else probe[0]
+    upstream = np.random.default_rng(1).standard_normal(probe.shape)
+    cpu_seconds = _second_derivatives(fn, inputs, "cpu", upstream)
+    cuda_seconds = _second_derivatives(fn, inputs, "cuda", upstream)
+    assert len(cpu_seconds) == len(cuda_seconds)
+    for cpu_second, cuda_second in zip(cpu_seconds, cuda_seconds):
+        assert (cpu_second is None) == (cuda_second is None)
+        if cpu_second is not None:
+            np.testing.assert_allclose(cuda_second, cpu_second, rtol=1e-6, atol=1e-9)
