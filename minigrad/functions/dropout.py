@@ -2,17 +2,32 @@
 feature map for feature dropout (``dropout2d``: one draw per (n, c), shared by all of ``x[n, c]``).
 
 Scaling the kept elements by 1 / (1 - p) during training keeps E[y] = x, so evaluation needs no
-rescaling (dropout is then the identity). The mask is drawn from the default generator, so
-``manual_seed`` repeats it; backward multiplies by the same scaled mask: dx = dy * mask / (1 - p).
+rescaling (dropout is then the identity). The mask comes from :func:`dropout_mask`: on the CPU
+from the default generator, on CUDA from the GPU's own generator by a kernel, so ``manual_seed``
+repeats it; backward multiplies by the same scaled mask: dx = dy * mask / (1 - p).
 """
 from __future__ import annotations
 
 import numpy as np
 
+from .._device import device, kernel_module
 from .._random import numpy_generator
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ._messages import check_tensor
+
+
+def dropout_mask(shape: tuple, p: float, dtype: np.dtype, dev: device):
+    """The scaled keep-mask on ``dev``: ``1 / (1 - p)`` where an element is kept (probability
+    1 - p: a uniform draw ``>= p``), 0 where it is dropped; ``dtype``. The one place that picks the
+    random source: the default (CPU) generator, or on CUDA the GPU's generator in a kernel
+    (``minigrad.kernels.cuda.dropout``)."""
+    if dev.type == "cuda":
+        return kernel_module("dropout", dev).dropout_mask(shape, p, dtype)
+    draw_dtype = dtype if dtype in (np.float32, np.float64) else np.float64
+    keep = numpy_generator(None).random(shape, dtype=draw_dtype) >= p  # P(keep) = 1 - p
+    scale = 1.0 / (1.0 - p) if p < 1 else 0.0
+    return np.where(keep, dtype.type(scale), dtype.type(0))
 
 
 class Dropout(ArrayFunction):
@@ -22,10 +37,7 @@ class Dropout(ArrayFunction):
     @staticmethod
     def forward(ctx, x, p, mask_shape):
         """``mask_shape`` is x's shape, or x's with 1s where one draw covers a whole axis."""
-        draw_dtype = x.dtype if x.dtype in (np.float32, np.float64) else np.float64
-        keep = numpy_generator(None).random(mask_shape, dtype=draw_dtype) >= p  # P(keep) = 1 - p
-        scale = 1.0 / (1.0 - p) if p < 1 else 0.0
-        mask = np.where(keep, x.dtype.type(scale), x.dtype.type(0))
+        mask = dropout_mask(mask_shape, p, x.dtype, ctx.device)
         ctx.save_for_backward(mask)
         return x * mask
 
