@@ -1,9 +1,12 @@
-"""Every CUDA import of minigrad, in one place.
+"""The framework's side of CUDA: availability, device queries, moving storage between host and device.
 
-minigrad's GPU path runs on NVIDIA's ``numba-cuda`` package (the optional extra ``cuda``), which
-provides ``from numba import cuda``. The rest of minigrad asks this module — whether CUDA is
-usable, how to move arrays between host and device, whether an array lives on the device — and
-never imports ``numba.cuda`` itself, so moving to another CUDA binding is a change to this file.
+minigrad's GPU path runs on NVIDIA's ``numba-cuda`` package (the optional extra ``cuda``). Its one
+import lives in ``kernels/cuda/_backend.py`` (with the kernels, which need it to compile); this
+module loads it on first use, so ``import minigrad`` loads no numba, and the rest of minigrad asks
+here whether CUDA is usable, how to move arrays, and whether an array lives on the device.
+
+A CUDA tensor's storage is a ``CudaArray`` (``kernels/cuda/array.py``): a view of a flat numba-cuda
+device array that speaks numpy's protocols, so the autograd Functions' numpy formulas run on it.
 
 With ``NUMBA_ENABLE_CUDASIM=1`` (set before numba is first imported) numba-cuda's simulator runs
 the same code on the CPU with Python threads: the test suite uses it where no GPU exists.
@@ -13,10 +16,10 @@ from __future__ import annotations
 import numpy as np
 
 _UNLOADED = object()
-# numba.cuda, imported on first use (``import minigrad`` loads no numba); None without numba-cuda.
+# numba.cuda, imported on first use; None without numba-cuda.
 _cuda = _UNLOADED
-# The storage types of CUDA tensors: numba-cuda's device array, or its simulator's stand-in (none
-# before numba.cuda is loaded: no device array can exist then).
+# The storage type of CUDA tensors (none before the CUDA kernels' package is loaded: no device
+# array can exist then).
 _DEVICE_ARRAY_TYPES: tuple[type, ...] = ()
 
 
@@ -24,18 +27,13 @@ def _numba_cuda():
     """``numba.cuda``, or None when numba-cuda is not installed."""
     global _cuda, _DEVICE_ARRAY_TYPES
     if _cuda is _UNLOADED:
-        try:
-            # numba still ships its deprecated built-in CUDA target under the same name: import
-            # numba-cuda's own package first, so that without it CUDA is unavailable.
-            import numba_cuda  # noqa: F401
-            from numba import cuda
-        except ImportError:  # numba-cuda is optional; without it the CPU path is all there is
-            cuda = None
-        if cuda is not None:
-            arrays = cuda.devicearray
-            _DEVICE_ARRAY_TYPES = ((arrays.FakeCUDAArray,) if hasattr(arrays, "FakeCUDAArray")
-                                   else (arrays.DeviceNDArrayBase,))
-        _cuda = cuda
+        from .kernels.cuda import _backend
+
+        if _backend.cuda is not None:
+            from .kernels.cuda.array import CudaArray
+
+            _DEVICE_ARRAY_TYPES = (CudaArray,)
+        _cuda = _backend.cuda
     return _cuda
 
 
@@ -64,18 +62,18 @@ def require(index: int | None = None) -> None:
 
 
 def is_device_array(array) -> bool:
-    """True for a numba-cuda device array (real or simulated); False for numpy arrays and others."""
+    """True for CUDA storage (a CudaArray); False for numpy arrays and anything else."""
     return isinstance(array, _DEVICE_ARRAY_TYPES)
 
 
 def to_device(array: np.ndarray):
-    """A device copy of a host array (C-contiguous, as the kernels index it)."""
-    return _cuda.to_device(np.ascontiguousarray(array))
+    """A device copy (a CudaArray) of a host array."""
+    return _DEVICE_ARRAY_TYPES[0].from_host(array)
 
 
 def to_host(array) -> np.ndarray:
-    """A host (numpy) copy of a device array."""
-    return array.copy_to_host()
+    """A host (numpy) copy of CUDA storage."""
+    return array.to_host()
 
 
 def synchronize() -> None:

@@ -24,11 +24,11 @@ except ImportError:  # numba-cuda is optional; without it the CPU path is all th
 #: True on numba-cuda's simulator.
 SIMULATED = cuda is not None and cuda.jit.__module__.startswith("numba.cuda.simulator")
 
+# A grid-stride loop lets a kernel cover any size with any grid. A GPU gets 128-thread blocks and
+# enough of them to fill its multiprocessors; the simulator, which runs each CUDA thread as a Python
+# thread, gets a few small blocks (still more than one, so that races between blocks would show).
 #: Threads per block of the one-dimensional (grid-stride) kernels.
-THREADS = 128
-# A grid-stride loop lets a kernel cover any size with a capped grid. A GPU gets enough blocks to
-# fill its multiprocessors; the simulator, which runs each CUDA thread as a Python thread, gets a
-# few blocks (still more than one, so that races between blocks would show).
+THREADS = 16 if SIMULATED else 128
 _MAX_BLOCKS = 4 if SIMULATED else 1024
 #: Threads of the largest grid :func:`blocks_for` gives.
 MAX_THREADS = _MAX_BLOCKS * THREADS

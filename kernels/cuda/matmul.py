@@ -20,10 +20,12 @@ import functools
 import numpy as np
 from numba import float32, float64, int64
 
-from ._backend import cuda
+from ._backend import SIMULATED, cuda
 from .array import CudaArray
 
-TILE = 16
+# The simulator runs a Python thread per CUDA thread: small tiles there (several tiles per matrix
+# still exercise the tile loop and the barriers).
+TILE = 4 if SIMULATED else 16
 _NUMBA_TYPES = {np.dtype(np.float32): float32, np.dtype(np.float64): float64, np.dtype(np.int64): int64}
 
 
