@@ -44,7 +44,7 @@ class CudaGenerator:
         if self._states is None:
             from ._backend import MAX_THREADS, cuda, random  # here, not at import: seeding needs no GPU
 
-            bits = np.random.PCG64(self._seed % 2 ** 64).random_raw(2 * MAX_THREADS).astype(np.uint64)
+            bits = np.random.PCG64(self._seed % 2 ** 64).random_raw(2 * MAX_THREADS)
             self._states = cuda.to_device(bits.view(random.xoroshiro128p_dtype))
         return self._states
 

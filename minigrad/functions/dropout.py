@@ -2,8 +2,8 @@
 feature map for feature dropout (``dropout2d``: one draw per (n, c), shared by all of ``x[n, c]``).
 
 Scaling the kept elements by 1 / (1 - p) during training keeps E[y] = x, so evaluation needs no
-rescaling (dropout is then the identity). The mask comes from :func:`dropout_mask`: on the CPU
-from the default generator, on CUDA from the GPU's own generator by a kernel, so ``manual_seed``
+rescaling (dropout is then the identity). The mask comes from :func:`dropout_mask`: a kernel
+drawing from the default generator on the CPU, from the GPU's own on CUDA, so ``manual_seed``
 repeats it; backward multiplies by the same scaled mask: dx = dy * mask / (1 - p).
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._device import device, kernel_module
-from .._random import numpy_generator
+from .._random import kernel_generator
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ._messages import check_tensor
@@ -19,20 +19,16 @@ from ._messages import check_tensor
 
 def dropout_mask(shape: tuple, p: float, dtype: np.dtype, dev: device):
     """The scaled keep-mask on ``dev``: ``1 / (1 - p)`` where an element is kept (probability
-    1 - p: a uniform draw ``>= p``), 0 where it is dropped; ``dtype``. The one place that picks the
-    random source: the default (CPU) generator, or on CUDA the GPU's generator in a kernel
-    (``minigrad.kernels.cuda.dropout``)."""
-    if dev.type == "cuda":
-        return kernel_module("dropout", dev).dropout_mask(shape, p, dtype)
-    draw_dtype = dtype if dtype in (np.float32, np.float64) else np.float64
-    keep = numpy_generator(None).random(shape, dtype=draw_dtype) >= p  # P(keep) = 1 - p
-    scale = 1.0 / (1.0 - p) if p < 1 else 0.0
-    return np.where(keep, dtype.type(scale), dtype.type(0))
+    1 - p), 0 where it is dropped; ``dtype``. The one place that picks the random source: the
+    device's kernel (``kernels/dropout.py``, ``kernels/cuda/dropout.py``) with the device's
+    generator (the default one on the CPU, the GPU's own on CUDA)."""
+    return kernel_module("dropout", dev).dropout_mask(shape, p, dtype, kernel_generator(dev))
 
 
 class Dropout(ArrayFunction):
     backward_name = "MulBackward0"  # PyTorch's graph shows dropout as its mask multiply
     saves_constants = True  # the mask: a draw that does not depend on x
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x, p, mask_shape):

@@ -106,19 +106,10 @@ def test_an_op_without_a_cuda_kernel_says_so_instead_of_computing_on_the_host():
     with pytest.raises(NotImplementedError, match=r"^minigrad has no CUDA kernel for Add yet; move the tensor "
                                                   r"to the CPU with \.cpu\(\)$"):
         x + x
-    for op in (lambda: x.sum(), lambda: mg.relu(x), lambda: x * 2, lambda: x[0], lambda: x.reshape(3, 2),
+    for op in (lambda: x.sum(), lambda: mg.sigmoid(x), lambda: x * 2, lambda: x[0], lambda: x.reshape(3, 2),
                lambda: mg.nn.functional.softmax(x, 1)):
         with pytest.raises(NotImplementedError, match="no CUDA kernel for"):
             op()
-
-
-def test_an_optimizer_step_without_a_cuda_kernel_says_so():
-    model = mg.nn.Linear(2, 2)
-    model(mg.ones(1, 2)).sum().backward()
-    model.cuda()
-    for optimizer in (mg.optim.SGD(model.parameters(), lr=0.1), mg.optim.Adam(model.parameters())):
-        with pytest.raises(NotImplementedError, match=r"^minigrad has no CUDA kernel for (sgd|adam) yet"):
-            optimizer.step()
 
 
 def test_a_missing_device_index_is_pytorchs_runtime_error():
