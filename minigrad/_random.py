@@ -2,11 +2,14 @@
 
 Every random op (``rand``, ``randn``, dropout masks, ``randperm``, DataLoader shuffling) draws from
 a ``Generator`` — the default one unless a ``generator=`` is passed — so ``manual_seed(s)`` makes a
-whole run repeat.
+whole run repeat. The CUDA kernels' draws (dropout masks on the GPU) come from the GPU's own
+generator (``kernels/cuda/generator.py``), which ``manual_seed`` seeds too, as in PyTorch.
 """
 from __future__ import annotations
 
 import numpy as np
+
+from .kernels.cuda.generator import default_generator as cuda_generator
 
 
 class Generator:
@@ -48,12 +51,17 @@ default_generator = Generator()
 
 
 def manual_seed(seed: int) -> Generator:
-    """Seed the default generator; returns it, as PyTorch."""
+    """Seed the default generator and the GPU's (``minigrad.cuda.manual_seed``); returns the
+    default generator, as PyTorch."""
+    cuda_generator.manual_seed(seed)
     return default_generator.manual_seed(seed)
 
 
 def seed() -> int:
-    return default_generator.seed()
+    """Reseed the default generator from fresh entropy, and the GPU's with the same seed."""
+    new_seed = default_generator.seed()
+    cuda_generator.manual_seed(new_seed)
+    return new_seed
 
 
 def initial_seed() -> int:
@@ -71,6 +79,12 @@ def set_rng_state(state: dict) -> None:
 def numpy_generator(generator: Generator | None) -> np.random.Generator:
     """The numpy generator to draw from: ``generator``'s, or the default one's."""
     return (generator or default_generator).numpy
+
+
+def kernel_generator(dev):
+    """The generator a kernel on device ``dev`` draws from: the default generator's numpy one on
+    the CPU, the GPU's own (``kernels/cuda/generator.py``) on CUDA."""
+    return cuda_generator if dev.type == "cuda" else default_generator.numpy
 
 
 def _draw_dtype(tensor) -> np.dtype:

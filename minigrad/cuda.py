@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from . import _cuda_backend
 from ._device import as_device
+from .kernels.cuda.generator import default_generator as cuda_generator
 
 
 def is_available() -> bool:
@@ -36,12 +37,21 @@ def synchronize(device=None) -> None:
 
 
 def manual_seed(seed: int) -> None:
-    """Seed the GPU's generator. CUDA tensors are drawn on the host and copied (one stream for both
-    devices), so this is accepted, as scripts seed the GPU too, and there is nothing more to seed."""
+    """Seed the GPU's generator, from which the CUDA kernels draw (dropout masks; the stream is
+    described in ``kernels/cuda/generator.py``). Works without a GPU, as in PyTorch: scripts seed
+    it unconditionally. ``minigrad.manual_seed`` seeds it too. Tensors made by ``rand``/``randn``
+    on CUDA are drawn on the host (by the CPU generator) and copied."""
+    cuda_generator.manual_seed(seed)
 
 
 def manual_seed_all(seed: int) -> None:
-    """Seed every GPU's generator; see :func:`manual_seed`."""
+    """Seed every GPU's generator; minigrad has one GPU: :func:`manual_seed`."""
+    manual_seed(seed)
+
+
+def initial_seed() -> int:
+    """The seed of the GPU's generator."""
+    return cuda_generator.initial_seed()
 
 
 def _index(device) -> int:

@@ -1,8 +1,9 @@
 """Every import of numba-cuda in minigrad, and the launch sizes of the CUDA kernels.
 
 minigrad's GPU path runs on NVIDIA's ``numba-cuda`` package (the optional extra ``cuda``), which
-provides ``from numba import cuda``. Every other file asks this one for ``cuda``, so moving to
-another CUDA binding is a change here (and in the kernels' decorators). ``minigrad/_cuda_backend.py``
+provides ``from numba import cuda`` and its random number generators, ``numba.cuda.random``
+(xoroshiro128+ states that device code draws from). Every other file asks this one for ``cuda`` and
+``random``, so moving to another CUDA binding is a change here (and in the kernels' decorators). ``minigrad/_cuda_backend.py``
 reads it for the framework side (availability, device queries).
 
 With ``NUMBA_ENABLE_CUDASIM=1`` (set before numba is first imported) numba-cuda's simulator runs
@@ -16,8 +17,9 @@ try:
     # own package first, so that without it CUDA is unavailable rather than half there.
     import numba_cuda  # noqa: F401
     from numba import cuda
+    from numba.cuda import random
 except ImportError:  # numba-cuda is optional; without it the CPU path is all there is
-    cuda = None
+    cuda = random = None
 
 #: True on numba-cuda's simulator.
 SIMULATED = cuda is not None and cuda.jit.__module__.startswith("numba.cuda.simulator")
@@ -28,6 +30,8 @@ SIMULATED = cuda is not None and cuda.jit.__module__.startswith("numba.cuda.simu
 #: Threads per block of the one-dimensional (grid-stride) kernels.
 THREADS = 16 if SIMULATED else 128
 _MAX_BLOCKS = 4 if SIMULATED else 1024
+#: Threads of the largest grid :func:`blocks_for` gives.
+MAX_THREADS = _MAX_BLOCKS * THREADS
 
 
 def blocks_for(count: int, threads: int = THREADS) -> int:

@@ -7,7 +7,8 @@ One file per concept: ``conv2d`` (dense, grouped and depthwise convolution are o
 ``conv_transpose2d``, ``im2col``, ``pool_output_size``, ``max_pool2d``, ``avg_pool2d``,
 ``adaptive_pool2d``, ``batch_norm``, ``layer_norm``, ``group_norm`` (sharing ``normalize``),
 ``softmax``, ``cross_entropy`` and ``nll_loss``; ``relu``, ``gelu``, ``erf``, ``row_sum``, ``gemm``,
-``padding``, ``interpolate``, ``max_unpool2d``, ``embedding``; the optimizer steps ``sgd`` and ``adam``.
+``padding``, ``interpolate``, ``max_unpool2d``, ``embedding``, ``dropout`` (its mask); the optimizer
+steps ``sgd`` and ``adam``.
 
 ``routed`` holds the same references behind the fast kernels' exact signatures and result dtypes,
 for ``minigrad.use_reference_kernels()``, which runs the layers on them.

@@ -105,6 +105,7 @@ class GeluBackward(ArrayFunction):
     ``gelu'(x) u`` for grad (this op again) and ``grad u gelu''(x)`` for x."""
 
     backward_name = "GeluBackwardBackward0"
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, grad, x, approximate):
@@ -122,6 +123,7 @@ class GeluBackward(ArrayFunction):
 class GELU(ArrayFunction):
     computes_half_in_float32 = True
     backward_name = "GeluBackward0"
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x, approximate):

@@ -24,6 +24,7 @@ _TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
 class Erf(ArrayFunction):
     kernel, slope_sign = staticmethod(lambda kernels: kernels.erf), 1.0
     computes_half_in_float32 = True
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x):

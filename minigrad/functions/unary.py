@@ -155,6 +155,7 @@ class ReluBackward(ArrayFunction):
     itself; in ``out`` it is piecewise constant, so its derivative there is 0."""
 
     backward_name = "ThresholdBackwardBackward0"
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, grad, out):
@@ -169,6 +170,8 @@ class ReluBackward(ArrayFunction):
 
 class Relu(ArrayFunction):
     """max(x, 0); backward keeps only the output (``ReluBackward``)."""
+
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x):

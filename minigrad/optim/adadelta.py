@@ -56,7 +56,7 @@ class Adadelta(Optimizer):
             rho, eps, weight_decay = group["rho"], group["eps"], group["weight_decay"]
             for param, theta, g in self._params_with_grad(group):
                 state = self.state[param]
-                _advance_state(state, theta, ("square_avg", "acc_delta"))  # t itself is not used by Adadelta
+                _advance_state(state, param, ("square_avg", "acc_delta"))  # t itself is not used by Adadelta
                 if weight_decay != 0:
                     g = g + weight_decay * theta  # g_t <- g_t + λ θ_{t-1}
                 v, u = state["square_avg"]._data, state["acc_delta"]._data

@@ -72,7 +72,7 @@ class Adam(Optimizer):
             buffers = ("exp_avg", "exp_avg_sq") + (("max_exp_avg_sq",) if amsgrad else ())
             for param, theta, g in self._params_with_grad(group):
                 state = self.state[param]
-                t = _advance_state(state, theta, buffers)
+                t = _advance_state(state, param, buffers)
                 m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
                 v_max = state["max_exp_avg_sq"]._data if amsgrad else None
                 kernel_module("adam", param.device).adam_step(theta, g, m, v, v_max, t, lr, beta1, beta2, eps,

@@ -223,9 +223,12 @@ class Optimizer:
 
 def _cast_like(param: Tensor, value: Any, key: str | None = None) -> Any:
     """``value`` (a buffer, or containers of them) moved to ``param``'s device, floating tensors
-    cast to its dtype; the ``'step'`` counter keeps its dtype (PyTorch's rule)."""
+    cast to its dtype; the ``'step'`` counter stays as saved, dtype and device (PyTorch's rule:
+    the step lives on the CPU)."""
     if isinstance(value, Tensor):
-        if key != "step" and param.is_floating_point():
+        if key == "step":
+            return value
+        if param.is_floating_point():
             return value.to(dtype=param.dtype, device=param.device)
         return value.to(device=param.device)
     if isinstance(value, dict):
@@ -248,16 +251,18 @@ def _to_scalar(value: float | Tensor) -> float:
     return value.item() if isinstance(value, Tensor) else value
 
 
-def _advance_state(state: dict[str, Any], theta: np.ndarray, buffer_names: tuple[str, ...]) -> float:
+def _advance_state(state: dict[str, Any], param: Tensor, buffer_names: tuple[str, ...]) -> float:
     """Count one more step in a parameter's ``state``; returns the new step number t.
 
     On the first step the state is created as PyTorch lays it out: ``'step'`` (a 0-d tensor of
-    the default float dtype) followed by a zero buffer shaped like ``theta`` for each name.
+    the default float dtype, on the CPU whatever the parameter's device, as PyTorch keeps it)
+    followed by a zero buffer like the parameter (its shape, dtype and device) for each name.
     """
     if not state:
         state["step"] = Tensor._from_storage(np.zeros((), dtype=_dtype.get_default_dtype().numpy))
         for name in buffer_names:
-            state[name] = Tensor._from_storage(np.zeros(theta.shape, theta.dtype))  # C order for the kernels
+            # zeros_like keeps the storage's device (numpy's or a CudaArray); C order for the kernels
+            state[name] = Tensor._from_storage(np.zeros_like(param._data, order="C"), param.device)
     counter = state["step"]._data
     counter += 1
     return float(counter)

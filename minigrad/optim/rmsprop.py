@@ -71,7 +71,7 @@ class RMSprop(Optimizer):
                        + (("grad_avg",) if centered else ()))
             for param, theta, g in self._params_with_grad(group):
                 state = self.state[param]
-                _advance_state(state, theta, buffers)  # t itself is not used by RMSprop
+                _advance_state(state, param, buffers)  # t itself is not used by RMSprop
                 if weight_decay != 0:
                     g = g + weight_decay * theta  # g_t <- g_t + λ θ_{t-1}
                 v = state["square_avg"]._data

@@ -63,7 +63,7 @@ class SGD(Optimizer):
                 if momentum != 0:
                     state = self.state[param]
                     if "momentum_buffer" not in state:
-                        state["momentum_buffer"] = Tensor._from_storage(np.empty(theta.shape, theta.dtype), param.device)
+                        state["momentum_buffer"] = Tensor._from_storage(np.empty_like(theta, order="C"), param.device)
                         first_step = True
                     buffer = state["momentum_buffer"]._data
                 kernel_module("sgd", param.device).sgd_step(theta, g, buffer, lr, momentum, dampening, weight_decay, nesterov, first_step)
