@@ -171,7 +171,7 @@ def _loop_dtype(value):
     """What numpy's type resolution needs: an array's dtype, or a Python scalar's type (weak)."""
     if isinstance(value, (CudaArray, np.ndarray, np.generic)):
         return value.dtype
-    return type(value)
+    return np.dtype(bool) if isinstance(value, bool) else type(value)  # numpy takes int, float, complex
 
 
 def apply_ufunc(ufunc, inputs: tuple, out=None, dtype=None, casting="same_kind", **unsupported):

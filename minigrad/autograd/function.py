@@ -22,7 +22,7 @@ import numpy as np
 from .. import _float_errors
 from .. import _tensor  # the module, not the class: the two modules import each other
 from .._cuda_backend import is_device_array
-from .._device import mixed_devices_error, no_cuda_kernel_error, storage_device
+from .._device import CPU, mixed_devices_error, no_cuda_kernel_error, storage_device
 from . import anomaly_mode
 from .grad_mode import enable_grad, is_grad_enabled, no_grad
 from .recording_array import RecordingArray, recording
@@ -285,14 +285,18 @@ class ArrayFunction(Function):
 
     @classmethod
     def _call_forward(cls, ctx, args, kwargs):
-        tensor_type, device = _tensor.Tensor, None
+        tensor_type, device, cpu_scalar = _tensor.Tensor, None, False
         arrays = [a._data if isinstance(a, tensor_type) else a for a in args]
         for a in args:
             if isinstance(a, tensor_type):
-                if device is None:
+                if a._device.type == "cpu" and a._data.ndim == 0:  # PyTorch: a 0-d CPU tensor joins
+                    cpu_scalar = True                             # any device's op as a scalar
+                elif device is None:
                     device = a._device
                 elif a._device.type != device.type:  # one CUDA device: the type tells devices apart
                     raise mixed_devices_error(device, a._device)
+        if device is None and cpu_scalar:
+            device = CPU
         cls._check_runs_on(device)
         ctx.device = device
         half = cls.computes_half_in_float32 and any([_is_half(a) for a in arrays])

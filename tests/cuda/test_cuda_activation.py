@@ -9,12 +9,6 @@ from minigrad.functions import dropout as dropout_function
 
 OPS = {"relu": F.relu, "gelu": F.gelu, "gelu-tanh": lambda x: F.gelu(x, approximate="tanh"), "erf": mg.erf,
        "erfc": mg.erfc}
-# The autograd engine does not take CUDA gradients yet (it copies them with numpy): the backward
-# tests below pass once it does; strict, so they report when to drop this mark.
-ENGINE_PENDING = pytest.mark.xfail(raises=(AttributeError, TypeError), strict=True,
-                                   reason="the autograd engine's gradient handling is not CUDA-ready yet")
-
-
 def sample(shape=(3, 5), dtype=np.float32):
     return mg.tensor((2 * np.random.default_rng(0).standard_normal(shape)).astype(dtype))
 
@@ -27,7 +21,6 @@ def test_forward_matches_cpu(name):
     np.testing.assert_allclose(out.cpu().numpy(), OPS[name](x).numpy(), rtol=1e-5, atol=1e-6)
 
 
-@ENGINE_PENDING
 @pytest.mark.parametrize("name", OPS)
 def test_backward_matches_cpu(name):
     x = sample().requires_grad_()
@@ -86,7 +79,6 @@ def test_manual_seed_repeats_cuda_dropout_and_consecutive_calls_differ():
     assert mg.cuda.initial_seed() == 3
 
 
-@ENGINE_PENDING
 def test_dropout_backward_multiplies_by_the_mask(recorded_masks):
     masks, _ = recorded_masks
     x = sample().cuda().requires_grad_()
