@@ -1,4 +1,6 @@
 """CUDA twins of minigrad's kernels (numba-cuda), with the names and signatures of the CPU kernels
 in ``minigrad.kernels``: ``minigrad._device.kernel_module`` picks this package for CUDA tensors.
-None is written yet; an op on CUDA tensors raises NotImplementedError until its Function declares
-``runs_on_cuda``."""
+
+``array.py`` is the GPU's array type (``CudaArray``, numpy's protocols over CUDA kernels:
+``elementwise.py``, ``reduction.py``, ``indexing.py``, ``matmul.py``, ``numpy_api.py``); the other
+modules twin the CPU kernel of the same name. Every numba-cuda import is in ``_backend.py``."""
