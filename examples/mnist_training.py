@@ -50,7 +50,7 @@ def parse_args(description: str, epochs: int, lr: float | None, gamma: float, ar
                              f"(default: {gamma})")
     parser.add_argument("--momentum", type=float, default=0.9, metavar="M", help="SGD momentum (default: 0.9)")
     parser.add_argument("--no-accel", action="store_true",
-                        help="disables accelerator (minigrad runs on the CPU either way)")
+                        help="disables the accelerator (trains on the CPU even where CUDA is available)")
     parser.add_argument("--dry-run", action="store_true",
                         help="quickly check a single pass: one training batch and one test batch per epoch")
     parser.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default: 1)")
