@@ -3,8 +3,8 @@
 minigrad's GPU path runs on NVIDIA's ``numba-cuda`` package (the optional extra ``cuda``), which
 provides ``from numba import cuda`` and its random number generators, ``numba.cuda.random``
 (xoroshiro128+ states that device code draws from). Every other file asks this one for ``cuda`` and
-``random``, so moving to another CUDA binding is a change here (and in the kernels' decorators). ``minigrad/_cuda_backend.py``
-reads it for the framework side (availability, device queries).
+``random``, so moving to another CUDA binding is a change here (and in the kernels' decorators).
+``minigrad/_cuda_backend.py`` reads it for the framework side (availability, device queries).
 
 With ``NUMBA_ENABLE_CUDASIM=1`` (set before numba is first imported) numba-cuda's simulator runs
 the same kernels on the CPU, one Python thread per CUDA thread: the test suite uses it where no GPU

@@ -96,29 +96,75 @@ def _where(condition, a, b):
 
 
 UNARY = {
-    "positive": lambda x: x, "negative": lambda x: -x, "absolute": lambda x: abs(x),
-    "sign": _sign, "square": lambda x: x * x, "reciprocal": lambda x: 1 / x,
-    "exp": lambda x: math.exp(x), "exp2": lambda x: 2.0 ** x, "expm1": lambda x: math.expm1(x), "log": lambda x: math.log(x), "log2": lambda x: math.log2(x),
-    "log10": lambda x: math.log10(x), "log1p": lambda x: math.log1p(x), "sqrt": lambda x: math.sqrt(x), "cbrt": lambda x: math.copysign(abs(x) ** (1 / 3), x),
-    "sin": lambda x: math.sin(x), "cos": lambda x: math.cos(x), "tan": lambda x: math.tan(x), "arcsin": lambda x: math.asin(x), "arccos": lambda x: math.acos(x),
-    "arctan": lambda x: math.atan(x), "sinh": lambda x: math.sinh(x), "cosh": lambda x: math.cosh(x), "tanh": lambda x: math.tanh(x), "arcsinh": lambda x: math.asinh(x),
-    "arccosh": lambda x: math.acosh(x), "arctanh": lambda x: math.atanh(x), "floor": lambda x: math.floor(x), "ceil": lambda x: math.ceil(x),
-    "trunc": lambda x: math.trunc(x), "rint": lambda x: round(x), "isnan": lambda x: math.isnan(x), "isinf": lambda x: math.isinf(x),
-    "isfinite": lambda x: math.isfinite(x), "logical_not": lambda x: not x, "invert": lambda x: ~x, "signbit": lambda x: math.copysign(1.0, x) < 0,
+    "positive": lambda x: x,
+    "negative": lambda x: -x,
+    "absolute": lambda x: abs(x),
+    "sign": _sign,
+    "square": lambda x: x * x,
+    "reciprocal": lambda x: 1 / x,
+    "exp": lambda x: math.exp(x),
+    "exp2": lambda x: 2.0 ** x,
+    "expm1": lambda x: math.expm1(x),
+    "log": lambda x: math.log(x),
+    "log2": lambda x: math.log2(x),
+    "log10": lambda x: math.log10(x),
+    "log1p": lambda x: math.log1p(x),
+    "sqrt": lambda x: math.sqrt(x),
+    "cbrt": lambda x: math.copysign(abs(x) ** (1 / 3), x),
+    "sin": lambda x: math.sin(x),
+    "cos": lambda x: math.cos(x),
+    "tan": lambda x: math.tan(x),
+    "arcsin": lambda x: math.asin(x),
+    "arccos": lambda x: math.acos(x),
+    "arctan": lambda x: math.atan(x),
+    "sinh": lambda x: math.sinh(x),
+    "cosh": lambda x: math.cosh(x),
+    "tanh": lambda x: math.tanh(x),
+    "arcsinh": lambda x: math.asinh(x),
+    "arccosh": lambda x: math.acosh(x),
+    "arctanh": lambda x: math.atanh(x),
+    "floor": lambda x: math.floor(x),
+    "ceil": lambda x: math.ceil(x),
+    "trunc": lambda x: math.trunc(x),
+    "rint": lambda x: round(x),
+    "isnan": lambda x: math.isnan(x),
+    "isinf": lambda x: math.isinf(x),
+    "isfinite": lambda x: math.isfinite(x),
+    "logical_not": lambda x: not x,
+    "invert": lambda x: ~x,
+    "signbit": lambda x: math.copysign(1.0, x) < 0,
 }
 BINARY = {
-    "add": lambda a, b: a + b, "subtract": lambda a, b: a - b, "multiply": lambda a, b: a * b,
-    "divide": lambda a, b: a / b, "floor_divide": lambda a, b: a // b, "remainder": lambda a, b: a % b,
-    "power": lambda a, b: a ** b, "maximum": _maximum, "minimum": _minimum, "fmax": _fmax, "fmin": _fmin,
-    "arctan2": lambda a, b: math.atan2(a, b), "hypot": lambda a, b: math.hypot(a, b), "copysign": lambda a, b: math.copysign(a, b),
-    "greater": lambda a, b: a > b, "greater_equal": lambda a, b: a >= b, "less": lambda a, b: a < b,
-    "less_equal": lambda a, b: a <= b, "equal": lambda a, b: a == b, "not_equal": lambda a, b: a != b,
-    "logical_and": lambda a, b: bool(a) and bool(b), "logical_or": lambda a, b: bool(a) or bool(b),
-    "logical_xor": lambda a, b: bool(a) != bool(b), "bitwise_and": lambda a, b: a & b,
-    "bitwise_or": lambda a, b: a | b, "bitwise_xor": lambda a, b: a ^ b,
+    "add": lambda a, b: a + b,
+    "subtract": lambda a, b: a - b,
+    "multiply": lambda a, b: a * b,
+    "divide": lambda a, b: a / b,
+    "floor_divide": lambda a, b: a // b,
+    "remainder": lambda a, b: a % b,
+    "power": lambda a, b: a ** b,
+    "maximum": _maximum,
+    "minimum": _minimum,
+    "fmax": _fmax,
+    "fmin": _fmin,
+    "arctan2": lambda a, b: math.atan2(a, b),
+    "hypot": lambda a, b: math.hypot(a, b),
+    "copysign": lambda a, b: math.copysign(a, b),
+    "greater": lambda a, b: a > b,
+    "greater_equal": lambda a, b: a >= b,
+    "less": lambda a, b: a < b,
+    "less_equal": lambda a, b: a <= b,
+    "equal": lambda a, b: a == b,
+    "not_equal": lambda a, b: a != b,
+    "logical_and": lambda a, b: bool(a) and bool(b),
+    "logical_or": lambda a, b: bool(a) or bool(b),
+    "logical_xor": lambda a, b: bool(a) != bool(b),
+    "bitwise_and": lambda a, b: a & b,
+    "bitwise_or": lambda a, b: a | b,
+    "bitwise_xor": lambda a, b: a ^ b,
 }
 TERNARY = {"where": _where}
-_OPS = {name: (arity, fn) for arity, table in ((1, UNARY), (2, BINARY), (3, TERNARY)) for name, fn in table.items()}
+_OPS = {name: (arity, fn)
+        for arity, table in ((1, UNARY), (2, BINARY), (3, TERNARY)) for name, fn in table.items()}
 
 
 @functools.lru_cache(maxsize=None)
@@ -126,15 +172,6 @@ def _kernel(name: str):
     """The kernel of op ``name`` (numba compiles it once per operand dtypes, on first call)."""
     arity, fn = _OPS[name]
     return _KERNEL_OF_ARITY[arity](_device(fn))
-
-
-def _identity(x):
-    return x
-
-
-@functools.lru_cache(maxsize=None)
-def _copy_kernel():
-    return _unary_kernel(_device(_identity))
 
 
 # ---- launching -----------------------------------------------------------------------------------
@@ -198,11 +235,11 @@ def apply_ufunc(ufunc, inputs: tuple, out=None, dtype=None, casting="same_kind",
 
 def assign(target: CudaArray, value) -> None:
     """``target[...] = value``: a CudaArray, host array or scalar, broadcast to ``target`` and cast
-    to its dtype (the identity op of the unary kernel, writing through ``target``'s strides)."""
+    to its dtype (the unary kernel of ``positive``, the identity, writing through ``target``'s strides)."""
     if isinstance(value, CudaArray):
         source = value
     elif isinstance(value, np.ndarray) and value.ndim > 0:  # an explicit host-to-device copy
         source = CudaArray.from_host(value)
     else:
         source = _scalar_on_device(np.asarray(value).item(), target.dtype)
-    _launch(_copy_kernel(), target, [source])
+    _launch(_kernel("positive"), target, [source])

@@ -30,7 +30,7 @@ def _basic(array: CudaArray, key: tuple) -> CudaArray:
     if consumed > array.ndim:
         raise IndexError(f"too many indices for array: array is {array.ndim}-dimensional, "
                          f"but {consumed} were indexed")
-    if Ellipsis in [k for k in key if not isinstance(k, (CudaArray, np.ndarray))]:
+    if any(k is Ellipsis for k in key):
         at = next(i for i, k in enumerate(key) if k is Ellipsis)
         key = key[:at] + (slice(None),) * (array.ndim - consumed) + key[at + 1:]
     else:

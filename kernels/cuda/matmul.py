@@ -44,9 +44,11 @@ def _tiled_kernel(dtype: np.dtype):
         accumulator = element_type(0)
         for start in range(0, inner, TILE):
             k = start + tx  # this thread loads A[row, k] and B[start + ty, column]
-            a_tile[ty, tx] = a[a_base + row * a_strides[1] + k * a_strides[2]] if row < rows and k < inner else 0
+            inside = row < rows and k < inner
+            a_tile[ty, tx] = a[a_base + row * a_strides[1] + k * a_strides[2]] if inside else 0
             k = start + ty
-            b_tile[ty, tx] = b[b_base + k * b_strides[1] + column * b_strides[2]] if k < inner and column < columns else 0
+            inside = k < inner and column < columns
+            b_tile[ty, tx] = b[b_base + k * b_strides[1] + column * b_strides[2]] if inside else 0
             cuda.syncthreads()
             for j in range(TILE):
                 accumulator += a_tile[ty, j] * b_tile[j, tx]

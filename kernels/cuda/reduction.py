@@ -28,6 +28,7 @@ _COMBINE = {"sum": BINARY["add"], "prod": BINARY["multiply"], "max": BINARY["max
             "min": BINARY["minimum"], "any": BINARY["logical_or"], "all": BINARY["logical_and"]}
 _UFUNC_REDUCTIONS = {"add": "sum", "multiply": "prod", "maximum": "max", "minimum": "min",
                      "logical_or": "any", "logical_and": "all"}
+_UFUNC_OF = {name: getattr(np, ufunc) for ufunc, name in _UFUNC_REDUCTIONS.items()}
 # Reductions of a few outputs over more than this many elements each are split into parts.
 _SPLIT_ABOVE = 4096
 
@@ -102,8 +103,7 @@ def _result_shape(array: CudaArray, axes: tuple, keepdims: bool) -> tuple:
 def reduce(name: str, array: CudaArray, axis=None, dtype=None, keepdims: bool = False) -> CudaArray:
     """``np.<name>(array, axis, dtype, keepdims)`` for name in sum, prod, max, min, any, all."""
     axes = _axes(array, axis)
-    ufunc = {"sum": np.add, "prod": np.multiply, "max": np.maximum, "min": np.minimum,
-             "any": np.logical_or, "all": np.logical_and}[name]
+    ufunc = _UFUNC_OF[name]
     out_dtype = np.dtype(bool) if name in ("any", "all") else ufunc.reduce(np.zeros(1, array.dtype), dtype=dtype).dtype
     kept_shape, kept_strides, reduced_shape, reduced_strides = _split(array, axes)
     reduced_size = int(np.prod(reduced_shape))
