@@ -125,7 +125,7 @@ UNARY = {
     "arctanh": lambda x: math.atanh(x),
     "floor": lambda x: math.floor(x),
     "ceil": lambda x: math.ceil(x),
-    "trunc": lambda x: math.trunc(x),
+    "trunc": lambda x: math.floor(x) if x >= 0 else math.ceil(x),
     "rint": lambda x: round(x),
     "isnan": lambda x: math.isnan(x),
     "isinf": lambda x: math.isinf(x),

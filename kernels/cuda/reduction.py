@@ -29,8 +29,9 @@ _COMBINE = {"sum": BINARY["add"], "prod": BINARY["multiply"], "max": BINARY["max
 _UFUNC_REDUCTIONS = {"add": "sum", "multiply": "prod", "maximum": "max", "minimum": "min",
                      "logical_or": "any", "logical_and": "all"}
 _UFUNC_OF = {name: getattr(np, ufunc) for ufunc, name in _UFUNC_REDUCTIONS.items()}
-# Reductions of a few outputs over more than this many elements each are split into parts.
-_SPLIT_ABOVE = 4096
+# A reduction of a few outputs over more than four parts' worth of elements each is split into parts
+# of about this many elements.
+_PART = 1024
 
 
 @functools.lru_cache(maxsize=None)
@@ -113,8 +114,8 @@ def reduce(name: str, array: CudaArray, axis=None, dtype=None, keepdims: bool = 
     source = array if array.dtype == out_dtype or name in ("max", "min") else array.astype(out_dtype)
     identity = _identity(name, out_dtype)
     parts = 1
-    if outputs < 256 and reduced_size > _SPLIT_ABOVE:
-        parts = min(256, reduced_size // 1024)
+    if outputs < 256 and reduced_size > 4 * _PART:
+        parts = min(256, reduced_size // _PART)
     partial = CudaArray.empty((outputs, parts), out_dtype)
     if partial.size:
         _fold_kernel(name)[blocks_for(partial.size), THREADS](

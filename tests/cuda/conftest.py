@@ -23,3 +23,25 @@ def without_numba_cuda(monkeypatch):
     """minigrad as it is when ``from numba import cuda`` fails (numba-cuda not installed)."""
     monkeypatch.setattr(_cuda_backend, "_cuda", None)
     monkeypatch.setattr(_cuda_backend, "_DEVICE_ARRAY_TYPES", ())
+
+
+@pytest.fixture(scope="session", autouse=True)
+def launch_recorder():
+    """On the simulator, every kernel launch of the session is noted (kernel and argument types) for
+    test_real_compiler.py, which runs last and compiles them all with the real CUDA compiler. None on
+    a GPU, where each launch compiles for real."""
+    if not (_cuda_backend.is_available() and os.environ.get("NUMBA_ENABLE_CUDASIM") == "1"):
+        yield None
+        return
+    from .launch_record import LaunchRecorder
+
+    recorder = LaunchRecorder()
+    recorder.install()
+    yield recorder
+    recorder.uninstall()
+
+
+def pytest_collection_modifyitems(items):
+    """The real-compiler check runs after every other test, so it sees all their launches."""
+    last = [item for item in items if item.path.name == "test_real_compiler.py"]
+    items[:] = [item for item in items if item not in last] + last

@@ -1,0 +1,92 @@
+"""Every op of the elementwise and reduction tables (kernels/cuda/elementwise.py, reduction.py)
+against numpy itself, their CPU sibling, for each dtype numpy has a loop for: values, result dtype,
+broadcasting and strided operands. Inputs stay inside each op's domain (the simulator runs the ops as
+Python, where ``math.log(-1)`` raises instead of giving NaN)."""
+import numpy as np
+import pytest
+
+from minigrad.kernels.cuda import elementwise, reduction
+from minigrad.kernels.cuda.array import CudaArray
+
+DTYPES = [np.float32, np.float64, np.int64, np.bool_]
+# Inputs inside an op's domain, where it is narrower than "any real"; others draw from [-3, 3].
+_DOMAIN = {"log": (0.1, 3), "log2": (0.1, 3), "log10": (0.1, 3), "log1p": (-0.9, 3), "sqrt": (0, 3),
+           "arcsin": (-0.9, 0.9), "arccos": (-0.9, 0.9), "arctanh": (-0.9, 0.9), "arccosh": (1.1, 3),
+           "power": (0.1, 2)}
+_NONZERO_DIVISOR = {"divide", "floor_divide", "remainder", "reciprocal"}
+
+
+def _inputs(name: str, dtype, count: int, rng) -> list[np.ndarray]:
+    low, high = _DOMAIN.get(name, (-3, 3))
+    arrays = []
+    for _ in range(count):
+        values = rng.uniform(low, high, size=(3, 4))
+        if np.dtype(dtype).kind in "iub":
+            values = np.clip(np.round(values), np.ceil(low), np.floor(high))
+        if name in _NONZERO_DIVISOR:
+            values[values == 0] = 1
+        arrays.append(values.astype(dtype))
+    if name == "power" and np.dtype(dtype).kind == "i":
+        arrays[1] = np.abs(arrays[1])  # numpy refuses negative integer powers of integers
+    return arrays
+
+
+def _numpy_loop_exists(ufunc, dtype) -> bool:
+    try:
+        ufunc.resolve_dtypes((np.dtype(dtype),) * ufunc.nin + (None,))
+    except TypeError:
+        return False
+    return True
+
+
+OPS = [(name, dtype) for table in (elementwise.UNARY, elementwise.BINARY) for name in table
+       for dtype in DTYPES if _numpy_loop_exists(getattr(np, name), dtype)
+       and not (name in _NONZERO_DIVISOR and dtype == np.bool_)]  # a bool divisor of 1 only: no test
+
+
+@pytest.mark.parametrize("name, dtype", OPS, ids=[f"{n}-{np.dtype(d).name}" for n, d in OPS])
+def test_each_op_matches_numpy(name, dtype):
+    ufunc = getattr(np, name)
+    host = _inputs(name, dtype, ufunc.nin, np.random.default_rng(0))
+    expected = ufunc(*host)
+    result = ufunc(*(CudaArray.from_host(a) for a in host)).to_host()
+    assert result.dtype == expected.dtype
+    np.testing.assert_allclose(result, expected, rtol=1e-6 if dtype == np.float32 else 1e-12)
+
+
+def test_where_selects_from_broadcast_operands():
+    rng = np.random.default_rng(1)
+    condition, a, b = rng.random((3, 4)) > 0.5, rng.standard_normal((1, 4)), rng.standard_normal((3, 1))
+    result = np.where(CudaArray.from_host(condition), CudaArray.from_host(a), CudaArray.from_host(b))
+    np.testing.assert_array_equal(result.to_host(), np.where(condition, a, b))
+
+
+def test_strided_and_broadcast_operands_with_a_python_scalar():
+    a = np.arange(24, dtype=np.float64).reshape(2, 3, 4)
+    b = np.linspace(-1, 1, 2)[:, None]
+    device_a = CudaArray.from_host(a).transpose(2, 0, 1)[::2]  # a strided view, no copy
+    result = np.add(device_a, CudaArray.from_host(b)) * 0.5
+    np.testing.assert_array_equal(result.to_host(), np.add(a.transpose(2, 0, 1)[::2], b) * 0.5)
+
+
+REDUCTIONS = [(name, axis) for name in ("sum", "prod", "max", "min", "any", "all", "mean", "argmax", "argmin")
+              for axis in (None, 0, 1, (0, 2)) if not (name.startswith("arg") and isinstance(axis, tuple))]
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("name, axis", REDUCTIONS)
+def test_each_reduction_matches_numpy(name, axis, dtype):
+    host = np.round(np.random.default_rng(2).uniform(-2, 2, size=(3, 4, 5))).astype(dtype)
+    expected = getattr(np, name)(host, axis=axis)
+    result = getattr(np, name)(CudaArray.from_host(host), axis=axis).to_host()
+    assert result.dtype == expected.dtype
+    np.testing.assert_allclose(result, expected, rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["sum", "max", "all"])
+def test_a_long_reduction_folds_its_parts_twice(name, monkeypatch):
+    monkeypatch.setattr(reduction, "_PART", 4)  # parts of 4: a 50-element row folds in 12 parts
+    values = np.random.default_rng(3).standard_normal((3, 50))
+    host = values > -1 if name == "all" else values
+    result = getattr(np, name)(CudaArray.from_host(host), axis=1).to_host()
+    np.testing.assert_allclose(result, getattr(np, name)(host, axis=1), rtol=1e-12)
