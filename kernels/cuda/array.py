@@ -247,7 +247,7 @@ class CudaArray:
 
     # ---- numpy's protocols: ufuncs, functions and the operators ----------------------------
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        from . import elementwise, matmul, reduction
+        from . import elementwise, matmul, reduction, scan
 
         if ufunc is np.matmul and method == "__call__":  # a generalized ufunc: the tiled kernel
             return matmul.matmul(*inputs, **kwargs)
@@ -255,6 +255,8 @@ class CudaArray:
             return elementwise.apply_ufunc(ufunc, inputs, **kwargs)
         if method == "reduce":
             return reduction.reduce_ufunc(ufunc, *inputs, **kwargs)
+        if method == "accumulate":
+            return scan.accumulate_ufunc(ufunc, *inputs, **kwargs)
         return NotImplemented
 
     def __array_function__(self, func, types, args, kwargs):

@@ -91,6 +91,17 @@ def _fmin(a, b):
     return a if a <= b or b != b else b
 
 
+def _logaddexp(a, b):  # numpy's npy_logaddexp: log(e^a + e^b) without overflow
+    if a == b:  # also infinities of one sign, where a - b is NaN
+        return a + math.log(2.0)
+    difference = a - b
+    if difference > 0:
+        return a + math.log1p(math.exp(-difference))
+    if difference <= 0:
+        return b + math.log1p(math.exp(difference))
+    return difference  # NaN
+
+
 def _where(condition, a, b):
     return a if condition else b
 
@@ -148,6 +159,7 @@ BINARY = {
     "fmin": _fmin,
     "arctan2": lambda a, b: math.atan2(a, b),
     "hypot": lambda a, b: math.hypot(a, b),
+    "logaddexp": _logaddexp,
     "copysign": lambda a, b: math.copysign(a, b),
     "greater": lambda a, b: a > b,
     "greater_equal": lambda a, b: a >= b,

@@ -2,18 +2,19 @@
 
 ``np.sum(a)``, ``np.where(m, a, b)``, ``np.zeros_like(a)``... called with a CudaArray land here
 (numpy's ``__array_function__`` protocol) and run the CUDA kernels of ``elementwise.py``,
-``reduction.py``, ``matmul.py`` and ``indexing.py``, or only make a new view. A function missing
+``reduction.py``, ``scan.py``, ``sort.py``, ``matmul.py`` and ``indexing.py``, or only make a new view. A function missing
 from the table raises NotImplementedError naming it, never computes on the host.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from . import reduction
+from . import reduction, scan
 from .array import CudaArray, _normalize_axis
 from .elementwise import apply_ufunc, assign
 from .indexing import take
 from .matmul import matmul
+from .sort import sort_pairs
 
 IMPLEMENTATIONS: dict = {}
 
@@ -84,6 +85,46 @@ def _argmax(a, axis=None, out=None, keepdims=False):
 def _argmin(a, axis=None, out=None, keepdims=False):
     _no_out(out)
     return reduction.arg_reduce("argmin", a, axis, keepdims)
+
+
+@implements(np.count_nonzero)
+def _count_nonzero(a, axis=None, *, keepdims=False):
+    """A 0-d int64 array for ``axis=None`` (numpy's int would need the host)."""
+    return reduction.reduce("sum", a != 0, axis, np.int64, keepdims)
+
+
+# ---- scans and sorting ---------------------------------------------------------------------
+@implements(np.cumsum)
+def _cumsum(a, axis=None, dtype=None, out=None):
+    _no_out(out)
+    return scan.cumulative(np.cumsum, "add", a, axis, dtype)
+
+
+@implements(np.cumprod)
+def _cumprod(a, axis=None, dtype=None, out=None):
+    _no_out(out)
+    return scan.cumulative(np.cumprod, "multiply", a, axis, dtype)
+
+
+def _sort_operand(a, axis, order):
+    if order is not None:
+        raise NotImplementedError("sorting by field (order=) has no CUDA implementation")
+    if axis is None:
+        return a.reshape(-1), 0
+    if a.ndim == 0:
+        raise np.exceptions.AxisError(axis, 0)
+    return a, axis
+
+
+# Every kind sorts stably: a stable order is a valid result of numpy's other kinds too.
+@implements(np.sort)
+def _sort(a, axis=-1, kind=None, order=None, *, stable=None):
+    return sort_pairs(*_sort_operand(a, axis, order))[0]
+
+
+@implements(np.argsort)
+def _argsort(a, axis=-1, kind=None, order=None, *, stable=None):
+    return sort_pairs(*_sort_operand(a, axis, order))[1]
 
 
 # ---- elementwise ---------------------------------------------------------------------------
@@ -188,6 +229,14 @@ def _moveaxis(a, source, destination):
     for dest, src in sorted(zip(destination, source)):
         order.insert(dest, src)
     return a.transpose(order)
+
+
+@implements(np.flip)
+def _flip(m, axis=None):
+    """A view with negative strides along the flipped axes (every axis for None)."""
+    axes = range(m.ndim) if axis is None else axis if isinstance(axis, tuple) else (axis,)
+    flipped = {_normalize_axis(a, m.ndim) for a in axes}
+    return m[tuple(slice(None, None, -1) if d in flipped else slice(None) for d in range(m.ndim))]
 
 
 @implements(np.expand_dims)

@@ -34,6 +34,8 @@ def _line(x: np.ndarray) -> np.ndarray:
 
 
 class Cumsum(ArrayFunction):
+    runs_on_cuda = True
+
     @staticmethod
     def forward(ctx, x, axis, dtype):
         ctx.axis = axis
@@ -45,6 +47,8 @@ class Cumsum(ArrayFunction):
 
 
 class Cumprod(ArrayFunction):
+    runs_on_cuda = True
+
     @staticmethod
     def forward(ctx, x, axis, dtype):
         out = np.cumprod(_line(x), axis, dtype=dtype).reshape(x.shape)
@@ -96,6 +100,7 @@ class LogCumSumExp(ArrayFunction):
     logcumsumexp of log|g| - y (never overflowing)."""
 
     backward_name = "LogcumsumexpBackward0"
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x, axis):

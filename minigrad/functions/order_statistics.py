@@ -57,6 +57,7 @@ class MedianAll(ArrayFunction):
     elements equal to it (NaN ones when it is NaN), as PyTorch."""
 
     backward_name = "MedianBackward0"
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x, ignore_nan):
@@ -64,7 +65,7 @@ class MedianAll(ArrayFunction):
         valid = int(np.count_nonzero(~np.isnan(flat))) if flat.dtype.kind == "f" else flat.size
         count = valid if ignore_nan else flat.size
         if not flat.size or (valid < flat.size and not ignore_nan) or not count:
-            out = as_array(np.nan, x.dtype)
+            out = np.full_like(x, np.nan, shape=())  # on x's device
         else:
             out = as_array(flat[(count - 1) // 2])
         ctx.save_for_backward(x, out)

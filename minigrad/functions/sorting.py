@@ -78,7 +78,7 @@ def argsort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: b
     """The int64 indices that sort ``input`` along ``dim`` (``sort(...).indices``, without autograd)."""
     check_tensor(input, "argsort")
     if input.ndim == 0:
-        return Tensor._from_storage(np.zeros((), np.int64), input.device)
+        return Tensor._from_storage(np.zeros_like(input._data, np.int64), input.device)
     order = stable_order(input._data, wrap_dim(dim, input.ndim), descending)
     return Tensor._from_storage(order.astype(np.int64, copy=False), input.device)
 
