@@ -264,6 +264,8 @@ def unflatten(input: Tensor, dim: int, sizes) -> Tensor:
 
 
 class Flip(ArrayFunction):
+    runs_on_cuda = True
+
     @staticmethod
     def forward(ctx, x, axes):
         ctx.axes = axes

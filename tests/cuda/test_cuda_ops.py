@@ -36,6 +36,7 @@ ON_CUDA = {
     "l1_loss", "cosine_similarity", "pairwise_distance", "cdist", "l1_loss_sum",
     "triplet_margin_loss", "triplet_margin_loss_swap", "pairwise_distance_p3", "poisson_nll_loss",
     "poisson_nll_loss_full", "gaussian_nll_loss", "gaussian_nll_loss_shared_var",
+    "cumsum", "cumprod", "flip",
 }
 
 
