@@ -42,8 +42,8 @@ def _pick(input: Tensor, dim: int, keepdim: bool, position, result: type):
     data = input._data.reshape(1) if input.ndim == 0 else input._data
     axis = wrap_dim(dim, input.ndim) if input.ndim else 0
     order = stable_order(data, axis, descending=False)
-    nans = np.sum(np.isnan(data), axis=axis, keepdims=True) if data.dtype.kind == "f" else np.zeros(
-        [1 if d == axis else n for d, n in enumerate(data.shape)], np.int64)
+    nans = np.sum(np.isnan(data), axis=axis, keepdims=True) if data.dtype.kind == "f" else np.zeros_like(
+        data, np.int64, shape=[1 if d == axis else n for d, n in enumerate(data.shape)])  # on data's device
     chosen = np.take_along_axis(order, position(data.shape[axis], nans), axis).astype(np.int64)
     indices = Tensor._from_storage(chosen, input.device)
     values = gather(input.reshape(data.shape), axis, indices)
