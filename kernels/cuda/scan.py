@@ -68,16 +68,13 @@ def accumulate(name: str, array: CudaArray, axis: int, dtype) -> CudaArray:
     return out
 
 
-def _flat_axis(array: CudaArray, axis) -> tuple:
-    """numpy's ``axis=None`` for scans: the flattened array along its one axis."""
-    return (array.reshape(-1), 0) if axis is None else (array, axis)
-
-
 def cumulative(host_function, name: str, array: CudaArray, axis=None, dtype=None) -> CudaArray:
     """``host_function(array, axis, dtype)`` for ``np.cumsum`` (``name`` 'add') or ``np.cumprod``
-    ('multiply'): the result dtype is the one numpy gives (small integers and bools widen to int64)."""
-    array, axis = _flat_axis(array, axis)
-    if array.ndim == 0:
+    ('multiply'), ``axis=None`` scanning the flattened array: the result dtype is the one numpy
+    gives (small integers and bools widen to int64)."""
+    if axis is None:
+        array, axis = array.reshape(-1), 0
+    elif array.ndim == 0:
         raise np.exceptions.AxisError(axis, 0)
     return accumulate(name, array, axis, host_function(np.zeros(1, array.dtype), dtype=dtype).dtype)
 
