@@ -218,9 +218,9 @@ class CudaArray:
         return get_item(self, key)
 
     def __setitem__(self, key, value) -> None:
-        from .elementwise import assign
+        from .indexing import set_item
 
-        assign(self[key], value)
+        set_item(self, key, value)
 
     # ---- copies ------------------------------------------------------------------------------
     def copy(self, order: str = "C") -> "CudaArray":
@@ -257,6 +257,10 @@ class CudaArray:
             return reduction.reduce_ufunc(ufunc, *inputs, **kwargs)
         if method == "accumulate":
             return scan.accumulate_ufunc(ufunc, *inputs, **kwargs)
+        if method == "at":  # np.add.at(a, key, values): unbuffered, repeated indices each count
+            from .advanced_indexing import accumulate
+
+            return accumulate(ufunc, *inputs, **kwargs)
         return NotImplemented
 
     def __array_function__(self, func, types, args, kwargs):

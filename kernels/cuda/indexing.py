@@ -1,26 +1,23 @@
-"""``CudaArray[key]``: numpy's basic indexing as a view, integer-array indexing as a gather kernel.
+"""``CudaArray[key]`` and ``CudaArray[key] = value``: numpy's basic indexing as a view, advanced
+(integer-array and boolean) indexing by the kernels of ``advanced_indexing.py``.
 
 CPU sibling: numpy's indexing. Basic indexing (ints, slices, ``None``, ``...``) only makes a new
-view (shape, strides, offset) of the same buffer. Integer-array (and boolean-mask) indexing on one
-axis copies: :func:`take` runs a gather kernel.
+view (shape, strides, offset) of the same buffer; writing through it is the elementwise copy.
+Advanced indexing copies: reading is a gather kernel, writing a scatter kernel.
 """
 from __future__ import annotations
 
 import operator
 
-import numpy as np
-
-from ._backend import blocks_for, cuda, THREADS
+from .advanced_indexing import gather, is_advanced, scatter
 from .array import CudaArray
-from .elementwise import element
+from .elementwise import assign
 
 
 def get_item(array: CudaArray, key) -> CudaArray:
-    key = key if isinstance(key, tuple) else (key,)
-    advanced = [i for i, k in enumerate(key) if isinstance(k, (CudaArray, np.ndarray, list))]
-    if advanced:
-        return _advanced(array, key, advanced)
-    return _basic(array, key)
+    if is_advanced(key):
+        return gather(array, key)
+    return _basic(array, key if isinstance(key, tuple) else (key,))
 
 
 def _basic(array: CudaArray, key: tuple) -> CudaArray:
@@ -56,52 +53,15 @@ def _basic(array: CudaArray, key: tuple) -> CudaArray:
     return CudaArray(array.buffer, shape, strides, offset)
 
 
-def _advanced(array: CudaArray, key: tuple, advanced: list) -> CudaArray:
-    """One integer (or boolean) array on one axis, the rest full slices: ``take`` along that axis."""
-    (at,) = advanced if len(advanced) == 1 else (None,)
-    if at is None or any(not (isinstance(k, slice) and k == slice(None)) for i, k in enumerate(key) if i != at):
-        raise NotImplementedError("CUDA arrays support one integer or boolean index array with full slices "
-                                  "elsewhere (e.g. a[:, idx]); got a more complex index")
-    index = key[at]
-    if not isinstance(index, CudaArray):
-        index = CudaArray.from_host(np.asarray(index))
-    if index.dtype == np.bool_:
-        if index.ndim != 1:
-            raise NotImplementedError("CUDA arrays support one-dimensional boolean masks only")
-        index = CudaArray.from_host(np.flatnonzero(index.to_host()))  # the result's size needs the host
-    return take(array, index, at)
-
-
-@cuda.jit
-def _gather_kernel(out, source, source_offset, source_strides, indices, axis, out_shape, size):
-    """out[o_0..o_{a-1}, j.., o_{a+1}..] = source[o_0.., indices[j], ...]; thread per output element."""
-    for i in range(cuda.grid(1), size, cuda.gridsize(1)):
-        # Unravel i over out_shape = source.shape[:axis] + indices.shape + source.shape[axis+1:] with
-        # the index dims flattened into one (the caller passes indices flat).
-        remainder, position = i, source_offset
-        for d in range(len(out_shape) - 1, -1, -1):
-            coordinate = remainder % out_shape[d]
-            remainder //= out_shape[d]
-            if d == axis:
-                coordinate = indices[coordinate]  # already non-negative and in range (see take)
-            position += coordinate * source_strides[d]
-        out[i] = source[position]
+def set_item(array: CudaArray, key, value) -> None:
+    """``array[key] = value``: through the view of a basic key, or the scatter kernel of an advanced one."""
+    if is_advanced(key):
+        scatter(array, key, value)
+    else:
+        assign(get_item(array, key), value)
 
 
 def take(array: CudaArray, indices: CudaArray, axis: int) -> CudaArray:
-    """``np.take(array, indices, axis)`` (negative indices count from the end; out of range raises)."""
-    extent = array.shape[axis]
-    flat = indices.reshape(-1).astype(np.int64)
-    if flat.size:
-        low, high = int(np.min(flat)), int(np.max(flat))
-        if low < -extent or high >= extent:
-            bad = high if high >= extent else low
-            raise IndexError(f"index {bad} is out of bounds for axis {axis} with size {extent}")
-        if low < 0:
-            flat = np.where(flat < 0, flat + extent, flat)
-    gathered = array.shape[:axis] + (flat.size,) + array.shape[axis + 1:]
-    out = CudaArray.empty(gathered, array.dtype)
-    if out.size:
-        _gather_kernel[blocks_for(out.size), THREADS](out.buffer, array.buffer, array.offset, array.strides,
-                                                      flat.device_array(), axis, gathered, out.size)
-    return out.reshape(array.shape[:axis] + indices.shape + array.shape[axis + 1:])
+    """``np.take(array, indices, axis)`` (negative indices count from the end; out of range raises):
+    the gather of ``array[:, ..., indices]`` with ``indices`` at ``axis``."""
+    return gather(array, (slice(None),) * axis + (indices,))

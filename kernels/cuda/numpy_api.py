@@ -12,6 +12,7 @@ import numpy as np
 from . import reduction, scan
 from .array import CudaArray, _normalize_axis
 from .elementwise import apply_ufunc, assign
+from .advanced_indexing import along_axis
 from .indexing import take
 from .matmul import matmul
 from .sort import sort_pairs
@@ -75,6 +76,12 @@ def _mean(a, axis=None, dtype=None, out=None, keepdims=False, **_):
     return reduction.mean(a, axis, dtype, keepdims)
 
 
+@implements(np.count_nonzero)
+def _count_nonzero(a, axis=None, *, keepdims=False):
+    counts = reduction.reduce("sum", a != 0, axis, np.dtype(np.int64), keepdims)
+    return int(counts) if axis is None and not keepdims else counts
+
+
 @implements(np.argmax)
 def _argmax(a, axis=None, out=None, keepdims=False):
     _no_out(out)
@@ -85,12 +92,6 @@ def _argmax(a, axis=None, out=None, keepdims=False):
 def _argmin(a, axis=None, out=None, keepdims=False):
     _no_out(out)
     return reduction.arg_reduce("argmin", a, axis, keepdims)
-
-
-@implements(np.count_nonzero)
-def _count_nonzero(a, axis=None, *, keepdims=False):
-    """A 0-d int64 array for ``axis=None`` (numpy's int would need the host)."""
-    return reduction.reduce("sum", a != 0, axis, np.int64, keepdims)
 
 
 # ---- scans and sorting ---------------------------------------------------------------------
@@ -264,6 +265,20 @@ def _take(a, indices, axis=None, out=None, mode="raise"):
     if axis is None:
         return take(a.reshape(-1), indices, 0)
     return take(a, indices, _normalize_axis(axis, a.ndim))
+
+
+@implements(np.take_along_axis)
+def _take_along_axis(arr, indices, axis=-1):
+    if axis is None:
+        arr, axis = arr.reshape(-1), 0
+    return arr[along_axis(arr.shape, indices, _normalize_axis(axis, arr.ndim))]
+
+
+@implements(np.put_along_axis)
+def _put_along_axis(arr, indices, values, axis):
+    if axis is None:
+        raise NotImplementedError("np.put_along_axis(axis=None) has no CUDA implementation")
+    arr[along_axis(arr.shape, indices, _normalize_axis(axis, arr.ndim))] = values
 
 
 @implements(np.concatenate)

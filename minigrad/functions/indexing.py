@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._device import as_array
+from .._device import as_array, to_storage
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ._messages import check_tensor, type_name
@@ -56,9 +56,11 @@ class GetItem(ArrayFunction):
 
     @staticmethod
     def forward(ctx, x, index):
-        ctx.shape, ctx.dtype, ctx.index = x.shape, x.dtype, index
+        # A tuple even for one part: a bare index array passed on to the gradient ops would become
+        # a (CPU) tensor argument under create_graph, on another device than a CUDA gradient.
+        ctx.shape, ctx.dtype, ctx.index = x.shape, x.dtype, index if isinstance(index, tuple) else (index,)
         out = checked_indexing(lambda: x[index])
-        if not isinstance(out, np.ndarray):  # numpy gives a scalar copy for one element; PyTorch a view
+        if np.isscalar(out):  # numpy gives a scalar copy for one element; PyTorch a view
             out = x[(*index, Ellipsis) if isinstance(index, tuple) else (index, Ellipsis)]
         return out
 
@@ -107,6 +109,8 @@ def getitem(input: Tensor, index) -> Tensor:
 
 
 class IndexPut(ArrayFunction):
+    runs_on_cuda = True
+
     @staticmethod
     def forward(ctx, x, index, value):
         ctx.index = index
@@ -127,6 +131,7 @@ class IndexPutAccumulate(ArrayFunction):
     """``input[index] += value``, repeated indices adding up; x's gradient passes unchanged."""
 
     backward_name = "IndexPutBackward0"
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x, index, value):
@@ -151,6 +156,8 @@ def index_put(input: Tensor, indices, values, accumulate: bool = False) -> Tenso
 
 
 class Gather(ArrayFunction):
+    runs_on_cuda = True
+
     @staticmethod
     def forward(ctx, x, axis, index):
         ctx.shape, ctx.axis = x.shape, axis
@@ -169,11 +176,12 @@ class GatherBackward(ArrayFunction):
     own gradient gathers again."""
 
     backward_name = "GatherBackwardBackward0"
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, grad, shape, axis, index):
         ctx.axis, ctx.index = axis, index
-        grad_x = np.zeros(shape, grad.dtype)
+        grad_x = np.zeros_like(grad, shape=shape)  # on grad's device
         grid = list(np.indices(index.shape, sparse=True))
         grid[axis] = index
         np.add.at(grad_x, tuple(grid), grad)
@@ -189,11 +197,12 @@ class PutAlongAxis(ArrayFunction):
     zeros of the input's shape with ``grad`` put at ``indices``. Its own gradient reads them back."""
 
     backward_name = "ValuesBackwardBackward0"
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, grad, shape, indices, axis):
         ctx.indices, ctx.axis = indices, axis
-        grad_x = np.zeros(shape, grad.dtype)
+        grad_x = np.zeros_like(grad, shape=shape)  # on grad's device
         np.put_along_axis(grad_x, indices, grad, axis)
         return grad_x
 
@@ -217,7 +226,7 @@ def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
                 f"Size does not match at dimension {d} expected index {list(index.shape)} to be no larger "
                 f"than self {list(input.shape)} apart from dimension {axis}"
             )
-    data = index._data
+    data = to_storage(index._data, input.device)  # a CPU index of a CUDA input: copied over once, not per use
     if data.size and (data.min() < -input.shape[axis] or data.max() >= input.shape[axis]):
         raise RuntimeError(f"index {int(data.max())} is out of bounds for dimension {axis} with size {input.shape[axis]}")
     # take_along_axis broadcasts; PyTorch reads only the index's extent, so slice the input first.

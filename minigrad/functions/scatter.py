@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._device import no_cuda_kernel_error
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ._messages import check_tensor, type_name
@@ -33,33 +34,40 @@ def _region(index: np.ndarray, axis: int) -> tuple:
     return tuple(slice(None) if d == axis else slice(0, n) for d, n in enumerate(index.shape))
 
 
-def _written(shape: tuple, where) -> np.ndarray:
-    mask = np.zeros(shape, bool)
+def _written(like: np.ndarray, where) -> np.ndarray:
+    """A bool mask of ``like``'s shape, on its device: True at ``where``."""
+    mask = np.zeros_like(like, dtype=bool)
     mask[where] = True
     return mask
 
 
 def _padded(grad: np.ndarray, shape: tuple) -> np.ndarray:
     """``grad`` with zeros after it along every dim, up to ``shape``."""
-    return np.pad(grad, [(0, n - m) for n, m in zip(shape, grad.shape)]) if grad.shape != shape else grad
+    if grad.shape == shape:
+        return grad
+    padded = np.zeros_like(grad, shape=shape)
+    padded[tuple(slice(0, n) for n in grad.shape)] = grad
+    return padded
 
 
 class Scatter(ArrayFunction):
     """out[index[i][j]][j] = src[i][j] along ``axis`` (shown for axis 0); ``src`` may be a number."""
 
     accumulate = False
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x, src, axis, index):
         out, where = x.copy(), _along(index, axis)
-        values = src[tuple(slice(0, n) for n in index.shape)] if isinstance(src, np.ndarray) else src
+        given = not np.isscalar(src)  # an array (of either device), not a number
+        values = src[tuple(slice(0, n) for n in index.shape)] if given else src
         if ctx.accumulate:
             np.add.at(out, where, values)
         else:
             out[where] = values
-            ctx.written = _written(x.shape, where)
+            ctx.written = _written(x, where)
         ctx.axis, ctx.index = axis, index
-        ctx.src_shape = src.shape if isinstance(src, np.ndarray) else None
+        ctx.src_shape = src.shape if given else None
         return out
 
     @staticmethod
@@ -97,15 +105,18 @@ class ScatterReduce(ArrayFunction):
     share grad evenly between the contributors equal to the result; prod gives each contributor
     the product of the others (result / value, and for a zero the product of the rest when it is
     the only zero, else 0). The counts and, for prod, the zero-free products are taken in forward
-    (so prod's second derivative treats them as constants).
+    (so prod's second derivative treats them as constants). On CUDA, 'prod' is refused by
+    :func:`scatter_reduce` (no atomic multiply: numpy's ``np.multiply.at`` has no CUDA twin).
     """
+
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x, src, axis, index, reduce, include_self):
         where = _along(index, axis)
         values = src[tuple(slice(0, n) for n in index.shape)]
-        scattered = _written(x.shape, where)
-        counts = np.zeros(x.shape, np.int64)
+        scattered = _written(x, where)
+        counts = np.zeros_like(x, dtype=np.int64)
         np.add.at(counts, where, 1)
         out = x.copy()
         if include_self:
@@ -165,6 +176,8 @@ class ScatterReduce(ArrayFunction):
 class IndexAdd(ArrayFunction):
     """out[..., index[i], ...] += alpha * source[..., i, ...] along ``axis`` (repeats add up)."""
 
+    runs_on_cuda = True
+
     @staticmethod
     def forward(ctx, x, source, axis, index, alpha):
         out, where = x.copy(), (slice(None),) * axis + (index,)
@@ -181,11 +194,13 @@ class IndexAdd(ArrayFunction):
 class IndexCopy(ArrayFunction):
     """out[..., index[i], ...] = source[..., i, ...] along ``axis``."""
 
+    runs_on_cuda = True
+
     @staticmethod
     def forward(ctx, x, source, axis, index):
         out, where = x.copy(), (slice(None),) * axis + (index,)
         out[where] = source
-        ctx.written, ctx.axis, ctx.index = _written(x.shape, where), axis, index
+        ctx.written, ctx.axis, ctx.index = _written(x, where), axis, index
         return out
 
     @staticmethod
@@ -198,10 +213,12 @@ class IndexFill(ArrayFunction):
     """out[..., index[i], ...] = value along ``axis``; a 0-d tensor value gets the sum of the
     gradient over the filled places."""
 
+    runs_on_cuda = True
+
     @staticmethod
     def forward(ctx, x, value, axis, index):
         out = x.copy()
-        ctx.written = _written(x.shape, (slice(None),) * axis + (index,))
+        ctx.written = _written(x, (slice(None),) * axis + (index,))
         out[ctx.written] = value
         return out
 
@@ -219,6 +236,8 @@ class MaskedScatter(ArrayFunction):
     """The elements of ``x`` where ``mask`` holds replaced, in row-major order, by the first
     elements of ``source``."""
 
+    runs_on_cuda = True
+
     @staticmethod
     def forward(ctx, x, source, mask):
         out = x.copy()
@@ -232,12 +251,14 @@ class MaskedScatter(ArrayFunction):
         grad_source = None
         if ctx.needs_input_grad[1]:
             used = grad[ctx.mask]
-            grad_source = np.concatenate([used, np.zeros(ctx.unused, used.dtype)]).reshape(ctx.source_shape)
+            grad_source = np.concatenate([used, np.zeros_like(used, shape=(ctx.unused,))]).reshape(ctx.source_shape)
         return np.where(ctx.mask, 0, grad), grad_source, None
 
 
 class Put(ArrayFunction):
     """``x`` read as one flat row with out[index[i]] = source[i] (or += with ``accumulate``)."""
+
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x, source, positions, accumulate):
@@ -246,7 +267,7 @@ class Put(ArrayFunction):
             np.add.at(out, positions, source.reshape(-1))
         else:
             out[positions] = source.reshape(-1)
-            ctx.written = _written(x.shape, np.unravel_index(positions, x.shape))
+            ctx.written = _written(out, positions).reshape(x.shape)
         ctx.positions, ctx.accumulate, ctx.source_shape = positions, accumulate, source.shape
         return out.reshape(x.shape)
 
@@ -362,6 +383,8 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
     check_tensor(src, "scatter_reduce", "src", 4)
     if reduce not in _REDUCTIONS:
         raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
+    if reduce == "prod" and input.device.type == "cuda":  # CUDA has no atomic multiply
+        raise no_cuda_kernel_error("scatter_reduce(reduce='prod')")
     return _scatter(lambda *args: ScatterReduce.apply(*args, reduce, include_self), "scatter_reduce",
                     input, dim, index, src)
 

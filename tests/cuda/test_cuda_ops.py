@@ -36,6 +36,7 @@ ON_CUDA = {
     "l1_loss", "cosine_similarity", "pairwise_distance", "cdist", "l1_loss_sum",
     "triplet_margin_loss", "triplet_margin_loss_swap", "pairwise_distance_p3", "poisson_nll_loss",
     "poisson_nll_loss_full", "gaussian_nll_loss", "gaussian_nll_loss_shared_var",
+    "gather", "index_select", "getitem_advanced", "setitem",
     "cumsum", "cumprod", "flip",
 }
 
@@ -70,13 +71,10 @@ def test_every_listed_case_exists():
 
 
 # Second derivatives on CUDA that do not work yet: their recorded backward calls numpy functions
-# CudaArray lacks (np.take_along_axis for the pooling adjoints, np.result_type on recorded values).
+# the recording arrays lack (np.result_type on recorded values, broadcast_to on one).
 SECOND_DERIVATIVES_PENDING = {
-    "pow_tensor", "where", "std", "norm", "norm_p3", "masked_fill", "linear", "max_pool2d",
-    "max_pool2d_strided", "max_pool2d_dilated_ceil", "max_pool2d_unbatched", "max_pool1d",
-    "max_pool1d_overlapping", "adaptive_max_pool2d", "adaptive_max_pool2d_overlapping",
-    "adaptive_max_pool1d", "max_unpool2d", "max_unpool1d", "normalize", "cosine_similarity_dim0",
-    "cosine_similarity", "pairwise_distance", "cdist", "triplet_margin_loss",
+    "pow_tensor", "where", "std", "norm", "norm_p3", "masked_fill", "linear", "normalize",
+    "cosine_similarity_dim0", "cosine_similarity", "pairwise_distance", "cdist", "triplet_margin_loss",
     "triplet_margin_loss_swap", "pairwise_distance_p3", "poisson_nll_loss_full",
 }
 
