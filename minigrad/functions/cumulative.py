@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import return_types
+from .._device import storage_device, to_storage
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ._messages import check_tensor, check_tensor_sequence, type_name
@@ -139,7 +140,8 @@ def _running_extreme_indices(x: np.ndarray, axis: int, running: np.ufunc) -> np.
     holds = x == values  # x_j equals the extreme so far: the extreme's latest position
     if x.dtype.kind == "f":
         holds |= np.isnan(x)
-    positions = np.arange(x.shape[axis]).reshape([-1 if d == axis else 1 for d in range(x.ndim)])
+    positions = to_storage(np.arange(x.shape[axis]).reshape([-1 if d == axis else 1 for d in range(x.ndim)]),
+                           storage_device((x,)))  # on x's device
     return np.maximum.accumulate(np.where(holds, positions, 0), axis=axis)
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._device import as_array
+from .._device import as_array, to_storage
 from .. import return_types
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
@@ -152,7 +152,7 @@ def _quantile(input: Tensor, q, dim, keepdim: bool, interpolation: str, ignore_n
     check_tensor(input, op)
     if input.dtype.name not in ("float32", "float64"):
         raise RuntimeError(f"{op}() input tensor must be either float or double dtype")
-    q_values = q._data if isinstance(q, Tensor) else as_array(q, np.float64)
+    q_values = q._data if isinstance(q, Tensor) else to_storage(np.asarray(q, np.float64), input.device)
     if isinstance(q, Tensor) and q.dtype != input.dtype:
         raise RuntimeError(f"{op}() q tensor must be same dtype as the input tensor")
     if q_values.ndim > 1:

@@ -37,14 +37,18 @@ def stable_order(x: np.ndarray, axis: int, descending: bool) -> np.ndarray:
 class Sort(ArrayFunction):
     """(values, indices) of the first ``k`` elements of ``x`` in sorted order along ``axis``."""
 
+    runs_on_cuda = True
+
     @staticmethod
     def forward(ctx, x, axis, descending, k):
         ctx.shape, ctx.axis = x.shape, axis
         if x.ndim == 0:  # a 0-d tensor is its own sorted order
             ctx.save_for_backward(None)
-            return x.copy(), np.zeros((), np.int64)
+            return x.copy(), np.zeros_like(x, np.int64)
         indices = stable_order(x, axis, descending)
-        indices = np.ascontiguousarray(indices[(slice(None),) * axis + (slice(0, k),)])
+        indices = indices[(slice(None),) * axis + (slice(0, k),)]
+        if not indices.flags.c_contiguous:  # (np.ascontiguousarray, which CUDA arrays cannot override)
+            indices = indices.copy()
         ctx.save_for_backward(indices)
         return np.take_along_axis(x, indices, axis), indices.astype(np.int64, copy=False)
 

@@ -38,6 +38,7 @@ ON_CUDA = {
     "poisson_nll_loss_full", "gaussian_nll_loss", "gaussian_nll_loss_shared_var",
     "gather", "index_select", "getitem_advanced", "setitem",
     "cumsum", "cumprod", "flip",
+    "sort", "topk", "median_like_kthvalue",
 }
 
 
