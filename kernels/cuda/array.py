@@ -249,6 +249,8 @@ class CudaArray:
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         from . import elementwise, matmul, reduction, scan
 
+        if any(_foreign(type(v)) and hasattr(v, "__array_ufunc__") for v in inputs + kwargs.get("out", ())):
+            return NotImplemented  # NEP 13: another array type (minigrad's RecordingArray) answers
         if ufunc is np.matmul and method == "__call__":  # a generalized ufunc: the tiled kernel
             return matmul.matmul(*inputs, **kwargs)
         if method == "__call__":
@@ -266,6 +268,8 @@ class CudaArray:
     def __array_function__(self, func, types, args, kwargs):
         from .numpy_api import IMPLEMENTATIONS
 
+        if any(_foreign(t) for t in types):
+            return NotImplemented  # NEP 18: as above
         implementation = IMPLEMENTATIONS.get(func)
         if implementation is None:
             raise NotImplementedError(f"numpy.{func.__name__} has no CUDA implementation in minigrad yet")
@@ -332,6 +336,11 @@ CudaArray.__hash__ = None  # mutable and compared elementwise, as ndarray
 
 
 # ---- shape arithmetic ----------------------------------------------------------------------
+def _foreign(array_type: type) -> bool:
+    """An array type neither CudaArray nor numpy's (whose arrays raise TypeError here instead)."""
+    return not (issubclass(array_type, (CudaArray, np.ndarray)))
+
+
 def _product(shape) -> int:
     result = 1
     for extent in shape:

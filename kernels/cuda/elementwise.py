@@ -106,6 +106,34 @@ def _where(condition, a, b):
     return a if condition else b
 
 
+# Outside its domain a math function raises on the simulator (it runs as Python there) where numpy
+# and the GPU give inf or NaN: the edges are spelled out, so both run alike.
+def _log_of(log):
+    return lambda x: log(x) if x > 0 else (-math.inf if x == 0 else math.nan)
+
+
+def _log1p(x):
+    return math.log1p(x) if x > -1 else (-math.inf if x == -1 else math.nan)
+
+
+def _sqrt(x):
+    return math.sqrt(x) if x >= 0 else math.nan
+
+
+def _inverse_sine_of(inverse):  # arcsin, arccos: defined on [-1, 1]
+    return lambda x: inverse(x) if -1 <= x <= 1 else math.nan
+
+
+def _arccosh(x):
+    return math.acosh(x) if x >= 1 else math.nan
+
+
+def _arctanh(x):
+    if -1 < x < 1:
+        return math.atanh(x)
+    return math.copysign(math.inf, x) if x == 1 or x == -1 else math.nan
+
+
 UNARY = {
     "positive": lambda x: x,
     "negative": lambda x: -x,
@@ -116,24 +144,24 @@ UNARY = {
     "exp": lambda x: math.exp(x),
     "exp2": lambda x: 2.0 ** x,
     "expm1": lambda x: math.expm1(x),
-    "log": lambda x: math.log(x),
-    "log2": lambda x: math.log2(x),
-    "log10": lambda x: math.log10(x),
-    "log1p": lambda x: math.log1p(x),
-    "sqrt": lambda x: math.sqrt(x),
+    "log": _log_of(math.log),
+    "log2": _log_of(math.log2),
+    "log10": _log_of(math.log10),
+    "log1p": _log1p,
+    "sqrt": _sqrt,
     "cbrt": lambda x: math.copysign(abs(x) ** (1 / 3), x),
     "sin": lambda x: math.sin(x),
     "cos": lambda x: math.cos(x),
     "tan": lambda x: math.tan(x),
-    "arcsin": lambda x: math.asin(x),
-    "arccos": lambda x: math.acos(x),
+    "arcsin": _inverse_sine_of(math.asin),
+    "arccos": _inverse_sine_of(math.acos),
     "arctan": lambda x: math.atan(x),
     "sinh": lambda x: math.sinh(x),
     "cosh": lambda x: math.cosh(x),
     "tanh": lambda x: math.tanh(x),
     "arcsinh": lambda x: math.asinh(x),
-    "arccosh": lambda x: math.acosh(x),
-    "arctanh": lambda x: math.atanh(x),
+    "arccosh": _arccosh,
+    "arctanh": _arctanh,
     "floor": lambda x: math.floor(x),
     "ceil": lambda x: math.ceil(x),
     "trunc": lambda x: math.floor(x) if x >= 0 else math.ceil(x),

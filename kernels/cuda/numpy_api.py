@@ -2,8 +2,9 @@
 
 ``np.sum(a)``, ``np.where(m, a, b)``, ``np.zeros_like(a)``... called with a CudaArray land here
 (numpy's ``__array_function__`` protocol) and run the CUDA kernels of ``elementwise.py``,
-``reduction.py``, ``scan.py``, ``sort.py``, ``matmul.py`` and ``indexing.py``, or only make a new view. A function missing
-from the table raises NotImplementedError naming it, never computes on the host.
+``reduction.py``, ``scan.py``, ``sort.py``, ``matmul.py`` and ``indexing.py``, or only make a new
+view. A function missing from the table raises NotImplementedError naming it, never computes on
+the host.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from .advanced_indexing import along_axis
 from .indexing import take
 from .matmul import matmul
 from .sort import sort_pairs
+from .triangular import triangle
 
 IMPLEMENTATIONS: dict = {}
 
@@ -78,8 +80,9 @@ def _mean(a, axis=None, dtype=None, out=None, keepdims=False, **_):
 
 @implements(np.count_nonzero)
 def _count_nonzero(a, axis=None, *, keepdims=False):
-    counts = reduction.reduce("sum", a != 0, axis, np.dtype(np.int64), keepdims)
-    return int(counts) if axis is None and not keepdims else counts
+    """The count as an int64 CudaArray (0-d for ``axis=None``, where numpy returns a Python int: an
+    int would have to cross to the host)."""
+    return reduction.reduce("sum", a != 0, axis, np.int64, keepdims)
 
 
 @implements(np.argmax)
@@ -150,6 +153,41 @@ class _WhereOp:
 
 
 _WHERE = _WhereOp()
+
+
+@implements(np.sinc)
+def _sinc(x):
+    """sin(pi x) / (pi x), 1 at 0 (numpy's own formula: x = 0 is nudged to 1e-20)."""
+    y = np.pi * np.where(x == 0, 1.0e-20, x)
+    return np.sin(y) / y
+
+
+@implements(np.round, np.around)
+def _round(a, decimals=0, out=None):
+    """Half to even, as numpy: ``rint``, of ``a * 10**decimals`` scaled back for other decimals."""
+    _no_out(out)
+    if decimals == 0:
+        return np.rint(a)
+    scale = 10.0 ** decimals
+    return np.rint(a * scale) / scale
+
+
+@implements(np.nan_to_num)
+def _nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
+    """NaN -> ``nan``, +inf -> ``posinf``, -inf -> ``neginf`` (defaults: the dtype's extremes)."""
+    if x.dtype.kind != "f":
+        return x.copy() if copy else x
+    info = np.finfo(x.dtype)
+    posinf, neginf = info.max if posinf is None else posinf, info.min if neginf is None else neginf
+    infinite = np.where(x > 0, x.dtype.type(posinf), x.dtype.type(neginf))
+    return np.where(np.isnan(x), x.dtype.type(nan), np.where(np.isinf(x), infinite, x))
+
+
+@implements(np.nansum)
+def _nansum(a, axis=None, dtype=None, out=None, keepdims=False, **_):
+    """The sum with NaNs counted as zero."""
+    _no_out(out)
+    return reduction.reduce("sum", np.where(np.isnan(a), a.dtype.type(0), a), axis, dtype, keepdims)
 
 
 @implements(np.clip)
@@ -232,14 +270,6 @@ def _moveaxis(a, source, destination):
     return a.transpose(order)
 
 
-@implements(np.flip)
-def _flip(m, axis=None):
-    """A view with negative strides along the flipped axes (every axis for None)."""
-    axes = range(m.ndim) if axis is None else axis if isinstance(axis, tuple) else (axis,)
-    flipped = {_normalize_axis(a, m.ndim) for a in axes}
-    return m[tuple(slice(None, None, -1) if d in flipped else slice(None) for d in range(m.ndim))]
-
-
 @implements(np.expand_dims)
 def _expand_dims(a, axis):
     axes = axis if isinstance(axis, tuple) else (axis,)
@@ -296,6 +326,71 @@ def _concatenate(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
         assign(result[tuple(where)], a)
         start += a.shape[axis]
     return result
+
+
+@implements(np.split, np.array_split)
+def _split(ary, indices_or_sections, axis=0):
+    """Views of consecutive slices along ``axis`` (as numpy: sections of equal size, or the
+    slices between the given indices; ``array_split`` allows unequal sections)."""
+    axis = _normalize_axis(axis, ary.ndim)
+    extent = ary.shape[axis]
+    if isinstance(indices_or_sections, (int, np.integer)):
+        count = int(indices_or_sections)
+        size, extra = divmod(extent, count)
+        bounds = np.cumsum([size + (i < extra) for i in range(count)])[:-1].tolist()
+    else:
+        bounds = [int(b) for b in indices_or_sections]
+    starts, stops = [0] + bounds, bounds + [extent]
+    where = [slice(None)] * ary.ndim
+    parts = []
+    for start, stop in zip(starts, stops):
+        where[axis] = slice(start, stop)
+        parts.append(ary[tuple(where)])
+    return parts
+
+
+@implements(np.flip)
+def _flip(m, axis=None):
+    """A view with the given axes reversed (negative strides; no copy)."""
+    axes = range(m.ndim) if axis is None else [_normalize_axis(a, m.ndim) for a in np.atleast_1d(axis)]
+    return m[tuple(slice(None, None, -1) if d in axes else slice(None) for d in range(m.ndim))]
+
+
+@implements(np.roll)
+def _roll(a, shift, axis=None):
+    """Elements shifted along each axis, those leaving one end entering at the other: per axis the
+    two slices concatenated in swapped order (a new array, as numpy's)."""
+    if axis is None:
+        return _roll(a.reshape(-1), shift, 0).reshape(a.shape)
+    result = a
+    for step, ax in zip(*(x.ravel().tolist() for x in np.broadcast_arrays(shift, axis))):
+        ax = _normalize_axis(ax, a.ndim)
+        extent = result.shape[ax]
+        if extent and step % extent:
+            result = _concatenate(_split(result, [extent - step % extent], ax)[::-1], ax)
+    return a.copy() if result is a else result
+
+
+@implements(np.tile)
+def _tile(A, reps):
+    """Each axis repeated ``reps`` times: A seen as (1, a0, 1, a1, ...) broadcast to
+    (r0, a0, r1, a1, ...), copied, and merged to (r0 * a0, r1 * a1, ...)."""
+    reps = (reps,) if isinstance(reps, (int, np.integer)) else tuple(reps)
+    ndim = max(A.ndim, len(reps))
+    shape, reps = (1,) * (ndim - A.ndim) + A.shape, (1,) * (ndim - len(reps)) + reps
+    interleaved = A.reshape(tuple(x for extent in shape for x in (1, extent)))
+    repeated = interleaved.broadcast_to(tuple(x for pair in zip(reps, shape) for x in pair)).copy()
+    return repeated.reshape(tuple(r * extent for r, extent in zip(reps, shape)))
+
+
+@implements(np.tril)
+def _tril(m, k=0):
+    return triangle(m, k, upper=False)
+
+
+@implements(np.triu)
+def _triu(m, k=0):
+    return triangle(m, k, upper=True)
 
 
 @implements(np.stack)

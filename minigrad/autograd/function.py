@@ -22,7 +22,7 @@ import numpy as np
 from .. import _float_errors
 from .. import _tensor  # the module, not the class: the two modules import each other
 from .._cuda_backend import is_device_array
-from .._device import CPU, mixed_devices_error, no_cuda_kernel_error, storage_device
+from .._device import CPU, CUDA, mixed_devices_error, no_cuda_kernel_error, storage_device
 from . import anomaly_mode
 from .grad_mode import enable_grad, is_grad_enabled, no_grad
 from .recording_array import RecordingArray, recording
@@ -285,7 +285,7 @@ class ArrayFunction(Function):
 
     @classmethod
     def _call_forward(cls, ctx, args, kwargs):
-        tensor_type, device, cpu_scalar = _tensor.Tensor, None, False
+        tensor_type, device, cpu_scalar, host_array, device_array = _tensor.Tensor, None, False, False, False
         arrays = [a._data if isinstance(a, tensor_type) else a for a in args]
         for a in args:
             if isinstance(a, tensor_type):
@@ -295,8 +295,14 @@ class ArrayFunction(Function):
                     device = a._device
                 elif a._device.type != device.type:  # one CUDA device: the type tells devices apart
                     raise mixed_devices_error(device, a._device)
+            elif type(a) is np.ndarray:  # the storage of a target, weight or index tensor
+                host_array = host_array or a.ndim > 0
+            elif is_device_array(a):
+                device_array = True
         if device is None and cpu_scalar:
             device = CPU
+        if device is not None and (host_array if device.type == "cuda" else device_array):
+            raise mixed_devices_error(device, CPU if device.type == "cuda" else CUDA)
         cls._check_runs_on(device)
         ctx.device = device
         half = cls.computes_half_in_float32 and any([_is_half(a) for a in arrays])

@@ -322,6 +322,8 @@ def _functions() -> dict:
                 mg.gather(as_tensor(a), axis, as_tensor(_values(indices)))),
             np.count_nonzero: lambda a, axis=None, keepdims=False: np.count_nonzero(
                 _values(a), axis=axis, keepdims=keepdims),
+            np.result_type: lambda *values: np.result_type(
+                *[v.dtype if type(v) is RecordingArray else v for v in values]),
         }
     return _FUNCTION_TABLE
 

@@ -30,6 +30,7 @@ from ._messages import check_tensor, type_name
 
 class LeakyReLU(ArrayFunction):
     backward_name = "LeakyReluBackward0"
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x, negative_slope):
@@ -45,6 +46,7 @@ class LeakyReLU(ArrayFunction):
 
 class ELU(ArrayFunction):
     backward_name = "EluBackward0"
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x, alpha, scale, input_scale):
@@ -68,6 +70,7 @@ class CELU(ELU):
 
 class SiLU(ArrayFunction):
     backward_name = "SiluBackward0"
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x):

@@ -34,6 +34,7 @@ _EPSILON = 1e-12  # PyTorch's floor of x (1 - x) in its gradient
 class BinaryCrossEntropy(ArrayFunction):
     backward_name = "BinaryCrossEntropyBackward0"
     saves_constants = True  # the weight: not differentiable (PyTorch's rule)
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, input, target, weight, reduction):
@@ -63,6 +64,7 @@ class BinaryCrossEntropy(ArrayFunction):
 class BinaryCrossEntropyWithLogits(ArrayFunction):
     backward_name = "BinaryCrossEntropyWithLogitsBackward0"
     saves_constants = True  # weight and pos_weight: not differentiable (PyTorch's rule)
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, input, target, weight, pos_weight, reduction):

@@ -20,6 +20,8 @@ from .arithmetic import mul, pow
 
 
 class Copysign(ArrayFunction):
+    runs_on_cuda = True
+
     @staticmethod
     def forward(ctx, a, b):
         out = np.copysign(a, b)

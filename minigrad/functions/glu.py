@@ -18,6 +18,7 @@ from .unary import sigmoid_array
 
 class GLU(ArrayFunction):
     backward_name = "GluBackward0"
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x, dim):

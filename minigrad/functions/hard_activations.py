@@ -23,6 +23,7 @@ from ._messages import check_tensor
 
 class Hardtanh(ArrayFunction):
     backward_name = "HardtanhBackward0"
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x, min_val, max_val):
@@ -39,6 +40,7 @@ class Hardtanh(ArrayFunction):
 
 class Threshold(ArrayFunction):
     backward_name = "ThresholdBackward0"
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x, threshold, value):
@@ -54,6 +56,7 @@ class Threshold(ArrayFunction):
 
 class Hardsigmoid(ArrayFunction):
     backward_name = "HardsigmoidBackward0"
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x):
@@ -68,6 +71,7 @@ class Hardsigmoid(ArrayFunction):
 
 class Hardswish(ArrayFunction):
     backward_name = "HardswishBackward0"
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x):

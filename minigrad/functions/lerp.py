@@ -17,6 +17,7 @@ from ._operands import check_broadcast
 
 class Lerp(ArrayFunction):
     """A Python-number weight."""
+    runs_on_cuda = True
 
     backward_name = "LerpBackward0"
 

@@ -30,6 +30,7 @@ from ._operands import floating_dtype
 
 class KlDiv(ArrayFunction):
     backward_name = "KlDivBackward0"
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, input, target, reduction, log_target, dtype):

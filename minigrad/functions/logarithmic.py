@@ -34,6 +34,7 @@ _LN2, _LN10 = math.log(2.0), math.log(10.0)
 
 class Log1p(ArrayFunction):
     backward_name = "Log1PBackward0"
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x):
@@ -48,6 +49,8 @@ class Log1p(ArrayFunction):
 
 
 class Expm1(ArrayFunction):
+    runs_on_cuda = True
+
     @staticmethod
     def forward(ctx, x):
         out = np.expm1(_float(x))
@@ -62,6 +65,7 @@ class Expm1(ArrayFunction):
 
 class Log2(ArrayFunction):
     log, ln_base = staticmethod(np.log2), _LN2
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x):
@@ -80,6 +84,8 @@ class Log10(Log2):
 
 
 class Exp2(ArrayFunction):
+    runs_on_cuda = True
+
     @staticmethod
     def forward(ctx, x):
         out = np.exp2(_float(x))
@@ -95,6 +101,7 @@ class Exp2(ArrayFunction):
 class Logit(ArrayFunction):
     """log(p / (1 - p)); with ``eps``, p is clamped to [eps, 1 - eps] first and the gradient is 0
     outside that range. Without it, p outside [0, 1] gives nan, in forward and backward."""
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x, eps):
@@ -116,6 +123,7 @@ class Logit(ArrayFunction):
 class Xlogy(ArrayFunction):
     """x log(y), 0 where x = 0 and y is not nan. d/dx = log(y) (0 where x = 0: PyTorch's
     xlogy(x != 0, y)); d/dy = x / y. ``Xlog1py`` is the same with log1p(y)."""
+    runs_on_cuda = True
 
     log, shift = staticmethod(np.log), 0
 
@@ -158,6 +166,7 @@ class Xlog1pyScalarOther(Xlog1py):
 
 class Entr(ArrayFunction):
     backward_name = "SpecialEntrBackward0"
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x):
@@ -174,6 +183,7 @@ class Entr(ArrayFunction):
 class Logaddexp(ArrayFunction):
     """log(e^a + e^b) as max + log1p(exp(-|a - b|)); equal infinities give themselves (the
     difference would be inf - inf = nan). d/da = 1 / (1 + e^(b - a)), as PyTorch."""
+    runs_on_cuda = True
 
     exp, log1p_exp, ln_base = staticmethod(np.exp), staticmethod(lambda d: np.log1p(np.exp(d))), 1.0
 

@@ -29,6 +29,7 @@ _COSINE_EPSILON = 1e-12  # PyTorch's: keeps the cosine of a zero vector finite
 
 class SoftMarginLoss(ArrayFunction):
     backward_name = "SoftMarginLossBackward0"
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, input, target, reduction):

@@ -19,6 +19,8 @@ from .reduction import _keep, _reduction_dtype
 
 
 class Nansum(ArrayFunction):
+    runs_on_cuda = True
+
     @staticmethod
     def forward(ctx, x, axes, keepdim, dtype):
         ctx.save_for_backward(x)

@@ -27,7 +27,7 @@ import math
 
 import numpy as np
 
-from .._device import kernel_module
+from .._device import kernel_module, mixed_devices_error
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ..autograd.grad_mode import no_grad
@@ -179,6 +179,8 @@ def _update_running(running: Tensor, statistic: Tensor, momentum: float) -> None
     A buffer update that no graph records, so it is numpy on the storage (a handful of tensor ops
     cost more than the whole normalisation of a small batch); the version counter is bumped as an
     in-place op would."""
+    if running.device != statistic.device:
+        raise mixed_devices_error(statistic.device, running.device)
     data = running._data
     data[...] = (data.astype(np.float64) * (1 - momentum) + statistic._data * momentum).reshape(data.shape)
     running._version_counter.value += 1

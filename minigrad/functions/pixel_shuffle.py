@@ -36,6 +36,7 @@ class PixelShuffle(ArrayFunction):
     """``rearrange(x, factor)``; the gradient is the ``inverse`` op's rearrangement of grad."""
     backward_name = "PixelShuffleBackward0"
     rearrange = staticmethod(_shuffle)
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x, factor):

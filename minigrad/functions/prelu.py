@@ -25,6 +25,7 @@ def _slopes(weight, ndim: int):
 
 class PReLU(ArrayFunction):
     backward_name = "PreluKernelBackward0"
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x, weight):

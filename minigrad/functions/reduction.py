@@ -73,6 +73,8 @@ class Mean(ArrayFunction):
 
 
 class Prod(ArrayFunction):
+    runs_on_cuda = True
+
     @staticmethod
     def forward(ctx, x, axis, keepdim):
         ctx.save_for_backward(x)
@@ -146,6 +148,7 @@ class Std(ArrayFunction):
 class Amax(ArrayFunction):
     """The largest element over ``axes``; elements tied for it share its gradient evenly, as PyTorch:
     d out / d x_i = [x_i == out] / #{j : x_j == out}."""
+    runs_on_cuda = True
 
     reduce = staticmethod(np.max)
 
@@ -179,6 +182,7 @@ class MinAll(Amin):
 
 class MaxDim(ArrayFunction):
     """max/min along one dim, returning (values, indices); the gradient goes to the index."""
+    runs_on_cuda = True
 
     backward_name = "MaxBackward0"
 

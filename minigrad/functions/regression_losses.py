@@ -31,6 +31,7 @@ from ._operands import result_dtype
 
 class MseLoss(ArrayFunction):
     backward_name = "MseLossBackward0"
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, input, target, reduction, dtype):
@@ -51,6 +52,7 @@ class MseLoss(ArrayFunction):
 
 class SmoothL1Loss(ArrayFunction):
     backward_name = "SmoothL1LossBackward0"
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, input, target, reduction, dtype, beta, scale):

@@ -14,6 +14,8 @@ from ._operands import _as_int, wrap_dim
 
 
 class Roll(ArrayFunction):
+    runs_on_cuda = True
+
     @staticmethod
     def forward(ctx, x, shifts, axes):
         ctx.shifts, ctx.axes = shifts, axes

@@ -58,6 +58,7 @@ class Minimum(Maximum):
 
 class Fmax(ArrayFunction):
     """The larger operand, the other one where one is NaN; d/da = 1 where a >= b or b is NaN."""
+    runs_on_cuda = True
 
     select, wins = staticmethod(np.fmax), staticmethod(np.greater_equal)
 
@@ -122,6 +123,7 @@ def minimum(input: Tensor, other: Tensor) -> Tensor:
 
 class Clamp(ArrayFunction):
     """Tensor bounds (which take no gradient here; PyTorch gives them one)."""
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x, low, high):
@@ -183,6 +185,7 @@ clip = clamp
 class NanToNum(ArrayFunction):
     """nan, +inf and -inf replaced by the given numbers (by default 0 and the dtype's largest and
     lowest finite values); the gradient passes where x was finite, and is 0 elsewhere."""
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x, nan, posinf, neginf):

@@ -198,6 +198,8 @@ def broadcast_to(input: Tensor, size) -> Tensor:
 
 
 class Repeat(ArrayFunction):
+    runs_on_cuda = True
+
     @staticmethod
     def forward(ctx, x, repeats):
         ctx.shape = (1,) * (len(repeats) - x.ndim) + x.shape
@@ -282,6 +284,8 @@ def flip(input: Tensor, dims) -> Tensor:
 
 
 class Cat(ArrayFunction):
+    runs_on_cuda = True
+
     @staticmethod
     def forward(ctx, axis, *arrays):
         ctx.axis = axis

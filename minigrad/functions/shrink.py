@@ -23,6 +23,7 @@ def _outside(x: np.ndarray, lambd: float) -> np.ndarray:
 
 class Softshrink(ArrayFunction):
     backward_name = "SoftshrinkBackward0"
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x, lambd):
@@ -37,6 +38,7 @@ class Softshrink(ArrayFunction):
 
 class Hardshrink(Softshrink):
     backward_name = "HardshrinkBackward0"
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x, lambd):

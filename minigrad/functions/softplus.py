@@ -29,6 +29,7 @@ def log1p_exp(z: np.ndarray) -> np.ndarray:
 
 class Softplus(ArrayFunction):
     backward_name = "SoftplusBackward0"
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x, beta, threshold):
@@ -47,6 +48,7 @@ class Softplus(ArrayFunction):
 
 class LogSigmoid(ArrayFunction):
     backward_name = "LogSigmoidBackward0"
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x):
@@ -61,6 +63,7 @@ class LogSigmoid(ArrayFunction):
 
 class Mish(ArrayFunction):
     backward_name = "MishBackward0"
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x):

@@ -17,6 +17,7 @@ from ._operands import _as_int
 
 class Tril(ArrayFunction):
     mask = staticmethod(np.tril)
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x, diagonal):

@@ -28,6 +28,7 @@ from .unary import _float
 class _Elementwise(ArrayFunction):
     """f(x) for the numpy ufunc ``function`` of a subclass, saving the input; the subclass's
     ``derivative(x)`` is f'(x)."""
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x):
@@ -42,6 +43,8 @@ class _Elementwise(ArrayFunction):
 
 
 class Tan(ArrayFunction):
+    runs_on_cuda = True
+
     @staticmethod
     def forward(ctx, x):
         out = np.tan(_float(x))
@@ -87,6 +90,8 @@ class Atanh(_Elementwise):
 
 
 class Atan2(ArrayFunction):
+    runs_on_cuda = True
+
     @staticmethod
     def forward(ctx, y, x):
         ctx.save_for_backward(y, x)
@@ -101,6 +106,8 @@ class Atan2(ArrayFunction):
 
 
 class Hypot(ArrayFunction):
+    runs_on_cuda = True
+
     @staticmethod
     def forward(ctx, a, b):
         out = np.hypot(a, b)
@@ -155,6 +162,7 @@ def hypot(input: Tensor, other: Tensor) -> Tensor:
 class Sinc(ArrayFunction):
     """sin(pi x) / (pi x), 1 at x = 0; d/dx = (cos(pi x) - sinc(x)) / x, 0 at x = 0. Half
     precision is computed in float32, as PyTorch (sin(pi) in float16 is far from 0)."""
+    runs_on_cuda = True
 
     computes_half_in_float32 = True
 
@@ -173,6 +181,7 @@ class Sinc(ArrayFunction):
 
 class Deg2Rad(ArrayFunction):
     backward_name, factor = "Deg2RadBackward0", math.pi / 180
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x):

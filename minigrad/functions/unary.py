@@ -202,6 +202,7 @@ class ReluInPlace(Relu):
 
 class Rounding(ArrayFunction):
     """floor / ceil / round / trunc: piecewise constant, so the gradient is zero everywhere."""
+    runs_on_cuda = True
 
     backward_name = "RoundingBackward0"
 
@@ -226,6 +227,7 @@ class Sgn(Sign):
 
 class Frac(ArrayFunction):
     """x - trunc(x) (the sign of x kept: frac(-1.5) = -0.5); the gradient passes unchanged."""
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x):

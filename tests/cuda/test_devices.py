@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import minigrad as mg
+import minigrad.nn.functional as F
 from minigrad import _cuda_backend
 from minigrad.utils.data import DataLoader, TensorDataset
 
@@ -101,12 +102,31 @@ def test_mixing_devices_in_one_op_is_pytorchs_runtime_error():
         mg.ones(2) * mg.ones(2, device="cuda")
 
 
+_CPU_AUXILIARY = {  # a CUDA input with a CPU target, weight or buffer, passed on as raw storage
+    "cross_entropy target": lambda x: F.cross_entropy(x, mg.tensor([0, 2])),
+    "nll_loss weight": lambda x: F.nll_loss(x.cpu().cuda(), mg.tensor([0, 2], device="cuda"),
+                                            weight=mg.ones(3)),
+    "bce_with_logits pos_weight": lambda x: F.binary_cross_entropy_with_logits(
+        x, mg.ones(2, 3, device="cuda"), pos_weight=mg.ones(3)),
+    "batch_norm running_mean": lambda x: F.batch_norm(x, mg.zeros(3), mg.ones(3), training=True),
+    "embedding indices": lambda x: F.embedding(mg.tensor([0, 1]), x),
+    "host weight, CPU op": lambda x: F.cross_entropy(x.cpu(), mg.tensor([0, 2]), weight=mg.ones(3, device="cuda")),
+}
+
+
+@pytest.mark.parametrize("call", _CPU_AUXILIARY)
+def test_a_target_weight_or_buffer_on_the_other_device_is_the_same_error(call):
+    with pytest.raises(RuntimeError, match=r"^Expected all tensors to be on the same device, but found at least "
+                                           r"two devices, (cuda:0 and cpu|cpu and cuda:0)!$"):
+        _CPU_AUXILIARY[call](mg.randn(2, 3, device="cuda"))
+
+
 def test_an_op_without_a_cuda_kernel_says_so_instead_of_computing_on_the_host():
     x = mg.ones(2, 3, device="cuda")
-    with pytest.raises(NotImplementedError, match=r"^minigrad has no CUDA kernel for Roll yet; move the tensor "
+    with pytest.raises(NotImplementedError, match=r"^minigrad has no CUDA kernel for Einsum yet; move the tensor "
                                                   r"to the CPU with \.cpu\(\)$"):
-        mg.roll(x, 1)
-    for op in (lambda: x.tril(), lambda: x.diagonal(), lambda: mg.trace(x)):
+        mg.einsum("ij->j", x)
+    for op in (lambda: x.diagonal(), lambda: mg.trace(x)):
         with pytest.raises(NotImplementedError, match="no CUDA kernel for"):
             op()
 

@@ -90,3 +90,18 @@ def test_a_long_reduction_folds_its_parts_twice(name, monkeypatch):
     host = values > -1 if name == "all" else values
     result = getattr(np, name)(CudaArray.from_host(host), axis=1).to_host()
     np.testing.assert_allclose(result, getattr(np, name)(host, axis=1), rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["log", "log2", "log10", "log1p", "sqrt", "arcsin", "arccos", "arccosh", "arctanh"])
+def test_outside_the_domain_gives_numpys_inf_or_nan(name):
+    host = np.array([-2.0, -1.0, 0.0, 1.0, 2.0, np.nan, np.inf])
+    with np.errstate(all="ignore"):
+        expected = getattr(np, name)(host)
+    np.testing.assert_allclose(getattr(np, name)(CudaArray.from_host(host)).to_host(), expected, rtol=1e-15)
+
+
+@pytest.mark.parametrize("call", [lambda np_, a: np_.sinc(a), lambda np_, a: np_.round(a * 10),
+                                  lambda np_, a: np_.round(a, 2), lambda np_, a: np_.around(a, -1)])
+def test_numpy_python_level_functions(call):
+    host = np.array([-2.5, -0.5, 0.0, 0.123456, 0.5, 1.5, 27.0])
+    np.testing.assert_allclose(call(np, CudaArray.from_host(host)).to_host(), call(np, host), rtol=1e-12)
