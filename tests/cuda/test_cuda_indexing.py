@@ -53,6 +53,8 @@ CASES = [
                                                             accumulate=True), [(2, 3), (3,)]),
     ("select_scatter", lambda d, a, b: mg.select_scatter(a, b, 1, -1), [(2, 3), (2,)]),
     ("slice_scatter", lambda d, a, b: mg.slice_scatter(a, b, 1, 0, None, 2), [(2, 5), (2, 3)]),
+    ("diagonal_scatter", lambda d, a, b: a.diagonal_scatter(b, -1), [(3, 2), (2,)]),
+    ("diagonal_scatter_dims", lambda d, a, b: mg.diagonal_scatter(a, b, 0, 2, 0), [(2, 3, 3), (3, 2)]),
 ]
 
 

@@ -147,3 +147,15 @@ def test_errors_are_numpys(key, message):
         CudaArray.from_host(A)[_on_device(key)]
     with pytest.raises(IndexError, match=message):
         A[key]
+
+
+
+@pytest.mark.parametrize("offset, axis1, axis2", [(0, 0, 1), (2, 2, 1), (-1, 1, 2), (9, 0, 2)])
+def test_diagonal_is_a_writable_view_matching_numpy(offset, axis1, axis2):
+    for host, device in _views(A):
+        view = np.diagonal(device, offset, axis1, axis2)
+        np.testing.assert_array_equal(view.to_host(), np.diagonal(host, offset, axis1, axis2))
+        view[...] = -1.0
+        steps = np.arange(view.shape[-1])  # numpy's diagonal is read-only: write the host's by indices
+        np.moveaxis(host, (axis1, axis2), (-2, -1))[..., steps + max(-offset, 0), steps + max(offset, 0)] = -1.0
+        np.testing.assert_array_equal(device.to_host(), host)
