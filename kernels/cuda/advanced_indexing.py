@@ -31,7 +31,9 @@ result element r moves data:
   so this uses ``cuda.atomic.add / max / min``. numba-cuda has them for float32, float64, int32,
   int64, uint32 and uint64 (other dtypes raise NotImplementedError); float64 atomic add needs
   compute capability 6.0 or newer. The order of the additions varies between runs, so float sums
-  differ from numpy's (and from run to run) in the last bits.
+  differ from numpy's (and from run to run) in the last bits. numba-cuda compiles its float
+  atomic max / min assuming no NaN: a NaN value's effect is unspecified on a GPU, where numpy's
+  ``maximum.at`` propagates it.
 """
 from __future__ import annotations
 
@@ -116,26 +118,13 @@ def _positions_and_values(array: CudaArray, key, value) -> tuple[CudaArray, Cuda
 
 def _positions(array: CudaArray, key) -> CudaArray:
     """The buffer position of each element of ``array[key]`` (int64, of the result's shape)."""
-    shape, strides, offset = [], [], array.offset  # the view V
-    advanced, indices = [], []  # V's dims that arrays index, and those arrays
-    dim = 0
-    for part in _expanded(array, key if isinstance(key, tuple) else (key,)):
-        if part is None:
-            shape.append(1)
-            strides.append(0)
-            continue
-        extent, stride = array.shape[dim], array.strides[dim]
-        if isinstance(part, slice):
-            start, stop, step = part.indices(extent)
-            shape.append(len(range(start, stop, step)))
-            strides.append(stride * step)
-            offset += start * stride
-        else:
-            advanced.append(len(shape))
-            indices.append(_in_range(part, extent, dim))
-            shape.append(extent)
-            strides.append(stride)
-        dim += 1
+    parts = _expanded(array, key if isinstance(key, tuple) else (key,))
+    # The view V: the basic key, each index array's dim kept whole (one dim of V per part).
+    view = array[tuple(slice(None) if isinstance(part, CudaArray) else part for part in parts)]
+    shape, strides = view.shape, view.strides
+    advanced = [d for d, part in enumerate(parts) if isinstance(part, CudaArray)]  # V's dims arrays index
+    axes = np.cumsum([part is not None for part in parts]) - 1  # the array's axis of each part
+    indices = [_in_range(parts[d], shape[d], int(axes[d])) for d in advanced]
     try:
         common = np.broadcast_shapes(*(index.shape for index in indices))
     except ValueError:
@@ -155,7 +144,7 @@ def _positions(array: CudaArray, key) -> CudaArray:
         kernel_shape = out_shape or (1,)
         kernel_strides = tuple(strides[d] for d in before) + (0,) * len(common) + tuple(strides[d] for d in after)
         _positions_kernel[blocks_for(positions.size), THREADS](
-            positions.buffer, offset, kernel_shape, kernel_strides or (0,), len(before),
+            positions.buffer, view.offset, kernel_shape, kernel_strides or (0,), len(before),
             len(before) + len(common), table.device_array(), tuple(strides[d] for d in advanced), positions.size)
     return positions
 

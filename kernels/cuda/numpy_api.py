@@ -279,6 +279,20 @@ def _expand_dims(a, axis):
     return a.reshape(tuple(1 if d in axes else next(shape) for d in range(ndim)))
 
 
+@implements(np.diagonal)
+def _diagonal(a, offset=0, axis1=0, axis2=1):
+    """The ``offset`` diagonal over (axis1, axis2) as a view: the other dims, then the diagonal
+    (writable, unlike numpy's: CudaArray views all are)."""
+    axis1, axis2 = _normalize_axis(axis1, a.ndim), _normalize_axis(axis2, a.ndim)
+    if axis1 == axis2:
+        raise ValueError("axis1 and axis2 cannot be the same")
+    moved = _moveaxis(a, (axis1, axis2), (-2, -1))
+    corner = moved[..., max(-offset, 0):, max(offset, 0):]  # the diagonal now starts at [..., 0, 0]
+    length = min(corner.shape[-2], corner.shape[-1])
+    return CudaArray(corner.buffer, corner.shape[:-2] + (length,),
+                     corner.strides[:-2] + (corner.strides[-2] + corner.strides[-1],), corner.offset)
+
+
 @implements(np.squeeze)
 def _squeeze(a, axis=None):
     return a.squeeze(axis)

@@ -20,7 +20,10 @@ from ._operands import _as_int, wrap_dim
 
 def diagonal_view(x: np.ndarray, offset: int, axis1: int, axis2: int) -> np.ndarray:
     """A writable view of the ``offset`` diagonal of ``x`` over (axis1, axis2), shape: the other
-    dims, then the diagonal's length (numpy's own ``np.diagonal`` view is read-only)."""
+    dims, then the diagonal's length (numpy's own ``np.diagonal`` view is read-only; a CudaArray's
+    is writable, as all its views)."""
+    if not isinstance(x, np.ndarray):
+        return np.diagonal(x, offset, axis1, axis2)
     moved = np.moveaxis(x, (axis1, axis2), (-2, -1))
     corner = moved[..., max(-offset, 0):, max(offset, 0):]  # the diagonal now starts at [0, 0]
     length = min(corner.shape[-2], corner.shape[-1])

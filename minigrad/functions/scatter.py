@@ -510,11 +510,13 @@ def slice_scatter(input: Tensor, src: Tensor, dim: int = 0, start: int | None = 
 class DiagonalScatter(ArrayFunction):
     """A copy of x with its ``offset`` diagonal over (axis1, axis2) replaced by src."""
 
+    runs_on_cuda = True
+
     @staticmethod
     def forward(ctx, x, src, offset, axis1, axis2):
         out = x.copy()
         diagonal_view(out, offset, axis1, axis2)[...] = src
-        ctx.written = np.zeros(x.shape, bool)
+        ctx.written = np.zeros_like(x, dtype=bool)
         diagonal_view(ctx.written, offset, axis1, axis2)[...] = True
         ctx.where = (offset, axis1, axis2)
         return out
