@@ -279,6 +279,10 @@ class ArrayFunction(Function):
     #: ``minigrad.kernels.cuda``). The others raise NotImplementedError on CUDA tensors: numpy
     #: would otherwise copy the device arrays to the host and compute there behind the user's back.
     runs_on_cuda: bool = False
+    #: True for indexing ops, whose index arrays may stay on the host when the data is on the GPU
+    #: (PyTorch indexes a CUDA tensor with a list or a CPU index tensor). Any other op given a host
+    #: array beside CUDA tensors (a loss's CPU target, say) raises PyTorch's device error.
+    takes_host_indices: bool = False
 
     def name(self) -> str:
         return self.backward_name or f"{type(self).__name__}Backward0"
@@ -301,7 +305,8 @@ class ArrayFunction(Function):
                 device_array = True
         if device is None and cpu_scalar:
             device = CPU
-        if device is not None and (host_array if device.type == "cuda" else device_array):
+        if device is not None and (host_array and not cls.takes_host_indices if device.type == "cuda"
+                                   else device_array):
             raise mixed_devices_error(device, CPU if device.type == "cuda" else CUDA)
         cls._check_runs_on(device)
         ctx.device = device

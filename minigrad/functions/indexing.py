@@ -53,6 +53,7 @@ class GetItem(ArrayFunction):
     backward_name = "IndexBackward0"
     is_view = True
     runs_on_cuda = True
+    takes_host_indices = True
 
     @staticmethod
     def forward(ctx, x, index):
@@ -75,6 +76,7 @@ class GetItemBackward(ArrayFunction):
 
     backward_name = "IndexBackwardBackward0"
     runs_on_cuda = True
+    takes_host_indices = True
 
     @staticmethod
     def forward(ctx, grad, shape, index):
@@ -110,6 +112,7 @@ def getitem(input: Tensor, index) -> Tensor:
 
 class IndexPut(ArrayFunction):
     runs_on_cuda = True
+    takes_host_indices = True
 
     @staticmethod
     def forward(ctx, x, index, value):
@@ -132,6 +135,7 @@ class IndexPutAccumulate(ArrayFunction):
 
     backward_name = "IndexPutBackward0"
     runs_on_cuda = True
+    takes_host_indices = True
 
     @staticmethod
     def forward(ctx, x, index, value):
