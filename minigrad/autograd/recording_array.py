@@ -285,7 +285,7 @@ def _functions() -> dict:
 
         def constant_like(fill):
             def like(array, dtype=None, shape=None):
-                return recording(np.full(array.shape if shape is None else shape, fill, dtype or array.dtype))
+                return recording(np.full_like(_values(array), fill, dtype, shape=shape))  # on its device
             return like
 
         def take(array, indices, axis=None):

@@ -17,9 +17,8 @@ from ._operands import check_broadcast
 
 class Lerp(ArrayFunction):
     """A Python-number weight."""
-    runs_on_cuda = True
-
     backward_name = "LerpBackward0"
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x, end, weight):

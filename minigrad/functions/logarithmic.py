@@ -123,9 +123,8 @@ class Logit(ArrayFunction):
 class Xlogy(ArrayFunction):
     """x log(y), 0 where x = 0 and y is not nan. d/dx = log(y) (0 where x = 0: PyTorch's
     xlogy(x != 0, y)); d/dy = x / y. ``Xlog1py`` is the same with log1p(y)."""
-    runs_on_cuda = True
-
     log, shift = staticmethod(np.log), 0
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x, y, dtype):
@@ -183,9 +182,8 @@ class Entr(ArrayFunction):
 class Logaddexp(ArrayFunction):
     """log(e^a + e^b) as max + log1p(exp(-|a - b|)); equal infinities give themselves (the
     difference would be inf - inf = nan). d/da = 1 / (1 + e^(b - a)), as PyTorch."""
-    runs_on_cuda = True
-
     exp, log1p_exp, ln_base = staticmethod(np.exp), staticmethod(lambda d: np.log1p(np.exp(d))), 1.0
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, a, b):

@@ -148,9 +148,8 @@ class Std(ArrayFunction):
 class Amax(ArrayFunction):
     """The largest element over ``axes``; elements tied for it share its gradient evenly, as PyTorch:
     d out / d x_i = [x_i == out] / #{j : x_j == out}."""
-    runs_on_cuda = True
-
     reduce = staticmethod(np.max)
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
@@ -182,9 +181,8 @@ class MinAll(Amin):
 
 class MaxDim(ArrayFunction):
     """max/min along one dim, returning (values, indices); the gradient goes to the index."""
-    runs_on_cuda = True
-
     backward_name = "MaxBackward0"
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x, axis, keepdim, arg):

@@ -58,9 +58,8 @@ class Minimum(Maximum):
 
 class Fmax(ArrayFunction):
     """The larger operand, the other one where one is NaN; d/da = 1 where a >= b or b is NaN."""
-    runs_on_cuda = True
-
     select, wins = staticmethod(np.fmax), staticmethod(np.greater_equal)
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, a, b):

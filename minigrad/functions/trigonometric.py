@@ -162,9 +162,8 @@ def hypot(input: Tensor, other: Tensor) -> Tensor:
 class Sinc(ArrayFunction):
     """sin(pi x) / (pi x), 1 at x = 0; d/dx = (cos(pi x) - sinc(x)) / x, 0 at x = 0. Half
     precision is computed in float32, as PyTorch (sin(pi) in float16 is far from 0)."""
-    runs_on_cuda = True
-
     computes_half_in_float32 = True
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x):

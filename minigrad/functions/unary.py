@@ -202,9 +202,8 @@ class ReluInPlace(Relu):
 
 class Rounding(ArrayFunction):
     """floor / ceil / round / trunc: piecewise constant, so the gradient is zero everywhere."""
-    runs_on_cuda = True
-
     backward_name = "RoundingBackward0"
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x, fn):

@@ -117,15 +117,6 @@ def test_every_listed_case_exists():
     assert ON_CUDA <= {name for name, _, _ in CASES}
 
 
-# Second derivatives on CUDA that do not work yet: their recorded backward calls numpy functions
-# the recording arrays lack (np.result_type on recorded values, broadcast_to on one).
-SECOND_DERIVATIVES_PENDING = {
-    "pow_tensor", "where", "std", "norm", "norm_p3", "masked_fill", "linear", "normalize",
-    "cosine_similarity_dim0", "cosine_similarity", "pairwise_distance", "cdist", "triplet_margin_loss",
-    "triplet_margin_loss_swap", "pairwise_distance_p3", "poisson_nll_loss_full",
-}
-
-
 def _second_derivatives(fn, inputs, device, upstream):
     """d/dx of <grad_x f(x), 1>: the gradients of the sum of the first gradients (create_graph)."""
     tensors = [mg.tensor(x, device=device, requires_grad=True) for x in inputs]
@@ -140,7 +131,7 @@ def _second_derivatives(fn, inputs, device, upstream):
     return [None if s is None else s.cpu().numpy() for s in seconds]
 
 
-@pytest.mark.parametrize("name, fn, shapes", [c for c in CASES if c[0] in ON_CUDA - SECOND_DERIVATIVES_PENDING],
+@pytest.mark.parametrize("name, fn, shapes", [c for c in CASES if c[0] in ON_CUDA] + ELEMENTWISE_FUNCTIONS,
                          ids=lambda c: c if isinstance(c, str) else "")
 def test_second_derivatives_on_cuda_match_cpu(name, fn, shapes):
     inputs = random_inputs(shapes, seed=0)
