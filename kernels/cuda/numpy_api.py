@@ -85,6 +85,13 @@ def _count_nonzero(a, axis=None, *, keepdims=False):
     return reduction.reduce("sum", a != 0, axis, np.int64, keepdims)
 
 
+@implements(np.trace)
+def _trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
+    """The sum along a diagonal: its view summed (numpy's integer promotion by ``np.sum``)."""
+    _no_out(out)
+    return reduction.reduce("sum", np.diagonal(a, offset, axis1, axis2), -1, dtype)
+
+
 @implements(np.argmax)
 def _argmax(a, axis=None, out=None, keepdims=False):
     _no_out(out)

@@ -106,12 +106,13 @@ def reduce(name: str, array: CudaArray, axis=None, dtype=None, keepdims: bool = 
     axes = _axes(array, axis)
     ufunc = _UFUNC_OF[name]
     out_dtype = np.dtype(bool) if name in ("any", "all") else ufunc.reduce(np.zeros(1, array.dtype), dtype=dtype).dtype
-    kept_shape, kept_strides, reduced_shape, reduced_strides = _split(array, axes)
+    # A cast copy is contiguous: its strides, not the view's, locate the elements.
+    source = array if array.dtype == out_dtype or name in ("max", "min") else array.astype(out_dtype)
+    kept_shape, kept_strides, reduced_shape, reduced_strides = _split(source, axes)
     reduced_size = int(np.prod(reduced_shape))
     outputs = int(np.prod(kept_shape))
     if reduced_size == 0 and name in ("max", "min"):
         raise ValueError(f"zero-size array to reduction operation {ufunc.__name__} which has no identity")
-    source = array if array.dtype == out_dtype or name in ("max", "min") else array.astype(out_dtype)
     identity = _identity(name, out_dtype)
     parts = 1
     if outputs < 256 and reduced_size > 4 * _PART:

@@ -33,6 +33,7 @@ def diagonal_view(x: np.ndarray, offset: int, axis1: int, axis2: int) -> np.ndar
 
 class Diagonal(ArrayFunction):
     is_view = True
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, x, offset, axis1, axis2):
@@ -49,11 +50,12 @@ class DiagonalBackward(ArrayFunction):
     Linear in ``grad``: its own gradient reads the diagonal back."""
 
     backward_name = "DiagonalBackwardBackward0"
+    runs_on_cuda = True
 
     @staticmethod
     def forward(ctx, grad, shape, offset, axis1, axis2):
         ctx.where = (offset, axis1, axis2)
-        grad_x = np.zeros(shape, grad.dtype)
+        grad_x = np.zeros_like(grad, shape=shape)  # on grad's device
         diagonal_view(grad_x, offset, axis1, axis2)[...] = grad
         return grad_x
 
@@ -77,11 +79,13 @@ class DiagEmbed(ArrayFunction):
     """The last dim of v (length n) on diagonal k of two new dims (axis1, axis2) of size n + |k|,
     zeros elsewhere (``diag`` of a vector: the (n + |k|, n + |k|) matrix)."""
 
+    runs_on_cuda = True
+
     @staticmethod
     def forward(ctx, v, offset, axis1, axis2):
         ctx.where = (offset, axis1, axis2)
         size = v.shape[-1] + abs(offset)
-        out = np.zeros(v.shape[:-1] + (size, size), v.dtype)
+        out = np.zeros_like(v, shape=v.shape[:-1] + (size, size))
         diagonal_view(out, offset, out.ndim - 2, out.ndim - 1)[...] = v
         return np.moveaxis(out, (-2, -1), (axis1, axis2))
 
@@ -92,6 +96,8 @@ class DiagEmbed(ArrayFunction):
 
 
 class Trace(ArrayFunction):
+    runs_on_cuda = True
+
     @staticmethod
     def forward(ctx, x):
         ctx.shape = x.shape

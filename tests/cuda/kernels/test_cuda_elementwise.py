@@ -73,12 +73,16 @@ REDUCTIONS = [(name, axis) for name in ("sum", "prod", "max", "min", "any", "all
               for axis in (None, 0, 1, (0, 2)) if not (name.startswith("arg") and isinstance(axis, tuple))]
 
 
+@pytest.mark.parametrize("transposed", [False, True], ids=["contiguous", "transposed"])
 @pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
 @pytest.mark.parametrize("name, axis", REDUCTIONS)
-def test_each_reduction_matches_numpy(name, axis, dtype):
+def test_each_reduction_matches_numpy(name, axis, dtype, transposed):
     host = np.round(np.random.default_rng(2).uniform(-2, 2, size=(3, 4, 5))).astype(dtype)
+    device = CudaArray.from_host(host)
+    if transposed:  # a strided view (a cast to the accumulator's dtype copies it)
+        host, device = host.transpose(2, 0, 1), device.transpose(2, 0, 1)
     expected = getattr(np, name)(host, axis=axis)
-    result = getattr(np, name)(CudaArray.from_host(host), axis=axis).to_host()
+    result = getattr(np, name)(device, axis=axis).to_host()
     assert result.dtype == expected.dtype
     np.testing.assert_allclose(result, expected, rtol=1e-6)
 

@@ -28,6 +28,8 @@ CALLS = {
     "tril": lambda np_, a: np_.tril(a),
     "tril_k": lambda np_, a: np_.tril(a, -1),
     "triu_k": lambda np_, a: np_.triu(a, 1),
+    "trace": lambda np_, a: np_.trace(a, 1, 1, 2),
+    "trace_int": lambda np_, a: np_.trace(a.astype(np_.int32), axis1=0, axis2=2),
     "count_nonzero": lambda np_, a: np_.count_nonzero(np_.maximum(a, 0)),
     "count_nonzero_axis": lambda np_, a: np_.count_nonzero(np_.maximum(a, 0), axis=1, keepdims=True),
 }
