@@ -6,7 +6,7 @@ from . import _tensor_methods
 from ._creation import (arange, as_tensor, bernoulli, empty, empty_like, eye, from_numpy, full, full_like,
                         linspace, normal, ones, ones_like, rand, rand_like, randint, randint_like, randn,
                         randn_like, randperm, tensor, zeros, zeros_like)
-from ._device import device, use_reference_kernels
+from ._device import device, get_default_device, set_default_device, use_reference_kernels
 from ._dtype import (bool, double, dtype, float, float16, float32, float64, get_default_dtype, half, int,
                      int8, int16, int32, int64, long, promote_types, set_default_dtype, short, uint8)
 from ._random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed,

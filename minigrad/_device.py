@@ -72,15 +72,46 @@ class device:  # noqa: N801  (PyTorch's name)
     def __hash__(self) -> int:
         return hash((self.type, self.index))
 
+    def __enter__(self) -> "device":
+        """``with device('cuda'):`` makes it the default device of the tensors created inside (in this
+        thread), as :func:`set_default_device` does until the block ends."""
+        _outer_defaults.set(_outer_defaults.get() + (_default_device.get(),))
+        _default_device.set(self)
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        outer = _outer_defaults.get()
+        _default_device.set(outer[-1])
+        _outer_defaults.set(outer[:-1])
+
 
 CPU = device("cpu")
 CUDA = device("cuda", 0)  # the device of every CUDA tensor (minigrad uses one CUDA device)
 
+# Where tensors created without ``device=`` go, per thread (a new thread starts on the CPU, as in
+# PyTorch), and the defaults that enclosing ``with device(...)`` blocks restore on exit.
+_default_device: contextvars.ContextVar[device] = contextvars.ContextVar("minigrad_default_device", default=CPU)
+_outer_defaults: contextvars.ContextVar[tuple] = contextvars.ContextVar("minigrad_outer_defaults", default=())
+
+
+def set_default_device(value: "str | device | int | None") -> None:
+    """The device of tensors created without ``device=`` from now on in this thread (creation
+    functions, ``nn`` layers' parameters): ``torch.set_default_device``. None means the CPU."""
+    _default_device.set(CPU if value is None else as_device(value))
+
+
+def get_default_device() -> device:
+    """``torch.get_default_device``: where a tensor created without ``device=`` goes (a CUDA default
+    as ``cuda:0``)."""
+    default = _default_device.get()
+    return CUDA if default.type == "cuda" else default
+
 
 def as_device(value: "str | device | int | None") -> device:
-    """Normalise a device argument (a string, a device, or an int meaning ``cuda:<int>``)."""
+    """Normalise a device argument (a string, a device, or an int meaning ``cuda:<int>``); None is
+    the default device."""
     if value is None:
-        return CPU
+        return _default_device.get()
     if isinstance(value, int):
         return device("cuda", value)
     return value if isinstance(value, device) else device(value)

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._device import kernel_module
+from .._device import kernel_module, storage_device, to_storage
 from ..autograd.function import ArrayFunction
 from .softmax import Softmax, SoftmaxBackward
 
@@ -35,13 +35,12 @@ def _class_index_distribution(target: np.ndarray, weight: np.ndarray | None, ign
                               smoothing: float, num_classes: int, dtype) -> np.ndarray:
     """The constant target distribution q (M, C) of class indices (module docstring of
     kernels/cross_entropy.py): (1 - s) w[t_i] at t_i plus s / C * w, and 0 on ignored rows."""
-    class_weight = np.ones(num_classes, dtype) if weight is None else weight.astype(dtype, copy=False)
-    kept = target != ignore_index
-    rows = np.flatnonzero(kept)
-    q = np.zeros((target.shape[0], num_classes), dtype)
-    q[kept] = smoothing / num_classes * class_weight
-    q[rows, target[rows]] += (1 - smoothing) * class_weight[target[rows]]
-    return q
+    classes = to_storage(np.arange(num_classes), storage_device([target]))  # on the target's device
+    hit = target[:, None] == classes  # (M, C): each row's target class
+    q = (smoothing / num_classes + (1 - smoothing) * hit).astype(dtype)
+    if weight is not None:
+        q = q * weight.astype(dtype, copy=False)
+    return np.where((target != ignore_index)[:, None], q, dtype.type(0))
 
 
 class CrossEntropyBackward(ArrayFunction):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._device import to_storage
 from .._tensor import Tensor
 from ._messages import check_tensor
 
@@ -22,4 +23,5 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
             raise RuntimeError("Class values must be non-negative.")
         if indices.max() >= num_classes:
             raise RuntimeError("Class values must be smaller than num_classes.")
-    return Tensor._from_storage((indices[..., None] == np.arange(max(num_classes, 0))).astype(np.int64))
+    classes = to_storage(np.arange(max(num_classes, 0)), tensor.device)  # 0..C-1 on the indices' device
+    return Tensor._from_storage((indices[..., None] == classes).astype(np.int64))

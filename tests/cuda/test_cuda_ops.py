@@ -51,6 +51,14 @@ ON_CUDA = {
     "cumsum", "cumprod",
     "sort", "topk", "median_like_kthvalue",
     "diagonal", "diag", "trace", "diagonal_offset",
+    "prod", "max_dim", "cumprod_with_zero", "prod_with_zero", "conv2d_constant_weight", "batch_norm_eval",
+    "batch_norm_train_running_stats", "batch_norm_eval_no_affine", "instance_norm_running_stats",
+    "instance_norm_eval", "cross_entropy", "cross_entropy_smoothing", "nll_loss", "soft_margin_loss",
+    "cross_entropy_weighted_ignore", "cross_entropy_ignore_smoothing", "cross_entropy_spatial",
+    "cross_entropy_unbatched", "nll_loss_weighted_ignore", "nll_loss_spatial_none",
+    "binary_cross_entropy_weighted", "bce_with_logits_pos_weight", "bce_with_logits_pos_weight_target",
+    "margin_ranking_loss", "hinge_embedding_loss", "cosine_embedding_loss", "embedding",
+    "embedding_padding_idx", "embedding_scale_grad_by_freq", "one_hot_matmul",
 }
 
 
@@ -90,7 +98,8 @@ ELEMENTWISE_FUNCTIONS = [
 
 def _run(fn, inputs, device, upstream):
     tensors = [mg.tensor(x, device=device, requires_grad=True) for x in inputs]
-    out = fn(mg, *tensors)
+    with mg.device(device):  # tensors a case makes itself (targets, weights) on the same device
+        out = fn(mg, *tensors)
     out = out if isinstance(out, mg.Tensor) else out[0]
     (out * mg.tensor(upstream, device=device)).sum().backward()
     grads = [None if t.grad is None else t.grad.cpu().numpy() for t in tensors]
@@ -121,7 +130,8 @@ def test_every_listed_case_exists():
 def _second_derivatives(fn, inputs, device, upstream):
     """d/dx of <grad_x f(x), 1>: the gradients of the sum of the first gradients (create_graph)."""
     tensors = [mg.tensor(x, device=device, requires_grad=True) for x in inputs]
-    out = fn(mg, *tensors)
+    with mg.device(device):
+        out = fn(mg, *tensors)
     out = out if isinstance(out, mg.Tensor) else out[0]
     grads = mg.autograd.grad((out * mg.tensor(upstream, device=device)).sum(), tensors, create_graph=True,
                              allow_unused=True)

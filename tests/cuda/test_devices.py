@@ -8,6 +8,7 @@ import pytest
 import minigrad as mg
 import minigrad.nn.functional as F
 from minigrad import _cuda_backend
+from minigrad.autograd.function import ArrayFunction
 from minigrad.utils.data import DataLoader, TensorDataset
 
 
@@ -121,14 +122,23 @@ def test_a_target_weight_or_buffer_on_the_other_device_is_the_same_error(call):
         _CPU_AUXILIARY[call](mg.randn(2, 3, device="cuda"))
 
 
+class _HostOnly(ArrayFunction):
+    """An op whose Function does not declare ``runs_on_cuda``: it has no CUDA kernel."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return x * 2
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * 2
+
+
 def test_an_op_without_a_cuda_kernel_says_so_instead_of_computing_on_the_host():
-    x = mg.ones(2, 3, device="cuda")
-    with pytest.raises(NotImplementedError, match=r"^minigrad has no CUDA kernel for Einsum yet; move the tensor "
-                                                  r"to the CPU with \.cpu\(\)$"):
-        mg.einsum("ij->j", x)
-    for op in (lambda: x.diagonal(), lambda: mg.trace(x)):
-        with pytest.raises(NotImplementedError, match="no CUDA kernel for"):
-            op()
+    with pytest.raises(NotImplementedError, match=r"^minigrad has no CUDA kernel for _HostOnly yet; move the "
+                                                  r"tensor to the CPU with \.cpu\(\)$"):
+        _HostOnly.apply(mg.ones(2, 3, device="cuda"))
+    assert _HostOnly.apply(mg.ones(2, 3)).sum().item() == 12  # the CPU runs it
 
 
 def test_a_missing_device_index_is_pytorchs_runtime_error():
@@ -158,3 +168,22 @@ def test_moving_between_devices_is_recorded_as_pytorchs_to_copy():
     back.sum().backward()  # the gradient crosses back to the CPU leaf
     np.testing.assert_array_equal(x.grad.numpy(), [2.0, -4.0, 6.0])
     assert mg.ones(2).cuda().is_leaf  # nothing to record
+
+
+def test_the_default_device_places_created_tensors_and_layers():
+    with mg.device("cuda"):
+        layer = mg.nn.Linear(3, 2)
+        x = mg.randn(4, 3)
+        assert x.device == layer.weight.device == layer.bias.device == mg.device("cuda:0")
+        assert mg.tensor([1.0, 2.0]).device == mg.device("cuda:0")
+        assert mg.arange(3).device == mg.device("cuda:0")
+        loss = layer(x).sum()
+    loss.backward()
+    assert layer.weight.grad.device == mg.device("cuda:0")
+    assert mg.zeros(1).device == mg.device("cpu")
+    mg.set_default_device("cuda")
+    try:
+        assert mg.ones(1).device == mg.device("cuda:0") and mg.get_default_device() == mg.device("cuda:0")
+    finally:
+        mg.set_default_device(None)
+    assert mg.ones(1).device == mg.device("cpu")
