@@ -13,7 +13,8 @@ Functions in ``minigrad/functions/counting.py`` and ``embedding.py`` call numpy)
 4. compact: ``starts = flatnonzero(start)`` (U,), the run starts in sorted order. Then
    ``values = sorted[starts]``, ``index = order[starts]`` (the stable sort keeps equal values in
    input order, so the first of a run is its smallest original index), ``counts = diff(starts, N)``
-   and ``inverse[order[i]] = id[i]`` (a scatter through a permutation).
+   and ``inverse[order[i]] = id[i]`` (a scatter through a permutation, so race-free: each element
+   of ``inverse`` is written once).
 
 The number of distinct values U sizes the outputs, so it crosses to the host once (in
 :func:`flatnonzero`): the one host round trip, as in CuPy's ``unique``.
@@ -57,18 +58,6 @@ def flatnonzero(a: CudaArray) -> CudaArray:
     return out
 
 
-def _runs(start: CudaArray, order: CudaArray, length: int, want_inverse: bool):
-    """(starts, index, inverse or None, counts) of the runs flagged by ``start`` (N,) bool, over
-    the sorted order ``order`` (N,) of N elements (steps 3 and 4 of the module docstring)."""
-    starts = flatnonzero(start)
-    bounds = np.concatenate([starts, np.full_like(starts, length, shape=(1,))])
-    inverse = None
-    if want_inverse:
-        inverse = CudaArray.empty((length,), np.int64)
-        inverse[order] = np.cumsum(start) - 1
-    return starts, order[starts], inverse, bounds[1:] - bounds[:-1]
-
-
 def _lexicographic_order(rows: CudaArray) -> CudaArray:
     """The stable order (N,) int64 that sorts the rows of ``rows`` (N, M) lexicographically."""
     order = np.cumsum(np.ones_like(rows, np.int64, shape=(rows.shape[0],))) - 1  # 0..N-1
@@ -90,7 +79,7 @@ def unique(ar: CudaArray, return_index: bool = False, return_inverse: bool = Fal
         flat = ar.reshape(-1)
         keys, order = sort_pairs(flat, 0)
         different = keys[1:] != keys[:-1]
-        if equal_nan and keys.dtype.kind in "fc":
+        if equal_nan and keys.dtype.kind == "f":
             different = different & ~(np.isnan(keys[1:]) & np.isnan(keys[:-1]))
         inverse_shape = ar.shape
     else:
@@ -104,15 +93,18 @@ def unique(ar: CudaArray, return_index: bool = False, return_inverse: bool = Fal
     length = keys.shape[0]
     first = np.full_like(different, True, shape=(1 if length else 0,))  # the first element starts a run
     start = np.concatenate([first, different])
-    starts, index, inverse, counts = _runs(start, order, length, return_inverse)
+    starts = flatnonzero(start)  # the host round trip: the count U sizes every result
     values = keys[starts]
     if axis is not None:
         values = np.moveaxis(values.reshape((starts.shape[0],) + moved.shape[1:]), 0, axis)
     results = [values]
     if return_index:
-        results.append(index)
+        results.append(order[starts])
     if return_inverse:
+        inverse = CudaArray.empty((length,), np.int64)
+        inverse[order] = np.cumsum(start) - 1  # a scatter through a permutation: one write per element
         results.append(inverse.reshape(inverse_shape))
     if return_counts:
-        results.append(counts)
+        bounds = np.concatenate([starts, np.full_like(starts, length, shape=(1,))])
+        results.append(bounds[1:] - bounds[:-1])
     return tuple(results) if len(results) > 1 else values
