@@ -11,11 +11,9 @@ is the gather kernel of ``indexing.take``.
 Lookups of the same row would collide in a scatter-add, so this is written as gathers, after a
 sort of the lookups by row (no atomics):
 
-1. rank, one thread per lookup n: ``rank[n]`` = the number of lookups m before it in the order
-   (row, position), i.e. ``indices[m] < indices[n]``, or equal with ``m < n``; then
-   ``order[rank[n]] = n``. The ranks are a permutation of 0..N-1, so the writes never collide;
-   O(N^2) comparisons, all independent (each thread reads every index, which a warp shares), and
-   the sort is stable: each row's lookups end up contiguous and in increasing n.
+1. sort: ``rows, order = sort_pairs(indices)`` (sort.py's stable merge sort, O(N log N)): ``order``
+   lists the lookups by row, each row's lookups contiguous and in increasing n, and
+   ``rows[r] = indices[order[r]]``. The N lookups are one line, which that kernel sorts on one thread.
 2. sum, one thread per (sorted position r, column j): the thread at the first position of a row's
    run sums that run's ``grad_out[order[r'], j]`` in float64, in increasing n (the CPU kernel's
    order, so results match it bit for bit), scales it and writes ``grad_weight[v, j]``; the other
@@ -30,31 +28,22 @@ import numpy as np
 from ._backend import cuda
 from ._planes import launch
 from .array import CudaArray
+from .sort import sort_pairs
 
 
 @cuda.jit
-def _rank_kernel(indices, order):
-    """indices (N,) int64; order (N,) int64: the lookups sorted stably by row."""
-    N = indices.size
-    for n in range(cuda.grid(1), N, cuda.gridsize(1)):
-        v, rank = indices[n], 0
-        for m in range(N):
-            if indices[m] < v or (indices[m] == v and m < n):
-                rank += 1
-        order[rank] = n
-
-
-@cuda.jit
-def _run_sum_kernel(grad_out, indices, order, grad_weight, padding_idx, scale_grad_by_freq):
-    """grad_out (N, D); indices, order (N,) int64; grad_weight (num_embeddings, D), zero on entry."""
+def _run_sum_kernel(grad_out, rows, order, grad_weight, padding_idx, scale_grad_by_freq):
+    """grad_out (N, D); rows, order (N,) int64 (the sorted rows and the lookups they came from);
+    grad_weight (num_embeddings, D), zero on entry. Thread i (grid-stride over N * D) takes
+    (r, j) = (i // D, i % D)."""
     N, D = grad_out.shape
     for i in range(cuda.grid(1), N * D, cuda.gridsize(1)):
         r, j = i // D, i % D
-        v = indices[order[r]]
-        if v == padding_idx or (r > 0 and indices[order[r - 1]] == v):
+        v = rows[r]
+        if v == padding_idx or (r > 0 and rows[r - 1] == v):
             continue  # not the first lookup of its row, or the row that gets no gradient
         total, count = 0.0, 0
-        while r + count < N and indices[order[r + count]] == v:
+        while r + count < N and rows[r + count] == v:
             total += float(grad_out[order[r + count], j])
             count += 1
         scale = 1.0 / count if scale_grad_by_freq else 1.0  # as the CPU kernel: a product, not a quotient
@@ -70,10 +59,8 @@ def embedding_backward(grad_out: CudaArray, indices: CudaArray, num_embeddings: 
     integers, every one in [0, num_embeddings) (checked by the caller); padding_idx: the row that
     gets no gradient, or -1 for none.
     """
-    indices = indices.reshape(-1).astype(np.int64, copy=False)
+    rows, order = sort_pairs(indices.reshape(-1).astype(np.int64, copy=False), 0)
     grad_weight = CudaArray.zeros((num_embeddings, grad_out.shape[1]), grad_out.dtype)
-    order = CudaArray.empty(indices.shape, np.int64)
-    launch(_rank_kernel, indices.size, indices.device_array(), order.device_array())
-    launch(_run_sum_kernel, grad_out.size, grad_out.device_array(), indices.device_array(), order.device_array(),
+    launch(_run_sum_kernel, grad_out.size, grad_out.device_array(), rows.device_array(), order.device_array(),
            grad_weight.device_array(), int(padding_idx), bool(scale_grad_by_freq))
     return grad_weight

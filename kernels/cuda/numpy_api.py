@@ -2,15 +2,15 @@
 
 ``np.sum(a)``, ``np.where(m, a, b)``, ``np.zeros_like(a)``... called with a CudaArray land here
 (numpy's ``__array_function__`` protocol) and run the CUDA kernels of ``elementwise.py``,
-``reduction.py``, ``scan.py``, ``sort.py``, ``matmul.py`` and ``indexing.py``, or only make a new
-view. A function missing from the table raises NotImplementedError naming it, never computes on
+``reduction.py``, ``scan.py``, ``sort.py``, ``unique.py``, ``matmul.py`` and ``indexing.py``, or only
+make a new view. A function missing from the table raises NotImplementedError naming it, never computes on
 the host.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from . import reduction, scan
+from . import reduction, scan, unique
 from .array import CudaArray, _normalize_axis
 from .elementwise import apply_ufunc, assign
 from .advanced_indexing import along_axis
@@ -136,6 +136,11 @@ def _sort(a, axis=-1, kind=None, order=None, *, stable=None):
 @implements(np.argsort)
 def _argsort(a, axis=-1, kind=None, order=None, *, stable=None):
     return sort_pairs(*_sort_operand(a, axis, order))[1]
+
+
+# ---- distinct values -----------------------------------------------------------------------
+implements(np.unique)(unique.unique)
+implements(np.flatnonzero)(unique.flatnonzero)
 
 
 # ---- elementwise ---------------------------------------------------------------------------
@@ -445,3 +450,4 @@ def _size(a, axis=None):
 @implements(np.result_type)
 def _result_type(*values):
     return np.result_type(*[v.dtype if isinstance(v, CudaArray) else v for v in values])
+

@@ -105,19 +105,22 @@ def unique_consecutive(input: Tensor, return_inverse: bool = False, return_count
     optionally the run each element belongs to (``inverse``) and the run lengths (``counts``)."""
     check_tensor(input, "unique_consecutive")
     data = input._data.reshape(-1) if dim is None else np.moveaxis(input._data, wrap_dim(dim, input.ndim), 0)
-    if data.shape[0]:
-        changes = np.any((data[1:] != data[:-1]).reshape(data.shape[0] - 1, -1), axis=1)
-        starts = np.concatenate([[0], np.flatnonzero(changes) + 1])
-    else:
-        starts = np.zeros(0, np.int64)
+    length = data.shape[0]
+    # Array formulas only (no host lists), so that they run on either device: a run starts where an
+    # element (slice) differs from the one before it; the first element starts one.
+    slices = data.reshape(length, -1) if length else data.reshape(0, 0)
+    changes = np.any(slices[1:] != slices[:-1], axis=1)
+    starts_run = np.concatenate([np.ones_like(changes, shape=(1 if length else 0,)), changes])
+    starts = np.flatnonzero(starts_run)
     values = data[starts]
     if dim is not None:
-        values = np.moveaxis(values, 0, wrap_dim(dim, input.ndim))
+        values = np.moveaxis(values, 0, wrap_dim(dim, input.ndim)).copy()  # C-contiguous storage
     results = [values]
     if return_inverse:
-        inverse = np.cumsum(np.concatenate([[0], changes])) if data.shape[0] else np.zeros(0, np.int64)
-        results.append(inverse.astype(np.int64).reshape(input.shape if dim is None else (-1,)))
+        inverse = np.cumsum(starts_run, dtype=np.int64) - 1
+        results.append(inverse.reshape(input.shape if dim is None else (-1,)))
     if return_counts:
-        results.append(np.diff(np.concatenate([starts, [data.shape[0]]])).astype(np.int64))
-    tensors = tuple(Tensor._from_storage(np.ascontiguousarray(r), input.device) for r in results)
+        bounds = np.concatenate([starts, np.full_like(starts, length, shape=(1,))])
+        results.append(bounds[1:] - bounds[:-1])
+    tensors = tuple(Tensor._from_storage(r, input.device) for r in results)
     return tensors if len(tensors) > 1 else tensors[0]

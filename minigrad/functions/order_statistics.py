@@ -119,19 +119,30 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False):
 
 def mode(input: Tensor, dim: int = -1, keepdim: bool = False):
     """(values, indices): the most frequent value along ``dim`` (the smallest of equally
-    frequent ones) and the index of its last occurrence."""
+    frequent ones) and the index of its last occurrence. NaNs never equal each other, so each
+    counts once, as in PyTorch's count (whose order among NaNs is unspecified).
+
+    Per line, array formulas only (so either device runs them, with no loop over lines): the
+    stable sort puts each value's occurrences in one run, in input order; a run's length is read
+    at its last element, the first longest run (``argmax``) is the smallest most frequent value,
+    and its last element holds the largest original index.
+    """
     check_tensor(input, "mode")
     data = input._data.reshape(1) if input.ndim == 0 else input._data
     axis = wrap_dim(dim, input.ndim) if input.ndim else 0
-    rows = np.moveaxis(data, axis, -1).reshape(-1, data.shape[axis])
-    last = np.empty(rows.shape[0], np.int64)
-    for r, row in enumerate(rows):  # one np.unique per slice: mode is rarely on the hot path
-        values, counts = np.unique(row, return_counts=True)
-        winner = values[np.argmax(counts)]  # np.unique sorts, so the first maximum is the smallest value
-        last[r] = len(row) - 1 - np.flatnonzero(row[::-1] == winner)[0]
-    kept = [1 if d == axis else n for d, n in enumerate(data.shape)]
-    indices = Tensor._from_storage(np.moveaxis(last.reshape(kept[:axis] + kept[axis + 1:] + [1]), -1, axis),
-                                   input.device)
+    if data.shape[axis] == 0:
+        raise IndexError(f"mode(): Expected reduction dim {axis} to have non-zero size.")
+    lines = np.moveaxis(data, axis, -1)  # (..., N)
+    order = stable_order(lines, -1, descending=False)
+    keys = np.take_along_axis(lines, order, -1)
+    different = keys[..., 1:] != keys[..., :-1]  # True between two NaNs: each NaN is a run of its own
+    edge = np.ones_like(different, shape=different.shape[:-1] + (1,))  # the ends of a line end runs
+    starts_run, ends_run = np.concatenate([edge, different], -1), np.concatenate([different, edge], -1)
+    position = np.cumsum(np.ones_like(order), -1) - 1  # 0 .. N-1 along each line
+    run_start = np.maximum.accumulate(np.where(starts_run, position, 0), -1)
+    run_length = np.where(ends_run, position - run_start + 1, 0)
+    last = np.take_along_axis(order, np.argmax(run_length, -1)[..., None], -1)  # (..., 1)
+    indices = Tensor._from_storage(np.moveaxis(last, -1, axis), input.device)
     values = gather(input.reshape(data.shape), axis, indices)
     if not keepdim or input.ndim == 0:
         values, indices = values.squeeze(axis), indices.squeeze(axis)

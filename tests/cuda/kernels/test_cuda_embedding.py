@@ -25,3 +25,14 @@ def test_int32_indices_and_repeated_row():
     got = gpu.embedding_backward(CudaArray.from_host(grad_out), CudaArray.from_host(np.array([1, 0, 1, 1], np.int32)),
                                  3, -1, False).to_host()
     np.testing.assert_array_equal(got, [[2, 3], [0 + 4 + 6, 1 + 5 + 7], [0, 0]])
+
+
+@pytest.mark.parametrize("scale_grad_by_freq", [False, True])
+def test_many_repeated_rows(scale_grad_by_freq):
+    rng = np.random.default_rng(1)
+    grad_out = rng.standard_normal((37, 2))
+    indices = np.where(rng.random(37) < 0.7, 2, rng.integers(0, 4, 37))  # row 2 read ~28 times, runs past a sort pass
+    expected = cpu.embedding_backward(grad_out, indices, 4, 1, scale_grad_by_freq)
+    got = gpu.embedding_backward(CudaArray.from_host(grad_out), CudaArray.from_host(indices), 4, 1,
+                                 scale_grad_by_freq)
+    np.testing.assert_array_equal(got.to_host(), expected)
