@@ -71,8 +71,11 @@ def _parse(equation: str, operands: tuple) -> tuple:
         more_or_fewer = "more" if len(operands) > len(inputs) else "fewer"
         raise ValueError(f"{more_or_fewer} operands provided to einstein sum function than specified in the "
                          "subscripts string")
-    used = set(equation) - set(".,->")
-    if not all(c in string.ascii_letters for c in used):
+    for term in inputs + ([rhs] if arrow else []):
+        if "." in term.replace("...", "", 1):
+            raise ValueError("einstein sum subscripts string contains a '.' that is not part of an ellipsis ('...')")
+    used = set("".join(inputs) + rhs) - {"."}
+    if not used <= set(string.ascii_letters):
         raise ValueError(f"invalid subscript in einstein sum subscripts string: {sorted(used)}")
     widths = [a.ndim - len(t.replace("...", "")) for t, a in zip(inputs, operands)]
     spare = "".join(c for c in string.ascii_letters if c not in used)[:max(widths, default=0)]
@@ -90,8 +93,6 @@ def _parse(equation: str, operands: tuple) -> tuple:
     else:
         joined = "".join(terms)
         output = spare + "".join(sorted(c for c in set(joined) if joined.count(c) == 1 and c not in spare))
-    if "." in "".join(terms) + output:
-        raise ValueError("einstein sum subscripts string contains a '.' that is not part of an ellipsis ('...')")
     for i, c in enumerate(output):
         if c in output[:i]:
             raise ValueError(f"einstein sum subscripts string includes output subscript '{c}' multiple times")

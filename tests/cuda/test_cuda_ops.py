@@ -50,6 +50,7 @@ ON_CUDA = {
     "gather", "index_select", "getitem_advanced", "setitem",
     "cumsum", "cumprod",
     "sort", "topk", "median_like_kthvalue",
+    "einsum",
 }
 
 
