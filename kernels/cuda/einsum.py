@@ -18,14 +18,16 @@ The plan, per operand and then per pair (operands are contracted left to right):
 3. the pair (A, B): each letter is batch (in both and still needed), contracted (in both, no longer
    needed), left-only or right-only. A is transposed to (batch, left, contracted) and B to
    (batch, contracted, right), both reshaped to 3-D (size-1 dims broadcast first, as stride-0
-   views) and multiplied by ``matmul.py``'s batched tiled matmul: (Bt, L, K) @ (Bt, K, R); the
-   product, reshaped back to (batch..., left..., right...), is the next left operand;
+   views) and multiplied by ``matmul.py``'s batched tiled matmul: (Bt, L, K) @ (Bt, K, R) (when
+   nothing is contracted, K = 1, by the elementwise product (Bt, L, 1) * (Bt, 1, R)); the product,
+   reshaped back to (batch..., left..., right...), is the next left operand;
 4. the last result is transposed to the output's order.
 
-No new kernel is needed: only views (diagonal, transpose, broadcast), the reduction kernel and the
-tiled matmul, whose docstrings state their mappings and race-freedom. A single operand that needs
-no sum (a transpose, a diagonal) comes back as a view of it, as numpy's does: writing into it
-writes the operand.
+No new kernel is needed: only views (diagonal, transpose, broadcast), the reduction kernel, the
+elementwise multiply and the tiled matmul, whose docstrings state their mappings and race-freedom.
+A single operand that needs no sum (a transpose, a diagonal) comes back as a view of it, as
+numpy's does: writing into it writes the operand. The result has numpy's dtype (the operands'
+promoted type; matmul's int64 accumulator is cast back).
 """
 from __future__ import annotations
 
@@ -152,5 +154,7 @@ def _contract_pair(a: CudaArray, a_term: str, b: CudaArray, b_term: str, keep: s
         extent(batch), extent(left), extent(contracted))
     b_matrix = b.transpose([b_term.index(c) for c in batch + contracted + right]).reshape(
         extent(batch), extent(contracted), extent(right))
-    product = matmul(a_matrix, b_matrix)
+    # Nothing contracted (K = 1): an outer product per batch, elementwise (a matmul of 1 x 1 matrices
+    # per element would launch a block per batch entry).
+    product = matmul(a_matrix, b_matrix) if contracted else a_matrix * b_matrix
     return product.reshape(tuple(size[c] for c in batch + left + right)), batch + left + right
