@@ -2,9 +2,9 @@
 
 ``np.sum(a)``, ``np.where(m, a, b)``, ``np.zeros_like(a)``... called with a CudaArray land here
 (numpy's ``__array_function__`` protocol) and run the CUDA kernels of ``elementwise.py``,
-``reduction.py``, ``scan.py``, ``sort.py``, ``unique.py``, ``matmul.py`` and ``indexing.py``, or only
-make a new view. A function missing from the table raises NotImplementedError naming it, never computes on
-the host.
+``reduction.py``, ``scan.py``, ``sort.py``, ``unique.py``, ``matmul.py`` (``einsum.py`` builds on
+it) and ``indexing.py``, or only make a new view. A function missing from the table raises
+NotImplementedError naming it, never computes on the host.
 """
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from . import reduction, scan, unique
 from .array import CudaArray, _normalize_axis
 from .elementwise import apply_ufunc, assign
 from .advanced_indexing import along_axis
+from .einsum import einsum
 from .indexing import take
 from .matmul import matmul
 from .sort import sort_pairs
@@ -217,6 +218,9 @@ def _dot(a, b, out=None):
     raise NotImplementedError("np.dot of arrays beyond 2-D has no CUDA implementation; use np.matmul")
 
 
+implements(np.einsum)(einsum)  # views, reductions and the tiled matmul (einsum.py)
+
+
 # ---- making arrays like another ------------------------------------------------------------
 @implements(np.empty_like)
 def _empty_like(prototype, dtype=None, order="K", subok=True, shape=None, device=None):
@@ -284,7 +288,7 @@ def _moveaxis(a, source, destination):
 
 @implements(np.expand_dims)
 def _expand_dims(a, axis):
-    axes = axis if isinstance(axis, tuple) else (axis,)
+    axes = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)  # numpy takes any sequence
     ndim = a.ndim + len(axes)
     axes = {_normalize_axis(x, ndim) for x in axes}
     shape = iter(a.shape)

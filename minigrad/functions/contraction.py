@@ -175,6 +175,8 @@ def _output_term(rhs: str | None, terms: list, spare: str, start: int) -> str:
 
 
 class Einsum(ArrayFunction):
+    runs_on_cuda = True  # np.einsum of CudaArrays: kernels/cuda/einsum.py
+
     @staticmethod
     def forward(ctx, inputs, output, *arrays):
         ctx.inputs, ctx.output = inputs, output
@@ -206,9 +208,28 @@ def _operand_grad(ctx, k: int, term: str, array: np.ndarray, grad: np.ndarray, a
     full = np.broadcast_to(partial, tuple(size[c] for c in distinct))
     if len(distinct) == len(term):
         return full
-    grad_x = np.zeros(tuple(size[c] for c in term), grad.dtype)
-    np.einsum(f"{term}->{distinct}", grad_x)[...] = full  # a writable view of the diagonals
-    return grad_x
+    return EinsumDiagonals.compute(full, term, distinct, tuple(size[c] for c in term))
+
+
+class EinsumDiagonals(ArrayFunction):
+    """The gradient of an operand with repeated letters (term "iij", distinct letters "ij"): zeros
+    of its shape with ``full`` (indexed by the distinct letters) on those diagonals. Its own
+    Function so that ``create_graph`` records it (a write into a recorded array would not be):
+    linear in ``full``, its gradient reads the diagonals back."""
+
+    runs_on_cuda = True
+    backward_name = "EinsumDiagonalsBackward0"
+
+    @staticmethod
+    def forward(ctx, full, term, distinct, shape):
+        ctx.equation = f"{term}->{distinct}"
+        grad_x = np.zeros_like(full, shape=shape)  # on full's device
+        np.einsum(ctx.equation, grad_x)[...] = full  # a writable view of the diagonals
+        return grad_x
+
+    @staticmethod
+    def backward(ctx, grad):
+        return np.einsum(ctx.equation, grad).copy(), None, None, None
 
 
 def _sublist_equation(args: tuple) -> tuple:

@@ -66,6 +66,13 @@ def test_outer_promotes_dtypes_as_mul():
     assert mg.outer(mg.tensor([1, 2]), mg.tensor([0.5])).dtype == mg.float32
 
 
+@pytest.mark.parametrize("equation, shape", [("ii->i", (3, 3)), ("ii", (3, 3)), ("iij->j", (2, 2, 3)),
+                                             ("iji->ji", (2, 3, 2))])
+def test_einsum_with_repeated_labels_has_second_derivatives(equation, shape):
+    x = mg.tensor(np.random.default_rng(0).standard_normal(shape), requires_grad=True)
+    assert mg.autograd.gradgradcheck(lambda t: mg.einsum(equation, t) ** 2, (x,))
+
+
 def test_einsum_output_owns_its_storage():
     x = mg.ones(2, 3)
     out = mg.einsum("ij->ji", x)
