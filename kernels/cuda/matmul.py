@@ -5,8 +5,8 @@ batch dims broadcast. Every product runs as ``out[b] = a[b] @ b_[b]`` over (B, M
 views of any strides (a broadcast batch dim has stride 0, a transposed matrix is only a view).
 
 Thread mapping: a block of ``TILE x TILE`` threads computes the ``TILE x TILE`` tile of ``out[b]``
-at block (column tile, row tile, b); thread (tx, ty) owns ``out[b, row, col]``, row = tile row +
-ty, col = tile column + tx. The K dimension is walked ``TILE`` columns at a time: each thread loads
+at block (column tile, row tile, z) for b = z, z + Z, ... (Z grid blocks along z, at most CUDA's
+65,535); thread (tx, ty) owns ``out[b, row, col]``, row = tile row + ty, col = tile column + tx. The K dimension is walked ``TILE`` columns at a time: each thread loads
 one element of A's tile and one of B's into shared memory, the block synchronises, each thread
 adds the tile's ``TILE`` products into its own accumulator, and the block synchronises again
 before the tiles are overwritten. Each A and B element is read from global memory ``TILE`` times
@@ -26,6 +26,9 @@ from .array import CudaArray
 # The simulator runs a Python thread per CUDA thread: small tiles there (several tiles per matrix
 # still exercise the tile loop and the barriers).
 TILE = 4 if SIMULATED else 16
+#: CUDA's limit on a grid's y and z sizes; larger batches loop (the row tiles, on y, reach 65,535 *
+#: TILE rows first).
+MAX_GRID_Z = 65535
 _NUMBA_TYPES = {np.dtype(np.float32): float32, np.dtype(np.float64): float64, np.dtype(np.int64): int64}
 
 
@@ -35,26 +38,29 @@ def _tiled_kernel(dtype: np.dtype):
     element_type = _NUMBA_TYPES[dtype]
 
     @cuda.jit
-    def kernel(out, a, a_offset, a_strides, b, b_offset, b_strides, rows, inner, columns):
+    def kernel(out, a, a_offset, a_strides, b, b_offset, b_strides, rows, inner, columns, batches):
         a_tile = cuda.shared.array((TILE, TILE), element_type)
         b_tile = cuda.shared.array((TILE, TILE), element_type)
         tx, ty = cuda.threadIdx.x, cuda.threadIdx.y
-        row, column, batch = cuda.blockIdx.y * TILE + ty, cuda.blockIdx.x * TILE + tx, cuda.blockIdx.z
-        a_base, b_base = a_offset + batch * a_strides[0], b_offset + batch * b_strides[0]
-        accumulator = element_type(0)
-        for start in range(0, inner, TILE):
-            k = start + tx  # this thread loads A[row, k] and B[start + ty, column]
-            inside = row < rows and k < inner
-            a_tile[ty, tx] = a[a_base + row * a_strides[1] + k * a_strides[2]] if inside else 0
-            k = start + ty
-            inside = k < inner and column < columns
-            b_tile[ty, tx] = b[b_base + k * b_strides[1] + column * b_strides[2]] if inside else 0
-            cuda.syncthreads()
-            for j in range(TILE):
-                accumulator += a_tile[ty, j] * b_tile[j, tx]
-            cuda.syncthreads()
-        if row < rows and column < columns:
-            out[batch, row, column] = accumulator
+        row, column = cuda.blockIdx.y * TILE + ty, cuda.blockIdx.x * TILE + tx
+        # A grid-stride loop over the batch (grid z is at most 65,535 blocks): every thread of a
+        # block takes the same batches, so the barriers inside stay uniform across the block.
+        for batch in range(cuda.blockIdx.z, batches, cuda.gridDim.z):
+            a_base, b_base = a_offset + batch * a_strides[0], b_offset + batch * b_strides[0]
+            accumulator = element_type(0)
+            for start in range(0, inner, TILE):
+                k = start + tx  # this thread loads A[row, k] and B[start + ty, column]
+                inside = row < rows and k < inner
+                a_tile[ty, tx] = a[a_base + row * a_strides[1] + k * a_strides[2]] if inside else 0
+                k = start + ty
+                inside = k < inner and column < columns
+                b_tile[ty, tx] = b[b_base + k * b_strides[1] + column * b_strides[2]] if inside else 0
+                cuda.syncthreads()
+                for j in range(TILE):
+                    accumulator += a_tile[ty, j] * b_tile[j, tx]
+                cuda.syncthreads()
+            if row < rows and column < columns:
+                out[batch, row, column] = accumulator
     return kernel
 
 
@@ -82,10 +88,10 @@ def matmul(a: CudaArray, b: CudaArray, out=None, dtype=None) -> CudaArray:
     b_view = _batched(b_matrix.astype(result_dtype, copy=False), batch, batches)
     out = CudaArray.empty((batches, rows, columns), result_dtype)
     if out.size:
-        grid = (-(-columns // TILE), -(-rows // TILE), batches)
+        grid = (-(-columns // TILE), -(-rows // TILE), min(batches, MAX_GRID_Z))
         _tiled_kernel(result_dtype)[grid, (TILE, TILE)](
             out.device_array(), a_view.buffer, a_view.offset, a_view.strides, b_view.buffer, b_view.offset,
-            b_view.strides, rows, inner, columns)
+            b_view.strides, rows, inner, columns, batches)
     shape = batch + (rows, columns)
     if a.ndim == 1:
         shape = shape[:-2] + shape[-1:]
