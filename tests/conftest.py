@@ -81,9 +81,9 @@ def _same_bits_per_count_and_close_across(run, thread_counts):
 
 @pytest.fixture(autouse=True)
 def cuda_hidden(monkeypatch):
-    """Outside tests/cuda, minigrad sees no CUDA (as without numba-cuda), even on the simulator: until
-    every op has a CUDA kernel, scripts that pick the accelerator by themselves (the examples,
-    pytorch/examples' mnist) must keep training on the CPU here. Subprocesses see no simulator and
+    """Outside tests/cuda, minigrad sees no CUDA (as without numba-cuda), even on the simulator: scripts
+    that pick the accelerator by themselves (the examples, pytorch/examples' mnist) must keep training
+    on the CPU here, since the simulator runs each CUDA thread as a Python thread. Subprocesses see no simulator and
     no GPU. tests/cuda/conftest.py overrides this fixture."""
     from minigrad import _cuda_backend
 

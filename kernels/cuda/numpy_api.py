@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import reduction, scan, unique
+from . import counting, reduction, scan, unique
 from .array import CudaArray, _normalize_axis
 from .elementwise import apply_ufunc, assign
 from .advanced_indexing import along_axis
@@ -141,6 +141,14 @@ def _argsort(a, axis=-1, kind=None, order=None, *, stable=None):
 
 # ---- distinct values -----------------------------------------------------------------------
 implements(np.unique)(unique.unique)
+implements(np.bincount)(counting.bincount)
+
+
+@implements(np.histogram)
+def _histogram(a, bins=10, range=None, density=None, weights=None):  # noqa: A002  (numpy's name)
+    if not isinstance(bins, (int, np.integer)) or range is None or density or weights is not None:
+        raise NotImplementedError("np.histogram on CUDA arrays takes an int bins and a range only")
+    return counting.histogram(a, int(bins), range)
 implements(np.flatnonzero)(unique.flatnonzero)
 
 

@@ -41,9 +41,7 @@ def _before(a, b):
 def _merge_pass(src_keys, src_order, dst_keys, dst_order, line, length, width):
     """Row ``line`` of dst = the runs of ``width`` pairs of row ``line`` of src, merged in twos."""
     for left in range(0, length, 2 * width):
-        # (the builtin min does not compile in numba-cuda's device code: "2 argument types given")
-        middle = left + width if left + width < length else length
-        end = left + 2 * width if left + 2 * width < length else length
+        middle, end = min(left + width, length), min(left + 2 * width, length)
         i, j = left, middle
         for k in range(left, end):
             if j < end and (i >= middle or _before(src_keys[line, j], src_keys[line, i])):

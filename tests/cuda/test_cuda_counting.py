@@ -94,3 +94,14 @@ def test_embedding_max_norm_renormalizes_and_differentiates_as_on_cpu(norm_type)
         np.testing.assert_allclose(cuda, cpu, rtol=1e-12)
     assert not np.allclose(results[1][1][[0, 3]], table[[0, 3]])  # rows were renormalised...
     assert np.array_equal(results[1][1][2], table[2])  # ...but not one never looked up
+
+
+@pytest.mark.parametrize("name, fn, x", [
+    ("bincount", lambda t: mg.bincount(t), np.array([3, 0, 3, 1, 3, 5])),
+    ("bincount_minlength", lambda t: mg.bincount(t, minlength=8), np.array([3, 0, 3])),
+    ("bincount_weights", lambda t: mg.bincount(t, mg.linspace(0, 1, 6, device=t.device)), np.array([3, 0, 3, 1, 3, 5])),
+    ("histc", lambda t: mg.histc(t, bins=4), np.array([0.0, 0.25, 0.5, 1.0, 1.0, -2.0])),
+    ("histc_range", lambda t: mg.histc(t, bins=3, min=-1, max=1), np.array([-1.0, 0.0, 1 / 3, 2.0])),
+])
+def test_bincount_and_histc_match_cpu(name, fn, x):
+    _assert_same(*_both(fn, x))

@@ -58,3 +58,26 @@ def test_flip_is_a_view_and_roll_a_copy():
 def test_triangle_of_a_vector_is_refused():
     with pytest.raises(ValueError, match="at least 2 dims"):
         np.tril(CudaArray.from_host(HOST[0, 0]))
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_bincount_matches_numpy(weighted):
+    x = np.array([3, 0, 3, 1, 3, 5, 0])
+    weights = np.linspace(-1, 2, x.size) if weighted else None
+    for minlength in (0, 9):
+        expected = np.bincount(x, weights, minlength)
+        result = np.bincount(CudaArray.from_host(x), None if weights is None else CudaArray.from_host(weights),
+                             minlength).to_host()
+        assert result.dtype == expected.dtype
+        np.testing.assert_allclose(result, expected, rtol=1e-12)
+    with pytest.raises(ValueError, match="negative"):
+        np.bincount(CudaArray.from_host(np.array([1, -1])))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_histogram_matches_numpy_on_and_between_edges(dtype):
+    edges_and_between = np.concatenate([np.linspace(-1, 2, 13), [-3.0, 5.0, 0.1, 0.7, 1.3]]).astype(dtype)
+    expected, expected_edges = np.histogram(edges_and_between, bins=6, range=(-1.0, 2.0))
+    counts, edges = np.histogram(CudaArray.from_host(edges_and_between), bins=6, range=(-1.0, 2.0))
+    np.testing.assert_array_equal(counts.to_host(), expected)
+    np.testing.assert_array_equal(edges.to_host(), expected_edges)
