@@ -24,6 +24,8 @@ on the 2-core target, see ``_parallel.py``) pays off only from about a million e
 
 Reference: :mod:`minigrad.kernels.reference.adam`.
 """
+import math
+
 import numpy as np
 from numba import njit, prange
 
@@ -31,6 +33,30 @@ from ._inplace import flat, write_back
 from . import _parallel
 from ._parallel import run_range
 
+
+
+def adam_element(p, g, m, v, v_max, decay, l2, lerp_weight, beta2, one_minus_beta2, step_size,
+                 bias_correction2_sqrt, eps, amsgrad):
+    """One element's Adam update (module docstring): θ, g, m, v (and v_max with amsgrad, else any
+    number) in; the new (θ, m, v, v_max) out. Scalars as in :func:`adam_step_range`.
+
+    Plain Python, compiled twice: inlined into the CPU loop below and, as a device function, into
+    the CUDA kernel (kernels/cuda/adam.py), so both devices run this one arithmetic."""
+    if decay != 1:
+        p *= decay
+    if l2 != 0:
+        g += l2 * p
+    m += lerp_weight * (g - m)  # torch.lerp(m, g, 1 - β1), in its form for β1 > 0.5
+    v = v * beta2 + one_minus_beta2 * g * g
+    denominator = v  # amsgrad divides by v_max = max(v_max, v) instead
+    if amsgrad:
+        if not (v_max > v or v_max != v_max):  # torch.maximum: the larger, NaN if either is NaN
+            v_max = v
+        denominator = v_max
+    return p - step_size * m / (math.sqrt(denominator) / bias_correction2_sqrt + eps), m, v, v_max
+
+
+_adam_element = njit(inline="always", error_model="numpy")(adam_element)
 
 
 @njit(cache=True, error_model="numpy")
@@ -49,23 +75,12 @@ def adam_step_range(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, decay, l2,
     if amsgrad:
         max_exp_avg_sq = max_exp_avg_sq[start:stop]
     for i in range(param.shape[0]):
-        p = param[i]
-        if decay != 1:
-            p *= decay
-        g = grad[i]
-        if l2 != 0:
-            g += l2 * p
-        m = exp_avg[i]
-        m += lerp_weight * (g - m)  # torch.lerp(m, g, 1 - β1), in its form for β1 > 0.5
-        exp_avg[i] = m
-        v = exp_avg_sq[i] * beta2 + one_minus_beta2 * g * g
-        exp_avg_sq[i] = v
+        v_max = max_exp_avg_sq[i] if amsgrad else exp_avg_sq[i]  # (any number without amsgrad)
+        param[i], exp_avg[i], exp_avg_sq[i], v_max = _adam_element(
+            param[i], grad[i], exp_avg[i], exp_avg_sq[i], v_max, decay, l2, lerp_weight, beta2,
+            one_minus_beta2, step_size, bias_correction2_sqrt, eps, amsgrad)
         if amsgrad:
-            v_max = max_exp_avg_sq[i]
-            if v_max > v or v_max != v_max:  # torch.maximum: the larger, NaN if either is NaN
-                v = v_max
-            max_exp_avg_sq[i] = v
-        param[i] = p - step_size * m / (np.sqrt(v) / bias_correction2_sqrt + eps)
+            max_exp_avg_sq[i] = v_max
 
 
 @njit(parallel=True, cache=True, error_model="numpy")

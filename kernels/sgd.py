@@ -27,6 +27,23 @@ from ._parallel import run_range
 
 
 
+def sgd_element(p, g, b, lr, momentum, dampening, weight_decay, nesterov, first_step):
+    """One element's SGD update (module docstring): θ, g and the momentum buffer's b in (any number
+    when momentum is 0); the new (θ, b) out. Scalars as in :func:`sgd_step_range`.
+
+    Plain Python, compiled twice: inlined into the CPU loop below and, as a device function, into
+    the CUDA kernel (kernels/cuda/sgd.py), so both devices run this one arithmetic."""
+    if weight_decay != 0:
+        g += weight_decay * p
+    if momentum != 0:
+        b = g if first_step else momentum * b + (1 - dampening) * g
+        g = g + momentum * b if nesterov else b
+    return p - lr * g, b
+
+
+_sgd_element = njit(inline="always")(sgd_element)
+
+
 @njit(cache=True)
 def sgd_step_range(param, grad, buffer, lr, momentum, dampening, weight_decay, nesterov, first_step, start, stop):
     """The SGD update (module docstring) of elements ``start <= i < stop``, in place; serial.
@@ -42,14 +59,11 @@ def sgd_step_range(param, grad, buffer, lr, momentum, dampening, weight_decay, n
     if momentum != 0:
         buffer = buffer[start:stop]
     for i in range(param.shape[0]):
-        g = grad[i]
-        if weight_decay != 0:
-            g += weight_decay * param[i]
+        b = buffer[i] if momentum != 0 else grad[i]  # (any number without momentum)
+        param[i], b = _sgd_element(param[i], grad[i], b, lr, momentum, dampening, weight_decay, nesterov,
+                                   first_step)
         if momentum != 0:
-            b = g if first_step else momentum * buffer[i] + (1 - dampening) * g
             buffer[i] = b
-            g = g + momentum * b if nesterov else b
-        param[i] -= lr * g
 
 
 @njit(parallel=True, cache=True)

@@ -1,36 +1,30 @@
 """One Adam / AdamW step for one parameter on CUDA, fused into a single pass over its elements.
 
-CPU sibling: minigrad.kernels.adam (same function, signature and arithmetic). PyTorch's
-single-tensor algorithm, step t, with gradient g, learning rate γ, betas β1, β2, weight decay λ and
-first/second moments m, v (and v_max with amsgrad)::
-
-    θ <- θ (1 - γ λ)                                  (decoupled weight decay: AdamW)
-    g <- g + λ θ                                      (classic L2 weight decay: Adam)
-    m <- m + (1 - β1) (g - m)                         (= β1 m + (1 - β1) g, rounded as torch.lerp)
-    v <- β2 v + (1 - β2) g²
-    v_max <- max(v_max, v); use v_max for v           (amsgrad)
-    θ <- θ - (γ / (1 - β1^t)) m / (√v / √(1 - β2^t) + ε)
-
-The scalars arrive in the parameter's dtype, so float32 parameters are updated in float32
-arithmetic with PyTorch's operation order. Device code divides as IEEE does (ε = 0 with v = 0 gives
-NaN/inf, as in PyTorch); it never raises.
+CPU sibling: minigrad.kernels.adam (same function and signature). Each element runs that module's
+per-element function ``adam_element`` (PyTorch's single-tensor algorithm; formulas in its module
+docstring), compiled here as a device function: one arithmetic for both devices. The scalars arrive
+in the parameter's dtype, so float32 parameters are updated in float32 arithmetic with PyTorch's
+operation order. Device code divides as IEEE does (ε = 0 with v = 0 gives NaN/inf, as in PyTorch).
 
 Thread mapping: a grid-stride loop, thread t updates flat indices t, t + T, t + 2T, ... (T threads in
 the grid). Race-free: element i of θ, m, v and v_max is read and written by its one thread only.
 """
 from __future__ import annotations
 
-import math
-
+from ..adam import adam_element
 from ._backend import blocks_for, cuda, THREADS
 from ._flat import flat, flat_input, write_back
 from .array import CudaArray
 
 
+_adam_element = cuda.jit(device=True)(adam_element)
+
+
 @cuda.jit
 def adam_step_kernel(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, decay, l2, lerp_weight, beta2,
                      one_minus_beta2, step_size, bias_correction2_sqrt, eps, amsgrad):
-    """The Adam update (module docstring) of every element, in place.
+    """The Adam update (module docstring) of every element, in place: the CPU kernel's per-element
+    function :func:`minigrad.kernels.adam.adam_element`, compiled for the device.
 
     param, grad, exp_avg (m), exp_avg_sq (v): flat (n,) arrays of one dtype; max_exp_avg_sq: flat
     (n,) with amsgrad, else empty. Scalars (in the arrays' dtype): ``decay = 1 - γ λ`` (decoupled,
@@ -38,23 +32,12 @@ def adam_step_kernel(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, decay, l2
     ``step_size = γ / (1 - β1^t)``, ``bias_correction2_sqrt = √(1 - β2^t)``, ε.
     """
     for i in range(cuda.grid(1), param.shape[0], cuda.gridsize(1)):
-        p = param[i]
-        if decay != 1:
-            p *= decay
-        g = grad[i]
-        if l2 != 0:
-            g += l2 * p
-        m = exp_avg[i]
-        m += lerp_weight * (g - m)  # torch.lerp(m, g, 1 - β1), in its form for β1 > 0.5
-        exp_avg[i] = m
-        v = exp_avg_sq[i] * beta2 + one_minus_beta2 * g * g
-        exp_avg_sq[i] = v
+        v_max = max_exp_avg_sq[i] if amsgrad else exp_avg_sq[i]  # (any number without amsgrad)
+        param[i], exp_avg[i], exp_avg_sq[i], v_max = _adam_element(
+            param[i], grad[i], exp_avg[i], exp_avg_sq[i], v_max, decay, l2, lerp_weight, beta2,
+            one_minus_beta2, step_size, bias_correction2_sqrt, eps, amsgrad)
         if amsgrad:
-            v_max = max_exp_avg_sq[i]
-            if v_max > v or v_max != v_max:  # torch.maximum: the larger, NaN if either is NaN
-                v = v_max
-            max_exp_avg_sq[i] = v
-        param[i] = p - step_size * m / (math.sqrt(v) / bias_correction2_sqrt + eps)
+            max_exp_avg_sq[i] = v_max
 
 
 def adam_step(param: CudaArray, grad: CudaArray, exp_avg: CudaArray, exp_avg_sq: CudaArray,

@@ -1,43 +1,39 @@
 """One SGD step for one parameter on CUDA, fused into a single pass over its elements (PyTorch's rule).
 
-CPU sibling: minigrad.kernels.sgd (same function, signature and arithmetic). With gradient g,
-learning rate γ, weight decay λ, momentum μ, dampening τ and momentum buffer b:
-
-    g <- g + λ θ                         (λ != 0)
-    b <- g                               (μ != 0, first step)
-    b <- μ b + (1 - τ) g                 (μ != 0, later steps)
-    g <- g + μ b  (nesterov)  or  b      (μ != 0)
-    θ <- θ - γ g
-
-The scalars arrive in the parameter's dtype, so float32 parameters are updated in float32 arithmetic.
+CPU sibling: minigrad.kernels.sgd (same function and signature). Each element runs that module's
+per-element function ``sgd_element`` (formulas in its module docstring), compiled here as a device
+function: one arithmetic for both devices. The scalars arrive in the parameter's dtype, so float32
+parameters are updated in float32 arithmetic.
 
 Thread mapping: a grid-stride loop, thread t updates flat indices t, t + T, t + 2T, ... (T threads in
 the grid). Race-free: element i of θ and b is read and written by its one thread only.
 """
 from __future__ import annotations
 
+from ..sgd import sgd_element
 from ._backend import blocks_for, cuda, THREADS
 from ._flat import flat, flat_input, write_back
 from .array import CudaArray
 
 
+_sgd_element = cuda.jit(device=True)(sgd_element)
+
+
 @cuda.jit
 def sgd_step_kernel(param, grad, buffer, lr, momentum, dampening, weight_decay, nesterov, first_step):
-    """The SGD update (module docstring) of every element, in place.
+    """The SGD update (module docstring) of every element, in place: the CPU kernel's per-element
+    function :func:`minigrad.kernels.sgd.sgd_element`, compiled for the device.
 
     param, grad: flat (n,) arrays of one dtype; buffer: the flat (n,) momentum buffer, read and
     written only when momentum != 0 (an empty array otherwise); its old values are ignored on the
     first step. Scalars in the arrays' dtype.
     """
     for i in range(cuda.grid(1), param.shape[0], cuda.gridsize(1)):
-        g = grad[i]
-        if weight_decay != 0:
-            g += weight_decay * param[i]
+        b = buffer[i] if momentum != 0 else grad[i]  # (any number without momentum)
+        param[i], b = _sgd_element(param[i], grad[i], b, lr, momentum, dampening, weight_decay, nesterov,
+                                   first_step)
         if momentum != 0:
-            b = g if first_step else momentum * buffer[i] + (1 - dampening) * g
             buffer[i] = b
-            g = g + momentum * b if nesterov else b
-        param[i] -= lr * g
 
 
 def sgd_step(param: CudaArray, grad: CudaArray, momentum_buffer: CudaArray | None, lr: float,
