@@ -11,9 +11,9 @@ is the gather kernel of ``indexing.take``.
 Lookups of the same row would collide in a scatter-add, so this is written as gathers, after a
 sort of the lookups by row (no atomics):
 
-1. sort: ``rows, order = sort_pairs(indices)`` (sort.py's stable merge sort, O(N log N)): ``order``
-   lists the lookups by row, each row's lookups contiguous and in increasing n, and
-   ``rows[r] = indices[order[r]]``. The N lookups are one line, which that kernel sorts on one thread.
+1. sort: ``rows, order = sort_pairs(indices)`` (sort.py's stable merge sort: a thread per lookup in
+   each of its log2 N passes): ``order`` lists the lookups by row, each row's lookups contiguous
+   and in increasing n, and ``rows[r] = indices[order[r]]``.
 2. sum, one thread per (sorted position r, column j): the thread at the first position of a row's
    run sums that run's ``grad_out[order[r'], j]`` in float64, in increasing n (the CPU kernel's
    order, so results match it bit for bit), scales it and writes ``grad_weight[v, j]``; the other

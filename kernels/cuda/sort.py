@@ -7,20 +7,31 @@ keys in input order, as numpy's stable sort.
 
 The input (any strides) is seen as ``L`` lines of ``N`` keys along ``axis``; line ``l`` starts at
 buffer position ``s_l = element(l, line_shape, line_strides, offset)`` (row-major over the other dims).
-Each line is sorted as (key, index) pairs by a bottom-up merge sort: the pairs are loaded in input
-order, then pass ``p = 0, 1, ..., P - 1`` (``P = ceil(log2 N)``) merges neighbouring sorted runs of
-``2^p`` pairs into runs of ``2^(p+1)``, from one pair of work arrays into the other. A merge takes
-the right run's head only when its key is strictly before the left run's head, so equal keys keep
-their input order (stability); no recursion, no allocation in the kernel. The host picks which of
-(``values``, ``indices``) and the scratch pair receives the load so that the last pass lands in
-(``values``, ``indices``):
+Each line is sorted as (key, position) pairs by a bottom-up merge sort in which every pair finds its
+own place, so each pass is one thread per pair:
+
+* load: ``keys[l, i] = key i of line l``, ``order[l, i] = i``;
+* pass ``p = 0, ..., P - 1`` (``P = ceil(log2 N)``) merges neighbouring sorted runs of ``w = 2^p``
+  pairs. A pair at index ``i`` of run ``r`` (start ``r w``) goes to
+
+      min(r w, partner start) + (i - r w) + (its rank in the partner run ``r ^ 1``),
+
+  the rank being the number of partner keys strictly before it for a left run (even ``r``) and the
+  number not after it for a right run, found by binary search (the partner run is sorted). Equal
+  keys of the left run thus land before those of the right, and within a run keep their order:
+  the sort is stable. A pair without a partner run (the line's tail) stays where it is.
+
+The pairs move between two pairs of work arrays, pass after pass; the host picks where the load goes
+so that the last pass lands in (``values``, ``indices``):
 
     values[l, j] = the j-th smallest key of line l,   indices[l, j] = its position i along the axis
 
-(both ``(L, N)`` C-contiguous, then seen with the sorted axis back in place). Thread mapping
-(grid-stride loop): thread ``t`` sorts lines ``t, t + T, ...`` on its own, sequentially. Race-free:
-line ``l`` reads only its own input keys and reads and writes only row ``l`` of the four work
-arrays; no atomics, no shared memory.
+(both ``(L, N)`` C-contiguous, then seen with the sorted axis back in place). Work ``O(N log^2 N)``
+per line, ``P`` launches. Thread mapping (grid-stride loops): thread ``t`` handles pairs
+``t, t + T, ...`` of the flat ``(L, N)`` index ``l N + i``. Race-free: within a merged block the
+destinations of its pairs are all different (the ranks count each partner key once, ties broken
+by side), and a pass only reads the source arrays and writes the destination ones; no atomics, no
+shared memory, no recursion or allocation in the kernels.
 """
 from __future__ import annotations
 
@@ -38,36 +49,44 @@ def _before(a, b):
 
 
 @cuda.jit(device=True)
-def _merge_pass(src_keys, src_order, dst_keys, dst_order, line, length, width):
-    """Row ``line`` of dst = the runs of ``width`` pairs of row ``line`` of src, merged in twos."""
-    for left in range(0, length, 2 * width):
-        middle, end = min(left + width, length), min(left + 2 * width, length)
-        i, j = left, middle
-        for k in range(left, end):
-            if j < end and (i >= middle or _before(src_keys[line, j], src_keys[line, i])):
-                dst_keys[line, k], dst_order[line, k] = src_keys[line, j], src_order[line, j]
-                j += 1
-            else:
-                dst_keys[line, k], dst_order[line, k] = src_keys[line, i], src_order[line, i]
-                i += 1
+def _rank(keys, line, start, stop, key, left):
+    """How many of the sorted ``keys[line, start:stop]`` go before ``key``: those strictly before it
+    when ``key`` comes from the left run (``left``), those not after it otherwise (binary search)."""
+    low, high = start, stop
+    while low < high:
+        middle = (low + high) // 2
+        if _before(keys[line, middle], key) if left else not _before(key, keys[line, middle]):
+            low = middle + 1
+        else:
+            high = middle
+    return low - start
 
 
 @cuda.jit
-def _sort_kernel(keys, offset, line_shape, line_strides, stride, first_keys, first_order, second_keys,
-                 second_order, passes):
-    lines, length = first_keys.shape
-    for line in range(cuda.grid(1), lines, cuda.gridsize(1)):
-        start = element(line, line_shape, line_strides, offset)
-        for i in range(length):
-            first_keys[line, i] = keys[start + i * stride]
-            first_order[line, i] = i
-        width = 1
-        for p in range(passes):
-            if p % 2 == 0:
-                _merge_pass(first_keys, first_order, second_keys, second_order, line, length, width)
-            else:
-                _merge_pass(second_keys, second_order, first_keys, first_order, line, length, width)
-            width *= 2
+def _load_kernel(keys, offset, line_shape, line_strides, stride, out_keys, out_order):
+    """out_keys[l, i] = key i of line l (read through the input's strides), out_order[l, i] = i."""
+    lines, length = out_keys.shape
+    for t in range(cuda.grid(1), lines * length, cuda.gridsize(1)):
+        line, i = t // length, t % length
+        out_keys[line, i] = keys[element(line, line_shape, line_strides, offset) + i * stride]
+        out_order[line, i] = i
+
+
+@cuda.jit
+def _merge_kernel(src_keys, src_order, dst_keys, dst_order, width):
+    """One pass (module docstring): runs of ``width`` pairs in src merged in twos into dst."""
+    lines, length = src_keys.shape
+    for t in range(cuda.grid(1), lines * length, cuda.gridsize(1)):
+        line, i = t // length, t % length
+        run = i // width
+        start, partner_start = run * width, (run ^ 1) * width
+        destination = i
+        if partner_start < length:
+            rank = _rank(src_keys, line, partner_start, min(partner_start + width, length), src_keys[line, i],
+                         run % 2 == 0)
+            destination = min(start, partner_start) + (i - start) + rank
+        dst_keys[line, destination] = src_keys[line, i]
+        dst_order[line, destination] = src_order[line, i]
 
 
 def sort_pairs(array: CudaArray, axis: int) -> tuple[CudaArray, CudaArray]:
@@ -83,9 +102,12 @@ def sort_pairs(array: CudaArray, axis: int) -> tuple[CudaArray, CudaArray]:
         scratch = CudaArray.empty((lines, length), array.dtype), CudaArray.empty((lines, length), np.int64)
         # Each pass moves the pairs from one pair of arrays to the other: load where P passes end in the outputs.
         first, second = ((values, indices), scratch) if passes % 2 == 0 else (scratch, (values, indices))
-        _sort_kernel[blocks_for(lines), THREADS](
-            array.buffer, array.offset, tuple(array.shape[d] for d in others) or (1,),
-            tuple(array.strides[d] for d in others) or (0,), array.strides[axis],
-            *(a.device_array() for a in first + second), passes)
+        first, second = [tuple(a.device_array() for a in pair) for pair in (first, second)]
+        grid = blocks_for(lines * length), THREADS
+        _load_kernel[grid](array.buffer, array.offset, tuple(array.shape[d] for d in others) or (1,),
+                           tuple(array.strides[d] for d in others) or (0,), array.strides[axis], *first)
+        for p in range(passes):
+            _merge_kernel[grid](*first, *second, 1 << p)
+            first, second = second, first
     moved = tuple(array.shape[d] for d in others) + (length,)
     return tuple(np.moveaxis(a.reshape(moved), -1, axis) for a in (values, indices))

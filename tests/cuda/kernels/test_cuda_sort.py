@@ -21,7 +21,7 @@ def test_each_axis_with_ties(axis):
     _check(CudaArray.from_host(host), host, axis)
 
 
-@pytest.mark.parametrize("length", [1, 2, 3, 4, 5, 8, 9])
+@pytest.mark.parametrize("length", [1, 2, 3, 4, 5, 8, 9, 16, 17, 37])
 def test_line_lengths(length):
     host = np.random.default_rng(length).integers(-2, 3, size=(2, length)).astype(np.int64)
     _check(CudaArray.from_host(host), host, 1)
