@@ -33,6 +33,27 @@ def element(index, shape, strides, offset):
     return offset
 
 
+def coalesce(shape: tuple, strides_of: list) -> tuple[tuple, list]:
+    """(shape, strides of each view) over fewer dims with the same row-major element order, for
+    :func:`element`, which divides once per dim: size-1 dims dropped, and neighbouring dims merged
+    where every view steps over the outer one as one run of the inner one
+    (``stride[d] == stride[d + 1] * shape[d + 1]``), so a contiguous array becomes one dim."""
+    merged_shape: list = []
+    merged_strides: list = [[] for _ in strides_of]
+    for d, extent in enumerate(shape):
+        if extent == 1:
+            continue
+        if merged_shape and all(m[-1] == s[d] * extent for m, s in zip(merged_strides, strides_of)):
+            merged_shape[-1] *= extent
+            for m, s in zip(merged_strides, strides_of):
+                m[-1] = s[d]
+        else:
+            merged_shape.append(extent)
+            for m, s in zip(merged_strides, strides_of):
+                m.append(s[d])
+    return tuple(merged_shape) or (1,), [tuple(m) or (0,) for m in merged_strides]
+
+
 def _unary_kernel(fn):
     @cuda.jit
     def kernel(out, out_offset, out_strides, a, a_offset, a_strides, shape, size):
@@ -220,11 +241,9 @@ def _launch(kernel, out: CudaArray, operands: list) -> None:
     size = out.size
     if size == 0:
         return
-    shape = out.shape or (1,)  # a 0-d array runs as one element of shape (1,)
-    args = [out.buffer, out.offset, out.strides or (0,)]
-    for operand in operands:
-        view = operand.broadcast_to(out.shape)
-        args += [view.buffer, view.offset, view.strides or (0,)]
+    views = [out] + [operand.broadcast_to(out.shape) for operand in operands]
+    shape, strides = coalesce(out.shape, [view.strides for view in views])  # a 0-d array: shape (1,)
+    args = [x for view, view_strides in zip(views, strides) for x in (view.buffer, view.offset, view_strides)]
     kernel[blocks_for(size), THREADS](*args, shape, size)
 
 

@@ -21,7 +21,7 @@ import numpy as np
 
 from ._backend import blocks_for, cuda, THREADS
 from .array import CudaArray, _normalize_axis
-from .elementwise import BINARY, element
+from .elementwise import BINARY, coalesce, element
 
 # (combine, identity) per reduction; the identity also sets the accumulator's type.
 _COMBINE = {"sum": BINARY["add"], "prod": BINARY["multiply"], "max": BINARY["maximum"],
@@ -109,6 +109,8 @@ def reduce(name: str, array: CudaArray, axis=None, dtype=None, keepdims: bool = 
     # A cast copy is contiguous: its strides, not the view's, locate the elements.
     source = array if array.dtype == out_dtype or name in ("max", "min") else array.astype(out_dtype)
     kept_shape, kept_strides, reduced_shape, reduced_strides = _split(source, axes)
+    (kept_shape, (kept_strides,)), (reduced_shape, (reduced_strides,)) = (
+        coalesce(kept_shape, [kept_strides]), coalesce(reduced_shape, [reduced_strides]))
     reduced_size = int(np.prod(reduced_shape))
     outputs = int(np.prod(kept_shape))
     if reduced_size == 0 and name in ("max", "min"):

@@ -123,6 +123,7 @@ class Logit(ArrayFunction):
 class Xlogy(ArrayFunction):
     """x log(y), 0 where x = 0 and y is not nan. d/dx = log(y) (0 where x = 0: PyTorch's
     xlogy(x != 0, y)); d/dy = x / y. ``Xlog1py`` is the same with log1p(y)."""
+
     log, shift = staticmethod(np.log), 0
     runs_on_cuda = True
 

@@ -35,12 +35,14 @@ _KERNEL_PACKAGE = "minigrad.kernels.cuda"
 class LaunchRecorder:
     """Notes ``(origin, argument types)`` of every kernel launch while installed.
 
-    ``origin`` is ``(module, name, args)``: ``getattr(module, name)`` for a module-level kernel
-    (``args`` None), or ``getattr(module, name)(*args)`` for a kernel a cached factory built.
+    ``origin`` is ``(module, name, args, item)``: ``getattr(module, name)`` for a module-level kernel
+    (``args`` None), or ``getattr(module, name)(*args)`` for a kernel a cached factory built; then
+    ``[item]`` when that is a table (a dict, or a factory's tuple) of kernels.
     """
 
     def __init__(self) -> None:
         self.launches: set = set()
+        self.unknown: set = set()  # launched kernels of no known origin: they would go unchecked
         self._origins: dict[int, tuple] = {}  # id(kernel) -> origin, for factory-built kernels
         self._undo: list = []
 
@@ -50,7 +52,11 @@ class LaunchRecorder:
         for module in _kernel_modules():
             for name, value in vars(module).items():
                 if isinstance(value, FakeCUDAKernel) and not value._device:
-                    self._origins[id(value)] = (module.__name__, name, None)
+                    self._origins[id(value)] = (module.__name__, name, None, None)
+                elif isinstance(value, dict):  # a table of kernels
+                    for key, kernel in value.items():
+                        if isinstance(kernel, FakeCUDAKernel) and not kernel._device:
+                            self._origins[id(kernel)] = (module.__name__, name, None, key)
                 elif hasattr(value, "cache_info"):  # a cached factory: tag the kernels it returns
                     self._patch(module, name, self._tagging(module.__name__, name, value))
         self._patch(FakeCUDAKernel, "__call__", self._recording(FakeCUDAKernel.__call__))
@@ -71,7 +77,11 @@ class LaunchRecorder:
         def tagged(*args):
             result = factory(*args)
             if isinstance(result, FakeCUDAKernel):
-                self._origins[id(result)] = (module_name, name, args)
+                self._origins[id(result)] = (module_name, name, args, None)
+            elif isinstance(result, tuple):
+                for item, kernel in enumerate(result):
+                    if isinstance(kernel, FakeCUDAKernel):
+                        self._origins[id(kernel)] = (module_name, name, args, item)
             return result
         return tagged
 
@@ -82,6 +92,8 @@ class LaunchRecorder:
             origin = recorder._origins.get(id(kernel))
             if origin is not None and not kernel._device:
                 recorder.launches.add((origin, tuple(_numba_type(arg) for arg in args)))
+            elif origin is None and not kernel._device:
+                recorder.unknown.add(f"{kernel.fn.__module__}.{kernel.fn.__qualname__}")
             return call(kernel, *args)
         return record_then_call
 
@@ -120,14 +132,16 @@ def compile_all(launches) -> list[str]:
     # (no driver) stand in a device of ARCHITECTURE.
     dispatcher.get_current_device = lambda: types.SimpleNamespace(compute_capability=ARCHITECTURE)
     failures = []
-    for (module_name, name, args), argtypes in launches:
+    for (module_name, name, args, item), argtypes in launches:
         kernel = getattr(importlib.import_module(module_name), name)
         if args is not None:
             kernel = kernel(*args)
+        if item is not None:
+            kernel = kernel[item]
         try:
             cuda.compile_ptx(kernel.py_func, argtypes, cc=ARCHITECTURE)
         except Exception as error:  # noqa: BLE001  (every compiler error is a finding to report)
-            where = f"{module_name}.{name}{'' if args is None else args}"
+            where = f"{module_name}.{name}{'' if args is None else args}{'' if item is None else [item]}"
             failures.append(f"{where}{argtypes}:\n    {type(error).__name__}: {error}")
     return failures
 

@@ -15,6 +15,8 @@ def test_every_launched_kernel_compiles_for_a_real_gpu(launch_recorder, tmp_path
         pytest.skip("on a GPU every launch is compiled for real")
     if not launch_recorder.launches:
         pytest.skip("run with the rest of tests/cuda: this compiles the kernels they launched")
+    assert not launch_recorder.unknown, f"launched kernels the recorder cannot rebuild (make them module-level, " \
+                                        f"in a module-level dict, or built by a cached factory): {launch_recorder.unknown}"
     launches = tmp_path / "launches.pkl"
     launch_recorder.save(str(launches))
     script = os.path.join(os.path.dirname(__file__), "launch_record.py")

@@ -109,3 +109,14 @@ def test_outside_the_domain_gives_numpys_inf_or_nan(name):
 def test_numpy_python_level_functions(call):
     host = np.array([-2.5, -0.5, 0.0, 0.123456, 0.5, 1.5, 27.0])
     np.testing.assert_allclose(call(np, CudaArray.from_host(host)).to_host(), call(np, host), rtol=1e-12)
+
+
+@pytest.mark.parametrize("shape, strides_of, expected", [
+    ((2, 3, 4), [(12, 4, 1)], ((24,), [(1,)])),                          # contiguous: one dim
+    ((2, 3, 4), [(12, 4, 1), (0, 0, 1)], ((6, 4), [(4, 1), (0, 1)])),     # broadcast rows stay apart
+    ((2, 1, 4), [(4, 4, 1), (0, 0, 0)], ((8,), [(1,), (0,)])),           # size-1 dims dropped
+    ((3, 4), [(1, 3)], ((3, 4), [(1, 3)])),                              # a transpose keeps its dims
+    ((), [()], ((1,), [(0,)])),                                          # 0-d: one element
+])
+def test_coalesce_merges_dims_every_view_steps_over_as_one(shape, strides_of, expected):
+    assert elementwise.coalesce(shape, strides_of) == (expected[0], expected[1])

@@ -3,6 +3,7 @@ as a view) against numpy, their CPU sibling: each axis, each dtype's result type
 import numpy as np
 import pytest
 
+from minigrad.kernels.cuda import scan
 from minigrad.kernels.cuda.array import CudaArray
 
 SCANS = [np.cumsum, np.cumprod, np.logaddexp.accumulate, np.maximum.accumulate, np.minimum.accumulate]
@@ -67,3 +68,17 @@ def test_logaddexp_keeps_infinities_and_nan():
 def test_empty_axis_and_zero_lines():
     assert np.cumsum(CudaArray.from_host(np.zeros((2, 0))), 1).shape == (2, 0)
     assert np.cumprod(CudaArray.from_host(np.zeros((0, 3))), 1).shape == (0, 3)
+
+
+@pytest.mark.parametrize("name", ["cumsum", "cumprod", "maximum", "logaddexp"])
+@pytest.mark.parametrize("length", [17, 23, 40])
+def test_long_lines_scan_in_parts(name, length, monkeypatch):
+    """Few long lines are split into parts of _PART elements (4 here: 4 to 10 parts, the last one
+    shorter or not), scanned alone, then offset by the parts before them; along a strided axis."""
+    monkeypatch.setattr(scan, "_PART", 4)
+    host = np.random.default_rng(length).uniform(0.5, 1.5, size=(length, 2))
+    device = CudaArray.from_host(host)
+    calls = {"cumsum": lambda np_, a: np_.cumsum(a, axis=0), "cumprod": lambda np_, a: np_.cumprod(a, axis=0),
+             "maximum": lambda np_, a: np_.maximum.accumulate(a, axis=0),
+             "logaddexp": lambda np_, a: np_.logaddexp.accumulate(a, axis=0)}
+    np.testing.assert_allclose(calls[name](np, device).to_host(), calls[name](np, host), rtol=1e-12)
