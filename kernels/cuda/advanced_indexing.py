@@ -81,6 +81,11 @@ def accumulate(ufunc, array: CudaArray, key, value) -> None:
         view = array[key]
         ufunc(view, value, out=(view,))
         return
+    if array.dtype == np.float16:  # no half atomics: accumulate in a float32 copy, written back rounded
+        wide = array.astype(np.float32)
+        accumulate(ufunc, wide, key, value)
+        array[...] = wide
+        return
     kernel = _ATOMIC_KERNELS.get(ufunc.__name__)
     if kernel is None:
         raise NotImplementedError(f"np.{ufunc.__name__}.at has no CUDA implementation (add, maximum and "

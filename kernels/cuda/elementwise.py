@@ -190,7 +190,7 @@ UNARY = {
     "isnan": lambda x: math.isnan(x),
     "isinf": lambda x: math.isinf(x),
     "isfinite": lambda x: math.isfinite(x),
-    "logical_not": lambda x: not x,
+    "logical_not": lambda x: x == 0,
     "invert": lambda x: ~x,
     "signbit": lambda x: math.copysign(1.0, x) < 0,
 }
@@ -216,9 +216,9 @@ BINARY = {
     "less_equal": lambda a, b: a <= b,
     "equal": lambda a, b: a == b,
     "not_equal": lambda a, b: a != b,
-    "logical_and": lambda a, b: bool(a) and bool(b),
-    "logical_or": lambda a, b: bool(a) or bool(b),
-    "logical_xor": lambda a, b: bool(a) != bool(b),
+    "logical_and": lambda a, b: a != 0 and b != 0,  # (CUDA has no float16 -> bool cast)
+    "logical_or": lambda a, b: a != 0 or b != 0,
+    "logical_xor": lambda a, b: (a != 0) != (b != 0),
     "bitwise_and": lambda a, b: a & b,
     "bitwise_or": lambda a, b: a | b,
     "bitwise_xor": lambda a, b: a ^ b,
@@ -294,11 +294,15 @@ def apply_ufunc(ufunc, inputs: tuple, out=None, dtype=None, casting="same_kind",
 
 def assign(target: CudaArray, value) -> None:
     """``target[...] = value``: a CudaArray, host array or scalar, broadcast to ``target`` and cast
-    to its dtype (the unary kernel of ``positive``, the identity, writing through ``target``'s strides)."""
+    to its dtype (the unary kernel of ``positive``, the identity, writing through ``target``'s
+    strides; a cast to bool is ``value != 0``, as numba-cuda cannot convert float16 to bool)."""
     if isinstance(value, CudaArray):
         source = value
     elif isinstance(value, np.ndarray) and value.ndim > 0:  # an explicit host-to-device copy
         source = CudaArray.from_host(value)
     else:
         source = _scalar_on_device(np.asarray(value).item(), target.dtype)
-    _launch(_kernel("positive"), target, [source])
+    if target.dtype == np.bool_ and source.dtype != np.bool_:
+        _launch(_kernel("not_equal"), target, [source, _scalar_on_device(0, source.dtype)])
+    else:
+        _launch(_kernel("positive"), target, [source])

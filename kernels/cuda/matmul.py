@@ -65,7 +65,8 @@ def _tiled_kernel(dtype: np.dtype):
 
 
 def matmul(a: CudaArray, b: CudaArray, out=None, dtype=None) -> CudaArray:
-    """``a @ b`` with numpy's shapes and type promotion (float32, float64 or int64 results)."""
+    """``a @ b`` with numpy's shapes and type promotion (float16, float32, float64 or int64 results;
+    a float16 product is accumulated in float32 and rounded once, as PyTorch's half GEMMs do)."""
     if out is not None:
         raise NotImplementedError("matmul(out=) is not supported on CUDA arrays")
     if a.ndim == 0 or b.ndim == 0:
@@ -73,6 +74,8 @@ def matmul(a: CudaArray, b: CudaArray, out=None, dtype=None) -> CudaArray:
     result_dtype = np.result_type(a.dtype, b.dtype) if dtype is None else np.dtype(dtype)
     if result_dtype.kind in "biu":
         result_dtype = np.dtype(np.int64)
+    if result_dtype == np.float16:
+        return matmul(a.astype(np.float32), b.astype(np.float32)).astype(np.float16)
     if result_dtype not in _NUMBA_TYPES:
         raise TypeError(f"matmul on CUDA arrays supports float32, float64 and int64, not {result_dtype}")
     a_matrix = a.reshape(1, -1) if a.ndim == 1 else a

@@ -102,10 +102,13 @@ def _result_shape(array: CudaArray, axes: tuple, keepdims: bool) -> tuple:
 
 
 def reduce(name: str, array: CudaArray, axis=None, dtype=None, keepdims: bool = False) -> CudaArray:
-    """``np.<name>(array, axis, dtype, keepdims)`` for name in sum, prod, max, min, any, all."""
+    """``np.<name>(array, axis, dtype, keepdims)`` for name in sum, prod, max, min, any, all (a
+    float16 sum or product accumulates in float32, as PyTorch's CUDA reductions do)."""
     axes = _axes(array, axis)
     ufunc = _UFUNC_OF[name]
     out_dtype = np.dtype(bool) if name in ("any", "all") else ufunc.reduce(np.zeros(1, array.dtype), dtype=dtype).dtype
+    if out_dtype == np.float16 and name in ("sum", "prod"):  # accumulated in float32, rounded once
+        return reduce(name, array, axis, np.float32, keepdims).astype(np.float16)
     # A cast copy is contiguous: its strides, not the view's, locate the elements.
     source = array if array.dtype == out_dtype or name in ("max", "min") else array.astype(out_dtype)
     kept_shape, kept_strides, reduced_shape, reduced_strides = _split(source, axes)

@@ -409,8 +409,13 @@ class _RecordingContext:
         return getattr(self._node, name)
 
 
+def _is_array(value) -> bool:
+    """Storage of either device."""
+    return isinstance(value, np.ndarray) or is_device_array(value)
+
+
 def _is_half(value) -> bool:
-    return isinstance(value, np.ndarray) and value.dtype == np.float16
+    return _is_array(value) and value.dtype == np.float16
 
 
 def _widened(value):
@@ -420,7 +425,7 @@ def _widened(value):
 
 def _narrowed(value):
     """A float32 kernel result back to float16; anything else (indices, ...) as it is."""
-    return value.astype(np.float16) if isinstance(value, np.ndarray) and value.dtype == np.float32 else value
+    return value.astype(np.float16) if _is_array(value) and value.dtype == np.float32 else value
 
 
 _FREED_MESSAGE = (

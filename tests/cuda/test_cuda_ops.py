@@ -103,3 +103,27 @@ def test_second_derivatives_on_cuda_match_cpu(name, fn, shapes):
         assert (cpu_second is None) == (cuda_second is None)
         if cpu_second is not None:
             np.testing.assert_allclose(cuda_second, cpu_second, rtol=1e-6, atol=1e-9)
+
+
+# float16 on CUDA: the elementwise kernels take half operands (numba-cuda's float16 arithmetic); the
+# layers compute half in float32, as on the CPU. Compared with the CPU at half precision.
+HALF_CASES = ["add", "mul", "div", "exp", "log", "sqrt", "tanh", "sigmoid", "sum", "mean", "matmul", "linear",
+              "softmax", "log_softmax", "conv2d", "max_pool2d", "avg_pool2d", "layer_norm", "relu", "gelu",
+              "leaky_relu", "mse_loss", "cumsum", "sort", "where", "cat", "getitem_advanced"]
+
+
+@pytest.mark.parametrize("name, fn, shapes", [c for c in CASES if c[0] in HALF_CASES], ids=lambda c: c if isinstance(c, str) else "")
+def test_float16_ops_on_cuda_match_cpu(name, fn, shapes):
+    inputs = [x.astype(np.float16) for x in random_inputs(shapes, seed=0)]
+    probe = fn(mg, *[mg.tensor(x) for x in inputs])
+    probe = probe if isinstance(probe, mg.Tensor) else probe[0]
+    upstream = np.random.default_rng(1).standard_normal(probe.shape).astype(np.float16)
+    cpu_out, cpu_grads = _run(fn, inputs, "cpu", upstream)
+    cuda_out, cuda_grads = _run(fn, inputs, "cuda", upstream)
+    assert cuda_out.dtype == cpu_out.dtype == mg.float16
+    np.testing.assert_allclose(cuda_out.cpu().detach().numpy(), cpu_out.detach().numpy(), rtol=2e-3, atol=2e-3)
+    for cpu_grad, cuda_grad in zip(cpu_grads, cuda_grads):
+        assert (cpu_grad is None) == (cuda_grad is None)
+        if cpu_grad is not None:
+            assert cuda_grad.dtype == np.float16
+            np.testing.assert_allclose(cuda_grad, cpu_grad, rtol=2e-3, atol=2e-3)

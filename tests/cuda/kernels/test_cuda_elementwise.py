@@ -8,7 +8,7 @@ import pytest
 from minigrad.kernels.cuda import elementwise, reduction
 from minigrad.kernels.cuda.array import CudaArray
 
-DTYPES = [np.float32, np.float64, np.int64, np.bool_]
+DTYPES = [np.float16, np.float32, np.float64, np.int64, np.bool_]
 # Inputs inside an op's domain, where it is narrower than "any real"; others draw from [-3, 3].
 _DOMAIN = {"log": (0.1, 3), "log2": (0.1, 3), "log10": (0.1, 3), "log1p": (-0.9, 3), "sqrt": (0, 3),
            "arcsin": (-0.9, 0.9), "arccos": (-0.9, 0.9), "arctanh": (-0.9, 0.9), "arccosh": (1.1, 3),
