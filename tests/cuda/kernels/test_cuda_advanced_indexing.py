@@ -88,10 +88,17 @@ def test_ufunc_at_through_a_transposed_view_and_a_basic_key():
 
 
 def test_ufunc_at_refuses_what_has_no_atomic():
-    with pytest.raises(NotImplementedError, match="float16"):
-        np.add.at(CudaArray.zeros(3, np.float16), [0, 0], 1.0)
+    with pytest.raises(NotImplementedError, match="int8"):
+        np.add.at(CudaArray.zeros(3, np.int8), [0, 0], 1)
     with pytest.raises(NotImplementedError, match="multiply.at"):
         np.multiply.at(CudaArray.zeros(3, np.float64), [0, 0], 2.0)
+
+
+def test_float16_accumulates_in_a_float32_copy():
+    half = CudaArray.zeros(3, np.float16)
+    np.add.at(half, [0, 0, 2], np.array([1.5, 2.0, -1.0], np.float16))
+    assert half.dtype == np.float16
+    np.testing.assert_array_equal(half.to_host(), [3.5, 0.0, -1.0])
 
 
 def _distinct_indices(axis: int) -> np.ndarray:
