@@ -34,6 +34,10 @@ result element r moves data:
   differ from numpy's (and from run to run) in the last bits. numba-cuda compiles its float
   atomic max / min assuming no NaN: a NaN value's effect is unspecified on a GPU, where numpy's
   ``maximum.at`` propagates it.
+- ``np.multiply.at`` has no atomic: it is the gather formulation. The positions are sorted
+  (sort.py's stable sort, so each position's values stay in their order r), and the thread at the
+  first sorted slot of each run of equal positions multiplies the element by that run's values in
+  order, the order of numpy's loop: race-free (one writer per element) and bit for bit numpy's.
 """
 from __future__ import annotations
 
@@ -44,6 +48,7 @@ import numpy as np
 from ._backend import blocks_for, cuda, THREADS
 from .array import CudaArray
 from .elementwise import assign
+from .sort import sort_pairs
 
 _INDEX_TYPES = (CudaArray, np.ndarray, list)
 #: The dtypes numba-cuda's ``atomic.add``, ``atomic.max`` and ``atomic.min`` accept.
@@ -80,6 +85,9 @@ def accumulate(ufunc, array: CudaArray, key, value) -> None:
     if not is_advanced(key):  # each element at most once: the ordinary in-place ufunc on the view
         view = array[key]
         ufunc(view, value, out=(view,))
+        return
+    if ufunc is np.multiply:
+        _multiply_runs(array, *_positions_and_values(array, key, value))
         return
     if array.dtype == np.float16:  # no half atomics: accumulate in a float32 copy, written back rounded
         wide = array.astype(np.float32)
@@ -268,6 +276,29 @@ def _atomic_kernel(update):
         for i in range(cuda.grid(1), size, cuda.gridsize(1)):
             update(target, positions[i], values[i])
     return kernel
+
+
+@cuda.jit
+def _multiply_runs_kernel(target, sorted_positions, order, values):
+    """Thread per sorted slot s: where s starts a run of equal positions p, ``target[p] *=
+    values[order[s']]`` for the run's slots s' in order (module doc: ``np.multiply.at``)."""
+    size = sorted_positions.size
+    for s in range(cuda.grid(1), size, cuda.gridsize(1)):
+        position = sorted_positions[s]
+        if s == 0 or sorted_positions[s - 1] != position:
+            product = target[position]
+            run = s
+            while run < size and sorted_positions[run] == position:
+                product *= values[order[run]]
+                run += 1
+            target[position] = product
+
+
+def _multiply_runs(target: CudaArray, positions: CudaArray, values: CudaArray) -> None:
+    if positions.size:
+        sorted_positions, order = sort_pairs(positions.reshape(-1), 0)
+        _multiply_runs_kernel[blocks_for(positions.size), THREADS](
+            target.buffer, sorted_positions.device_array(), order.device_array(), values.reshape(-1).device_array())
 
 
 # The updates as device functions: the simulator provides ``cuda.atomic`` only while a kernel runs.

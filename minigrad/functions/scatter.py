@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._device import no_cuda_kernel_error
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ._messages import check_tensor, type_name
@@ -105,8 +104,7 @@ class ScatterReduce(ArrayFunction):
     share grad evenly between the contributors equal to the result; prod gives each contributor
     the product of the others (result / value, and for a zero the product of the rest when it is
     the only zero, else 0). The counts and, for prod, the zero-free products are taken in forward
-    (so prod's second derivative treats them as constants). On CUDA, 'prod' is refused by
-    :func:`scatter_reduce` (no atomic multiply: numpy's ``np.multiply.at`` has no CUDA twin).
+    (so prod's second derivative treats them as constants).
     """
 
     runs_on_cuda = True
@@ -383,8 +381,6 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
     check_tensor(src, "scatter_reduce", "src", 4)
     if reduce not in _REDUCTIONS:
         raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
-    if reduce == "prod" and input.device.type == "cuda":  # CUDA has no atomic multiply
-        raise no_cuda_kernel_error("scatter_reduce(reduce='prod')")
     return _scatter(lambda *args: ScatterReduce.apply(*args, reduce, include_self), "scatter_reduce",
                     input, dim, index, src)
 

@@ -34,6 +34,10 @@ CASES = [
      [(4,), (5,)]),
     ("scatter_reduce_mean", lambda d, a, b: mg.scatter_reduce(a, 0, _long(d, [0, 1, 0, 1, 3]), b, "mean",
                                                               include_self=False), [(4,), (5,)]),
+    ("scatter_reduce_prod", lambda d, a, b: mg.scatter_reduce(a, 0, _long(d, [0, 1, 0, 1, 3, 0]), b, "prod"),
+     [(4,), (6,)]),
+    ("scatter_reduce_prod_no_self", lambda d, a, b: mg.scatter_reduce(a, 1, _long(d, [[0, 0], [2, 2]]), b, "prod",
+                                                                      include_self=False), [(2, 3), (2, 2)]),
     ("scatter_reduce_amax", lambda d, a, b: mg.scatter_reduce(a, 0, _long(d, [0, 1, 0, 1, 3]), b, "amax"),
      [(4,), (5,)]),
     ("scatter_reduce_amin", lambda d, a, b: mg.scatter_reduce(a, 1, _long(d, [[0, 0], [2, 2]]), b, "amin",
@@ -77,12 +81,6 @@ def test_op_on_cuda_matches_cpu(name, fn, shapes):
     np.testing.assert_allclose(cuda_out.cpu().detach().numpy(), cpu_out.detach().numpy(), rtol=1e-12)
     for cpu_grad, cuda_grad in zip(cpu_grads, cuda_grads):
         np.testing.assert_allclose(cuda_grad, cpu_grad, rtol=1e-12)
-
-
-def test_scatter_reduce_prod_is_refused_on_cuda():
-    x, src = mg.ones(3, device="cuda"), mg.ones(2, device="cuda")
-    with pytest.raises(NotImplementedError, match="scatter_reduce"):
-        mg.scatter_reduce(x, 0, _long("cuda", [0, 0]), src, "prod")
 
 
 def test_index_out_of_range_raises_on_cuda():

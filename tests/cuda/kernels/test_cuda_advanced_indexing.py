@@ -90,8 +90,22 @@ def test_ufunc_at_through_a_transposed_view_and_a_basic_key():
 def test_ufunc_at_refuses_what_has_no_atomic():
     with pytest.raises(NotImplementedError, match="int8"):
         np.add.at(CudaArray.zeros(3, np.int8), [0, 0], 1)
-    with pytest.raises(NotImplementedError, match="multiply.at"):
-        np.multiply.at(CudaArray.zeros(3, np.float64), [0, 0], 2.0)
+    with pytest.raises(NotImplementedError, match="subtract.at"):
+        np.subtract.at(CudaArray.zeros(3, np.float64), [0, 0], 2.0)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int64, np.float16])
+def test_multiply_at_multiplies_runs_in_numpys_order(dtype):
+    """No atomic multiply: the positions are sorted and each run multiplied by one thread, in the
+    order of numpy's loop, so the products are numpy's bit for bit (float16 included)."""
+    rng = np.random.default_rng(5)
+    host = rng.uniform(0.5, 1.5, size=(3, 4)).astype(dtype) if dtype != np.int64 else rng.integers(1, 4, (3, 4))
+    values = rng.uniform(0.5, 1.5, size=7).astype(dtype) if dtype != np.int64 else rng.integers(1, 4, 7)
+    rows, cols = np.array([2, 0, 2, 2, 1, 0, 2]), np.array([1, 3, 1, 1, 0, 3, 2])
+    device = CudaArray.from_host(host)
+    np.multiply.at(host, (rows, cols), values)
+    np.multiply.at(device, (CudaArray.from_host(rows), cols), CudaArray.from_host(values))
+    np.testing.assert_array_equal(device.to_host(), host)
 
 
 def test_float16_accumulates_in_a_float32_copy():
