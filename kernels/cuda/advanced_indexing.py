@@ -27,27 +27,27 @@ result element r moves data:
 - scatter ``buffer[position[r]] = values[r]``: where positions repeat, one of the values lands and
   which one is unspecified (numpy keeps the last, PyTorch leaves it undefined too);
 - accumulate ``buffer[position[r]] = ufunc(buffer[position[r]], values[r])``: several r may hit one
-  element, and a gather formulation would need the positions sorted first (as embedding.py does),
-  so this uses ``cuda.atomic.add / max / min``. numba-cuda has them for float32, float64, int32,
-  int64, uint32 and uint64 (other dtypes raise NotImplementedError); float64 atomic add needs
-  compute capability 6.0 or newer. The order of the additions varies between runs, so float sums
-  differ from numpy's (and from run to run) in the last bits. numba-cuda compiles its float
-  atomic max / min assuming no NaN: a NaN value's effect is unspecified on a GPU, where numpy's
-  ``maximum.at`` propagates it.
-- ``np.multiply.at`` has no atomic: it is the gather formulation. The positions are sorted
-  (sort.py's stable sort, so each position's values stay in their order r), and the thread at the
-  first sorted slot of each run of equal positions multiplies the element by that run's values in
-  order, the order of numpy's loop: race-free (one writer per element) and bit for bit numpy's.
+  element. ``np.add.at`` uses ``cuda.atomic.add``, which numba-cuda has for float32, float64,
+  int32, int64, uint32 and uint64 (other dtypes raise NotImplementedError; float16 accumulates in
+  a float32 copy); float64 atomic add needs compute capability 6.0 or newer. The order of the
+  additions varies between runs, so float sums differ from numpy's (and from run to run) in the
+  last bits. ``np.multiply.at``, ``np.maximum.at`` and ``np.minimum.at`` use the gather
+  formulation instead (there is no atomic multiply, and numba-cuda's float atomic max / min assume
+  no NaN): the positions are sorted (sort.py's stable sort, so each position's values stay in
+  their order r), and the thread at the first sorted slot of each run of equal positions folds
+  that run's values into the element in order, the order of numpy's loop: race-free (one writer
+  per element), deterministic, and numpy's results bit for bit, NaN included.
 """
 from __future__ import annotations
 
+import functools
 import operator
 
 import numpy as np
 
 from ._backend import blocks_for, cuda, THREADS
 from .array import CudaArray
-from .elementwise import assign
+from .elementwise import BINARY, assign
 from .sort import sort_pairs
 
 _INDEX_TYPES = (CudaArray, np.ndarray, list)
@@ -78,32 +78,32 @@ def scatter(array: CudaArray, key, value) -> None:
 
 
 def accumulate(ufunc, array: CudaArray, key, value) -> None:
-    """``ufunc.at(array, key, value)`` for ufunc add, maximum or minimum: unbuffered, so repeated
-    indices each count."""
+    """``ufunc.at(array, key, value)`` for ufunc add, multiply, maximum or minimum: unbuffered, so
+    repeated indices each count."""
     if not isinstance(array, CudaArray):
         raise TypeError(f"np.{ufunc.__name__}.at on CUDA needs a CudaArray target, not {type(array).__name__}")
     if not is_advanced(key):  # each element at most once: the ordinary in-place ufunc on the view
         view = array[key]
         ufunc(view, value, out=(view,))
         return
-    if ufunc is np.multiply:
-        _multiply_runs(array, *_positions_and_values(array, key, value))
+    if ufunc.__name__ in _FOLDED_IN_RUNS:
+        _fold_runs(ufunc.__name__, array, *_positions_and_values(array, key, value))
         return
+    if ufunc is not np.add:
+        raise NotImplementedError(f"np.{ufunc.__name__}.at has no CUDA implementation (add, multiply, maximum "
+                                  f"and minimum do)")
     if array.dtype == np.float16:  # no half atomics: accumulate in a float32 copy, written back rounded
         wide = array.astype(np.float32)
         accumulate(ufunc, wide, key, value)
         array[...] = wide
         return
-    kernel = _ATOMIC_KERNELS.get(ufunc.__name__)
-    if kernel is None:
-        raise NotImplementedError(f"np.{ufunc.__name__}.at has no CUDA implementation (add, maximum and "
-                                  f"minimum do, with atomics)")
     if array.dtype not in ATOMIC_DTYPES:
         raise NotImplementedError(f"np.{ufunc.__name__}.at on CUDA uses atomics, which exist for "
                                   f"{sorted(d.name for d in ATOMIC_DTYPES)}, not {array.dtype}")
     positions, values = _positions_and_values(array, key, value)
     if positions.size:
-        kernel[blocks_for(positions.size), THREADS](array.buffer, positions.buffer, values.buffer, positions.size)
+        _add_at_kernel[blocks_for(positions.size), THREADS](array.buffer, positions.buffer, values.buffer,
+                                                            positions.size)
 
 
 def along_axis(shape: tuple, indices, axis: int) -> tuple:
@@ -268,57 +268,41 @@ def _scatter_kernel(target, positions, values, size):
         target[positions[i]] = values[i]
 
 
-def _atomic_kernel(update):
-    """Thread per value i: ``update(target, positions[i], values[i])``, an atomic read-modify-write
-    (CPU sibling: numpy's ``ufunc.at``). Atomic because several i may share a position (module doc)."""
+@cuda.jit
+def _add_at_kernel(target, positions, values, size):
+    """Thread per value i: ``target[positions[i]] += values[i]``, atomically (CPU sibling: numpy's
+    ``np.add.at``): several i may share a position (module doc)."""
+    for i in range(cuda.grid(1), size, cuda.gridsize(1)):
+        cuda.atomic.add(target, positions[i], values[i])
+
+
+_FOLDED_IN_RUNS = ("multiply", "maximum", "minimum")
+
+
+@functools.lru_cache(maxsize=None)
+def _runs_kernel(name: str):
+    """Thread per sorted slot s: where s starts a run of equal positions p, ``target[p] =
+    combine(target[p], values[order[s']])`` for the run's slots s' in order, ``combine`` the op
+    ``name`` of elementwise.BINARY (module doc: the ufuncs folded without atomics)."""
+    combine = cuda.jit(device=True)(BINARY[name])
+
     @cuda.jit
-    def kernel(target, positions, values, size):
-        for i in range(cuda.grid(1), size, cuda.gridsize(1)):
-            update(target, positions[i], values[i])
+    def kernel(target, sorted_positions, order, values):
+        size = sorted_positions.size
+        for s in range(cuda.grid(1), size, cuda.gridsize(1)):
+            position = sorted_positions[s]
+            if s == 0 or sorted_positions[s - 1] != position:
+                folded = target[position]
+                run = s
+                while run < size and sorted_positions[run] == position:
+                    folded = combine(folded, values[order[run]])
+                    run += 1
+                target[position] = folded
     return kernel
 
 
-@cuda.jit
-def _multiply_runs_kernel(target, sorted_positions, order, values):
-    """Thread per sorted slot s: where s starts a run of equal positions p, ``target[p] *=
-    values[order[s']]`` for the run's slots s' in order (module doc: ``np.multiply.at``)."""
-    size = sorted_positions.size
-    for s in range(cuda.grid(1), size, cuda.gridsize(1)):
-        position = sorted_positions[s]
-        if s == 0 or sorted_positions[s - 1] != position:
-            product = target[position]
-            run = s
-            while run < size and sorted_positions[run] == position:
-                product *= values[order[run]]
-                run += 1
-            target[position] = product
-
-
-def _multiply_runs(target: CudaArray, positions: CudaArray, values: CudaArray) -> None:
+def _fold_runs(name: str, target: CudaArray, positions: CudaArray, values: CudaArray) -> None:
     if positions.size:
         sorted_positions, order = sort_pairs(positions.reshape(-1), 0)
-        _multiply_runs_kernel[blocks_for(positions.size), THREADS](
+        _runs_kernel(name)[blocks_for(positions.size), THREADS](
             target.buffer, sorted_positions.device_array(), order.device_array(), values.reshape(-1).device_array())
-
-
-# The updates as device functions: the simulator provides ``cuda.atomic`` only while a kernel runs.
-@cuda.jit(device=True)
-def _atomic_add(target, position, value):
-    cuda.atomic.add(target, position, value)
-
-
-@cuda.jit(device=True)
-def _atomic_max(target, position, value):
-    cuda.atomic.max(target, position, value)
-
-
-@cuda.jit(device=True)
-def _atomic_min(target, position, value):
-    cuda.atomic.min(target, position, value)
-
-
-# Module-level names (the real-compiler check finds kernels by name).
-_add_at_kernel = _atomic_kernel(_atomic_add)
-_maximum_at_kernel = _atomic_kernel(_atomic_max)
-_minimum_at_kernel = _atomic_kernel(_atomic_min)
-_ATOMIC_KERNELS = {"add": _add_at_kernel, "maximum": _maximum_at_kernel, "minimum": _minimum_at_kernel}

@@ -94,17 +94,20 @@ def test_ufunc_at_refuses_what_has_no_atomic():
         np.subtract.at(CudaArray.zeros(3, np.float64), [0, 0], 2.0)
 
 
+@pytest.mark.parametrize("ufunc", [np.multiply, np.maximum, np.minimum], ids=lambda u: u.__name__)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int64, np.float16])
-def test_multiply_at_multiplies_runs_in_numpys_order(dtype):
-    """No atomic multiply: the positions are sorted and each run multiplied by one thread, in the
-    order of numpy's loop, so the products are numpy's bit for bit (float16 included)."""
+def test_folded_ufunc_at_is_numpys_bit_for_bit(ufunc, dtype):
+    """multiply / maximum / minimum.at: the positions sorted and each run folded by one thread, in
+    the order of numpy's loop, so the results are numpy's exactly (NaN propagated as numpy does)."""
     rng = np.random.default_rng(5)
     host = rng.uniform(0.5, 1.5, size=(3, 4)).astype(dtype) if dtype != np.int64 else rng.integers(1, 4, (3, 4))
     values = rng.uniform(0.5, 1.5, size=7).astype(dtype) if dtype != np.int64 else rng.integers(1, 4, 7)
+    if dtype != np.int64:
+        values[3] = np.nan  # into element (2, 1), hit three times
     rows, cols = np.array([2, 0, 2, 2, 1, 0, 2]), np.array([1, 3, 1, 1, 0, 3, 2])
     device = CudaArray.from_host(host)
-    np.multiply.at(host, (rows, cols), values)
-    np.multiply.at(device, (CudaArray.from_host(rows), cols), CudaArray.from_host(values))
+    ufunc.at(host, (rows, cols), values)
+    ufunc.at(device, (CudaArray.from_host(rows), cols), CudaArray.from_host(values))
     np.testing.assert_array_equal(device.to_host(), host)
 
 
