@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._device import as_array, to_storage
+from .._device import as_array, mixed_devices_error
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ._messages import check_tensor, type_name
@@ -230,7 +230,9 @@ def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
                 f"Size does not match at dimension {d} expected index {list(index.shape)} to be no larger "
                 f"than self {list(input.shape)} apart from dimension {axis}"
             )
-    data = to_storage(index._data, input.device)  # a CPU index of a CUDA input: copied over once, not per use
+    if index.device != input.device:  # PyTorch's gather wants both on one device (unlike indexing)
+        raise mixed_devices_error(input.device, index.device)
+    data = index._data
     if data.size and (data.min() < -input.shape[axis] or data.max() >= input.shape[axis]):
         raise RuntimeError(f"index {int(data.max())} is out of bounds for dimension {axis} with size {input.shape[axis]}")
     # take_along_axis broadcasts; PyTorch reads only the index's extent, so slice the input first.

@@ -111,6 +111,7 @@ _CPU_AUXILIARY = {  # a CUDA input with a CPU target, weight or buffer, passed o
         x, mg.ones(2, 3, device="cuda"), pos_weight=mg.ones(3)),
     "batch_norm running_mean": lambda x: F.batch_norm(x, mg.zeros(3), mg.ones(3), training=True),
     "embedding indices": lambda x: F.embedding(mg.tensor([0, 1]), x),
+    "gather index": lambda x: mg.gather(x, 1, mg.tensor([[0], [2]])),
     "host weight, CPU op": lambda x: F.cross_entropy(x.cpu(), mg.tensor([0, 2]), weight=mg.ones(3, device="cuda")),
 }
 
