@@ -200,7 +200,7 @@ class CudaArray:
         shape = _as_shape(shape)
         lead = len(shape) - self.ndim
         if lead < 0:
-            raise ValueError(f"cannot broadcast a non-scalar to a scalar array")
+            raise ValueError("cannot broadcast a non-scalar to a scalar array")
         strides = [0] * lead
         for extent, have, stride in zip(shape[lead:], self.shape, self.strides):
             if have == extent:

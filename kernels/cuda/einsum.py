@@ -87,8 +87,8 @@ def _parse(equation: str, operands: tuple) -> tuple:
             raise ValueError(f"einstein sum subscripts string contains too many subscripts for operand "
                              f"{len(terms)}")
         if width and "..." not in term:
-            raise ValueError(f"operand has more dimensions than subscripts given in einstein sum, but no '...' "
-                             f"ellipsis provided to broadcast the extra dimensions.")
+            raise ValueError("operand has more dimensions than subscripts given in einstein sum, but no '...' "
+                             "ellipsis provided to broadcast the extra dimensions.")
         terms.append(term.replace("...", spare[len(spare) - width:]))
     if arrow:
         output = rhs.replace("...", spare)

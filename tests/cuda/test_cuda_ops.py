@@ -47,39 +47,53 @@ ELEMENTWISE_FUNCTIONS = [
 ]
 
 
-def _run(fn, inputs, device, upstream):
+def _inputs_and_upstream(fn, shapes, dtype=np.float64) -> tuple[list, np.ndarray]:
+    """The case's inputs in ``dtype`` and an upstream gradient of its output's shape (same seeds on
+    both devices)."""
+    inputs = [x.astype(dtype) for x in random_inputs(shapes, seed=0)]
+    probe = fn(mg, *[mg.tensor(x) for x in inputs])
+    probe = probe if isinstance(probe, mg.Tensor) else probe[0]
+    return inputs, np.random.default_rng(1).standard_normal(probe.shape).astype(dtype)
+
+
+def _forward(fn, inputs, device) -> tuple[list, mg.Tensor]:
+    """The leaf tensors on ``device`` and the case's (first) output."""
     tensors = [mg.tensor(x, device=device, requires_grad=True) for x in inputs]
     with mg.device(device):  # tensors a case makes itself (targets, weights) on the same device
         out = fn(mg, *tensors)
-    out = out if isinstance(out, mg.Tensor) else out[0]
+    return tensors, out if isinstance(out, mg.Tensor) else out[0]
+
+
+def _assert_close(cuda_arrays: list, cpu_arrays: list, dtype=None, **tolerance) -> None:
+    """The same gradients are missing on both devices, the others agree (and have ``dtype``)."""
+    assert len(cuda_arrays) == len(cpu_arrays)
+    for cpu_array, cuda_array in zip(cpu_arrays, cuda_arrays):
+        assert (cpu_array is None) == (cuda_array is None)
+        if cpu_array is not None:
+            assert dtype is None or cuda_array.dtype == dtype
+            np.testing.assert_allclose(cuda_array, cpu_array, **tolerance)
+
+
+def _run(fn, inputs, device, upstream):
+    tensors, out = _forward(fn, inputs, device)
     (out * mg.tensor(upstream, device=device)).sum().backward()
-    grads = [None if t.grad is None else t.grad.cpu().numpy() for t in tensors]
-    return out, grads
+    return out, [None if t.grad is None else t.grad.cpu().numpy() for t in tensors]
 
 
 @pytest.mark.parametrize("name, fn, shapes", CASES + ELEMENTWISE_FUNCTIONS,
                          ids=lambda c: c if isinstance(c, str) else "")
 def test_op_on_cuda_matches_cpu(name, fn, shapes):
-    inputs = random_inputs(shapes, seed=0)
-    probe = fn(mg, *[mg.tensor(x) for x in inputs])
-    probe = probe if isinstance(probe, mg.Tensor) else probe[0]
-    upstream = np.random.default_rng(1).standard_normal(probe.shape)
+    inputs, upstream = _inputs_and_upstream(fn, shapes)
     cpu_out, cpu_grads = _run(fn, inputs, "cpu", upstream)
     cuda_out, cuda_grads = _run(fn, inputs, "cuda", upstream)
     assert cuda_out.device == mg.device("cuda:0") and cuda_out.dtype == cpu_out.dtype
     np.testing.assert_allclose(cuda_out.cpu().detach().numpy(), cpu_out.detach().numpy(), rtol=1e-6, atol=1e-9)
-    for cpu_grad, cuda_grad in zip(cpu_grads, cuda_grads):
-        assert (cpu_grad is None) == (cuda_grad is None)
-        if cpu_grad is not None:
-            np.testing.assert_allclose(cuda_grad, cpu_grad, rtol=1e-6, atol=1e-9)
+    _assert_close(cuda_grads, cpu_grads, rtol=1e-6, atol=1e-9)
 
 
 def _second_derivatives(fn, inputs, device, upstream):
     """d/dx of <grad_x f(x), 1>: the gradients of the sum of the first gradients (create_graph)."""
-    tensors = [mg.tensor(x, device=device, requires_grad=True) for x in inputs]
-    with mg.device(device):
-        out = fn(mg, *tensors)
-    out = out if isinstance(out, mg.Tensor) else out[0]
+    tensors, out = _forward(fn, inputs, device)
     grads = mg.autograd.grad((out * mg.tensor(upstream, device=device)).sum(), tensors, create_graph=True,
                              allow_unused=True)
     total = sum(g.sum() for g in grads if g is not None and g.requires_grad)
@@ -92,17 +106,9 @@ def _second_derivatives(fn, inputs, device, upstream):
 @pytest.mark.parametrize("name, fn, shapes", CASES + ELEMENTWISE_FUNCTIONS,
                          ids=lambda c: c if isinstance(c, str) else "")
 def test_second_derivatives_on_cuda_match_cpu(name, fn, shapes):
-    inputs = random_inputs(shapes, seed=0)
-    probe = fn(mg, *[mg.tensor(x) for x in inputs])
-    probe = probe if isinstance(probe, mg.Tensor) else probe[0]
-    upstream = np.random.default_rng(1).standard_normal(probe.shape)
-    cpu_seconds = _second_derivatives(fn, inputs, "cpu", upstream)
-    cuda_seconds = _second_derivatives(fn, inputs, "cuda", upstream)
-    assert len(cpu_seconds) == len(cuda_seconds)
-    for cpu_second, cuda_second in zip(cpu_seconds, cuda_seconds):
-        assert (cpu_second is None) == (cuda_second is None)
-        if cpu_second is not None:
-            np.testing.assert_allclose(cuda_second, cpu_second, rtol=1e-6, atol=1e-9)
+    inputs, upstream = _inputs_and_upstream(fn, shapes)
+    _assert_close(_second_derivatives(fn, inputs, "cuda", upstream), _second_derivatives(fn, inputs, "cpu", upstream),
+                  rtol=1e-6, atol=1e-9)
 
 
 # float16 on CUDA: the elementwise kernels take half operands (numba-cuda's float16 arithmetic); the
@@ -112,18 +118,12 @@ HALF_CASES = ["add", "mul", "div", "exp", "log", "sqrt", "tanh", "sigmoid", "sum
               "leaky_relu", "mse_loss", "cumsum", "sort", "where", "cat", "getitem_advanced"]
 
 
-@pytest.mark.parametrize("name, fn, shapes", [c for c in CASES if c[0] in HALF_CASES], ids=lambda c: c if isinstance(c, str) else "")
+@pytest.mark.parametrize("name, fn, shapes", [c for c in CASES if c[0] in HALF_CASES],
+                         ids=lambda c: c if isinstance(c, str) else "")
 def test_float16_ops_on_cuda_match_cpu(name, fn, shapes):
-    inputs = [x.astype(np.float16) for x in random_inputs(shapes, seed=0)]
-    probe = fn(mg, *[mg.tensor(x) for x in inputs])
-    probe = probe if isinstance(probe, mg.Tensor) else probe[0]
-    upstream = np.random.default_rng(1).standard_normal(probe.shape).astype(np.float16)
+    inputs, upstream = _inputs_and_upstream(fn, shapes, np.float16)
     cpu_out, cpu_grads = _run(fn, inputs, "cpu", upstream)
     cuda_out, cuda_grads = _run(fn, inputs, "cuda", upstream)
     assert cuda_out.dtype == cpu_out.dtype == mg.float16
     np.testing.assert_allclose(cuda_out.cpu().detach().numpy(), cpu_out.detach().numpy(), rtol=2e-3, atol=2e-3)
-    for cpu_grad, cuda_grad in zip(cpu_grads, cuda_grads):
-        assert (cpu_grad is None) == (cuda_grad is None)
-        if cpu_grad is not None:
-            assert cuda_grad.dtype == np.float16
-            np.testing.assert_allclose(cuda_grad, cpu_grad, rtol=2e-3, atol=2e-3)
+    _assert_close(cuda_grads, cpu_grads, np.float16, rtol=2e-3, atol=2e-3)

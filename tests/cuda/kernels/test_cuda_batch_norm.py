@@ -5,18 +5,11 @@ import pytest
 
 from minigrad.kernels import batch_norm as cpu
 from minigrad.kernels.cuda import batch_norm as gpu
-from minigrad.kernels.cuda.array import CudaArray
+
+from .twins import device, matcher
 
 TOL = {np.float32: dict(rtol=1e-5, atol=1e-5), np.float64: dict(rtol=1e-12, atol=1e-12)}
-
-
-def device(array):
-    return None if array is None else CudaArray.from_host(array)
-
-
-def assert_matches(got: CudaArray, expected: np.ndarray, dtype) -> None:
-    assert isinstance(got, CudaArray) and got.shape == expected.shape and got.dtype == expected.dtype
-    np.testing.assert_allclose(got.to_host(), expected, **TOL[dtype])
+assert_matches = matcher(TOL)
 
 
 # Each option value meets the others at least once (a pairwise cover keeps the simulator's time low).

@@ -9,6 +9,8 @@ from minigrad.kernels import conv2d as cpu
 from minigrad.kernels.cuda import conv2d as gpu
 from minigrad.kernels.cuda.array import CudaArray
 
+from .twins import assert_conv_twins_match, conv_tolerance as tolerance, device
+
 # x shape, weight shape, stride, padding (top, bottom, left, right), dilation, groups, bias, dtype
 CONFIGS = {
     "dense": ((2, 3, 5, 5), (4, 3, 3, 3), (1, 1), (1, 1, 1, 1), (1, 1), 1, True, np.float32),
@@ -22,10 +24,6 @@ CONFIGS = {
 }
 
 
-def tolerance(dtype) -> dict:
-    return dict(rtol=1e-5, atol=1e-6) if dtype == np.float32 else dict(rtol=1e-12, atol=1e-12)
-
-
 def operands(config, rng):
     x_shape, w_shape, stride, padding, dilation, groups, with_bias, dtype = config
     x = rng.standard_normal(x_shape).astype(dtype)
@@ -34,26 +32,11 @@ def operands(config, rng):
     return x, weight, bias, (stride, padding, dilation, groups)
 
 
-def on_device(array):
-    return None if array is None else CudaArray.from_host(array)
-
-
 @pytest.mark.parametrize("config", CONFIGS.values(), ids=CONFIGS.keys())
 def test_forward_and_gradients_match_the_cpu_kernel(config):
     rng = np.random.default_rng(0)
     x, weight, bias, args = operands(config, rng)
-    tol = tolerance(x.dtype)
-    want = cpu.conv2d_forward(x, weight, bias, *args)
-    got = gpu.conv2d_forward(on_device(x), on_device(weight), on_device(bias), *args)
-    assert got.shape == want.shape and got.dtype == x.dtype
-    np.testing.assert_allclose(got.to_host(), want, **tol)
-
-    grad_out = rng.standard_normal(want.shape).astype(x.dtype)
-    wanted = cpu.conv2d_backward(grad_out, x, weight, *args)
-    gotten = gpu.conv2d_backward(on_device(grad_out), on_device(x), on_device(weight), *args)
-    for name, got, want in zip(("grad_x", "grad_w", "grad_b"), gotten, wanted):
-        assert got.shape == want.shape and got.dtype == x.dtype, name
-        np.testing.assert_allclose(got.to_host(), want, **tol, err_msg=name)
+    assert_conv_twins_match(cpu, gpu, "conv2d", x, weight, bias, args, rng, tolerance(x.dtype))
 
 
 @pytest.mark.parametrize("needs", [(True, False, True), (False, True, False)])
@@ -65,7 +48,7 @@ def test_only_the_requested_gradients_of_a_broadcast_grad(needs):
     grad_out = np.ones(out_shape, x.dtype)
     broadcast = CudaArray.from_host(np.ones((1,), x.dtype)).broadcast_to(out_shape)
     wanted = cpu.conv2d_backward(grad_out, x, weight, *args, *needs)
-    gotten = gpu.conv2d_backward(broadcast, on_device(x), on_device(weight), *args, *needs)
+    gotten = gpu.conv2d_backward(broadcast, device(x), device(weight), *args, *needs)
     for asked, got, want in zip(needs, gotten, wanted):
         assert (got is None) == (not asked) == (want is None)
         if asked:

@@ -8,7 +8,8 @@ import pytest
 
 from minigrad.kernels import conv_transpose2d as cpu
 from minigrad.kernels.cuda import conv_transpose2d as gpu
-from minigrad.kernels.cuda.array import CudaArray
+
+from .twins import assert_conv_twins_match, conv_tolerance as tolerance, device
 
 # x shape, weight shape (C_in, C_out/G, kH, kW), stride, padding, output_padding, dilation, groups, bias, dtype
 CONFIGS = {
@@ -22,10 +23,6 @@ CONFIGS = {
 }
 
 
-def tolerance(dtype) -> dict:
-    return dict(rtol=1e-5, atol=1e-6) if dtype == np.float32 else dict(rtol=1e-12, atol=1e-12)
-
-
 def operands(config, rng):
     x_shape, w_shape, stride, padding, output_padding, dilation, groups, with_bias, dtype = config
     x = rng.standard_normal(x_shape).astype(dtype)
@@ -34,26 +31,11 @@ def operands(config, rng):
     return x, weight, bias, (stride, padding, output_padding, dilation, groups)
 
 
-def on_device(array):
-    return None if array is None else CudaArray.from_host(array)
-
-
 @pytest.mark.parametrize("config", CONFIGS.values(), ids=CONFIGS.keys())
 def test_forward_and_gradients_match_the_cpu_kernel(config):
     rng = np.random.default_rng(0)
     x, weight, bias, args = operands(config, rng)
-    tol = tolerance(x.dtype)
-    want = cpu.conv_transpose2d_forward(x, weight, bias, *args)
-    got = gpu.conv_transpose2d_forward(on_device(x), on_device(weight), on_device(bias), *args)
-    assert got.shape == want.shape and got.dtype == x.dtype
-    np.testing.assert_allclose(got.to_host(), want, **tol)
-
-    grad_out = rng.standard_normal(want.shape).astype(x.dtype)
-    wanted = cpu.conv_transpose2d_backward(grad_out, x, weight, *args)
-    gotten = gpu.conv_transpose2d_backward(on_device(grad_out), on_device(x), on_device(weight), *args)
-    for name, got, want in zip(("grad_x", "grad_w", "grad_b"), gotten, wanted):
-        assert got.shape == want.shape and got.dtype == x.dtype, name
-        np.testing.assert_allclose(got.to_host(), want, **tol, err_msg=name)
+    assert_conv_twins_match(cpu, gpu, "conv_transpose2d", x, weight, bias, args, rng, tolerance(x.dtype))
 
 
 def test_a_float64_bias_is_added_in_the_input_dtype():
@@ -61,7 +43,7 @@ def test_a_float64_bias_is_added_in_the_input_dtype():
     rng = np.random.default_rng(1)
     x, weight, bias, args = operands(CONFIGS["dense"], rng)
     want = cpu.conv_transpose2d_forward(x, weight, bias.astype(np.float64), *args)
-    got = gpu.conv_transpose2d_forward(on_device(x), on_device(weight), on_device(bias.astype(np.float64)), *args)
+    got = gpu.conv_transpose2d_forward(device(x), device(weight), device(bias.astype(np.float64)), *args)
     assert got.dtype == np.float32
     np.testing.assert_allclose(got.to_host(), want, **tolerance(np.float32))
 
@@ -72,7 +54,7 @@ def test_only_the_requested_gradients(needs):
     x, weight, bias, args = operands(CONFIGS["two groups, dilated"], rng)
     grad_out = rng.standard_normal(cpu.conv_transpose2d_forward(x, weight, bias, *args).shape).astype(x.dtype)
     wanted = cpu.conv_transpose2d_backward(grad_out, x, weight, *args, *needs)
-    gotten = gpu.conv_transpose2d_backward(on_device(grad_out), on_device(x), on_device(weight), *args, *needs)
+    gotten = gpu.conv_transpose2d_backward(device(grad_out), device(x), device(weight), *args, *needs)
     for asked, got, want in zip(needs, gotten, wanted):
         assert (got is None) == (not asked) == (want is None)
         if asked:

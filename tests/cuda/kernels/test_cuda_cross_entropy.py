@@ -7,19 +7,12 @@ import pytest
 
 from minigrad.kernels import cross_entropy as cpu
 from minigrad.kernels.cuda import cross_entropy as gpu
-from minigrad.kernels.cuda.array import CudaArray
+
+from .twins import device, matcher
 
 TOL = {np.float32: dict(rtol=1e-5, atol=1e-6), np.float64: dict(rtol=1e-12, atol=1e-14)}
+assert_matches = matcher(TOL)
 M, C = 6, 5
-
-
-def device(array):
-    return None if array is None else CudaArray.from_host(array)
-
-
-def assert_matches(got: CudaArray, expected: np.ndarray, dtype) -> None:
-    assert isinstance(got, CudaArray) and got.shape == expected.shape and got.dtype == expected.dtype
-    np.testing.assert_allclose(got.to_host(), expected, **TOL[dtype])
 
 
 def make_target(rng, kind, dtype, ignore_index):

@@ -7,13 +7,12 @@ from minigrad.kernels import softmax as cpu
 from minigrad.kernels.cuda import softmax as gpu
 from minigrad.kernels.cuda.array import CudaArray
 
+from .twins import matcher
+
 TOL = {np.float32: dict(rtol=1e-5, atol=1e-6), np.float64: dict(rtol=1e-12, atol=1e-14)}
+assert_matches = matcher(TOL)
 PAIRS = [("softmax_forward", "softmax_backward"), ("log_softmax_forward", "log_softmax_backward")]
 
-
-def assert_matches(got: CudaArray, expected: np.ndarray, dtype) -> None:
-    assert isinstance(got, CudaArray) and got.shape == expected.shape and got.dtype == expected.dtype
-    np.testing.assert_allclose(got.to_host(), expected, **TOL[dtype])
 
 
 @pytest.mark.parametrize("forward, backward", PAIRS)
