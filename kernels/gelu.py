@@ -25,17 +25,35 @@ _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _CUBIC = 0.044715
 
 
+def gelu_value(v, tanh_form):
+    """gelu(v) of a float64 ``v``: the exact form, or the tanh approximation when ``tanh_form``.
+
+    Plain Python, compiled twice: inlined into the CPU loops below and, as a device function, into
+    the CUDA kernels (kernels/cuda/gelu.py), so both devices run this one arithmetic."""
+    if tanh_form:
+        return 0.5 * v * (1.0 + math.tanh(_SQRT_2_OVER_PI * (v + _CUBIC * v * v * v)))
+    return 0.5 * v * (1.0 + math.erf(v * _SQRT_HALF))
+
+
+def gelu_slope(v, tanh_form):
+    """gelu'(v) of a float64 ``v``, of the exact or the tanh form (compiled twice, as ``gelu_value``)."""
+    if tanh_form:
+        t = math.tanh(_SQRT_2_OVER_PI * (v + _CUBIC * v * v * v))
+        return 0.5 * (1.0 + t) + 0.5 * v * (1.0 - t * t) * _SQRT_2_OVER_PI * (1.0 + 3.0 * _CUBIC * v * v)
+    return 0.5 * (1.0 + math.erf(v * _SQRT_HALF)) + v * _INV_SQRT_2PI * math.exp(-0.5 * v * v)
+
+
+_gelu_value = njit(inline="always")(gelu_value)
+_gelu_slope = njit(inline="always")(gelu_slope)
+
+
 @njit(cache=True)
 def gelu_forward_range(x, out, tanh_form, start, stop):
     """out[i] = gelu(x[i]) for ``start <= i < stop``, serial; flat x, out of shape (n,) (same
     dtype); the exact form, or the tanh approximation when ``tanh_form``. Writes only
     ``out[start:stop]``."""
     for i in range(start, stop):
-        v = np.float64(x[i])
-        if tanh_form:
-            out[i] = 0.5 * v * (1.0 + math.tanh(_SQRT_2_OVER_PI * (v + _CUBIC * v * v * v)))
-        else:
-            out[i] = 0.5 * v * (1.0 + math.erf(v * _SQRT_HALF))
+        out[i] = _gelu_value(np.float64(x[i]), tanh_form)
 
 
 @njit(parallel=True, cache=True)
@@ -52,13 +70,7 @@ def gelu_backward_range(grad_out, x, grad_x, tanh_form, start, stop):
     shape (n,) (same dtype); the derivative of the exact form or of the tanh form (module
     docstring). Writes only ``grad_x[start:stop]``."""
     for i in range(start, stop):
-        v = np.float64(x[i])
-        if tanh_form:
-            t = math.tanh(_SQRT_2_OVER_PI * (v + _CUBIC * v * v * v))
-            slope = 0.5 * (1.0 + t) + 0.5 * v * (1.0 - t * t) * _SQRT_2_OVER_PI * (1.0 + 3.0 * _CUBIC * v * v)
-        else:
-            slope = 0.5 * (1.0 + math.erf(v * _SQRT_HALF)) + v * _INV_SQRT_2PI * math.exp(-0.5 * v * v)
-        grad_x[i] = grad_out[i] * slope
+        grad_x[i] = grad_out[i] * _gelu_slope(np.float64(x[i]), tanh_form)
 
 
 @njit(parallel=True, cache=True)

@@ -1,7 +1,8 @@
 """GELU, ``x * Phi(x)`` with Phi the standard normal CDF, forward and backward, on CUDA: one thread
 per element of flat arrays.
 
-CPU sibling: minigrad.kernels.gelu (same functions, signatures and formulas):
+CPU sibling: minigrad.kernels.gelu (same functions and signatures); each element runs that module's
+per-element functions ``gelu_value`` / ``gelu_slope``, compiled here as device functions:
 
     exact ('none'):  gelu(x)  = 0.5 x (1 + erf(x / sqrt(2)))
                      gelu'(x) = Phi(x) + x phi(x),   phi(x) = exp(-x^2 / 2) / sqrt(2 pi)
@@ -17,42 +18,29 @@ the grid). Race-free: element i is written by its one thread only.
 """
 from __future__ import annotations
 
-import math
-
+from ..gelu import gelu_slope, gelu_value
 from ._backend import blocks_for, cuda, THREADS
 from ._flat import flat_input
 from .array import CudaArray
 
-_SQRT_HALF = math.sqrt(0.5)
-_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
-_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
-_CUBIC = 0.044715
+_gelu_value = cuda.jit(device=True)(gelu_value)
+_gelu_slope = cuda.jit(device=True)(gelu_slope)
 
 
 @cuda.jit
 def gelu_forward_kernel(x, out, tanh_form):
     """``out[i] = gelu(x[i])``, flat (n,) arrays of one dtype; the exact form, or the tanh form when
-    ``tanh_form``."""
+    ``tanh_form`` (the CPU kernel's per-element ``gelu_value``)."""
     for i in range(cuda.grid(1), x.shape[0], cuda.gridsize(1)):
-        v = float(x[i])
-        if tanh_form:
-            out[i] = 0.5 * v * (1.0 + math.tanh(_SQRT_2_OVER_PI * (v + _CUBIC * v * v * v)))
-        else:
-            out[i] = 0.5 * v * (1.0 + math.erf(v * _SQRT_HALF))
+        out[i] = _gelu_value(float(x[i]), tanh_form)
 
 
 @cuda.jit
 def gelu_backward_kernel(grad_out, x, grad_x, tanh_form):
     """``grad_x[i] = grad_out[i] * gelu'(x[i])``, flat (n,) arrays of one dtype; the derivative of
-    the exact or the tanh form (module docstring)."""
+    the exact or the tanh form (the CPU kernel's per-element ``gelu_slope``)."""
     for i in range(cuda.grid(1), x.shape[0], cuda.gridsize(1)):
-        v = float(x[i])
-        if tanh_form:
-            t = math.tanh(_SQRT_2_OVER_PI * (v + _CUBIC * v * v * v))
-            slope = 0.5 * (1.0 + t) + 0.5 * v * (1.0 - t * t) * _SQRT_2_OVER_PI * (1.0 + 3.0 * _CUBIC * v * v)
-        else:
-            slope = 0.5 * (1.0 + math.erf(v * _SQRT_HALF)) + v * _INV_SQRT_2PI * math.exp(-0.5 * v * v)
-        grad_x[i] = grad_out[i] * slope
+        grad_x[i] = grad_out[i] * _gelu_slope(float(x[i]), tanh_form)
 
 
 def gelu_forward(x: CudaArray, approximate: str) -> CudaArray:
