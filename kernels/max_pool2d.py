@@ -29,12 +29,14 @@ from ._parallel import run_range
 from .pool_output_size import pool_output_size
 
 
-@njit(cache=True, nogil=True)
-def _exact_window_max(x, p, h_first, h_count, h_step, w_first, w_count, w_step):
-    """(max, flat index) of one window by the reference scan (module docstring: row by row, a tap
-    wins when strictly greater or NaN). Taken only for windows that contain a NaN."""
+def scan_window_max(x, p, h_first, h_count, h_step, w_first, w_count, w_step, lowest):
+    """(max, flat index) of one window of plane ``p`` of x (P, H, W) by the reference scan (module
+    docstring: row by row, a tap wins when strictly greater or NaN); ``lowest`` is -inf in x's dtype.
+
+    Plain Python, compiled twice: below for the CPU kernels, which take it only for windows that
+    contain a NaN, and as a device function for every window of the CUDA twin."""
     W = x.shape[2]
-    best = x.dtype.type(-np.inf)
+    best = lowest
     best_index = h_first * W + w_first
     for a in range(h_count):
         ih = h_first + a * h_step
@@ -45,6 +47,9 @@ def _exact_window_max(x, p, h_first, h_count, h_step, w_first, w_count, w_step):
                 best = value
                 best_index = ih * W + iw
     return best, best_index
+
+
+_exact_window_max = njit(cache=True, nogil=True)(scan_window_max)
 
 
 @njit(cache=True, nogil=True)
@@ -83,7 +88,7 @@ def window_max_planes(x, out, indices, h_first, h_count, h_step, w_first, w_coun
                         best = value if value > best else best
                         seen_nan |= value != value
                 if seen_nan:
-                    best, best_index = _exact_window_max(x, p, h0, hc, h_step, w0, wc, w_step)
+                    best, best_index = _exact_window_max(x, p, h0, hc, h_step, w0, wc, w_step, x.dtype.type(-np.inf))
                 out[p, oh, ow] = best
                 indices[p, oh, ow] = best_index
 
@@ -121,7 +126,7 @@ def max_pool_2x2_planes(x, out, indices, start, stop):
                     best = value if value > best else best
                     seen_nan |= value != value
                 if seen_nan:
-                    best, best_index = _exact_window_max(x, p, ih, 2, 1, iw, 2, 1)
+                    best, best_index = _exact_window_max(x, p, ih, 2, 1, iw, 2, 1, x.dtype.type(-np.inf))
                 out[p, oh, ow] = best
                 indices[p, oh, ow] = best_index
 

@@ -8,7 +8,8 @@ come from ``_windows.window`` (strided, padded, dilated, or adaptive: adaptive m
 the same kernels).
 
 Forward, one thread per output element (p, oh, ow) with p = n * C + c (grid-stride over the
-flat row-major index): it scans its window row by row; a tap replaces the running maximum when it
+flat row-major index): it scans its window row by row (the CPU module's ``scan_window_max``,
+compiled as a device function); a tap replaces the running maximum when it
 is strictly greater or NaN (the CPU kernel's rule: ties keep the first maximum, NaN propagates
 with the index of the last NaN, an all -inf window reports its first tap). Race-free: each thread
 writes its own out and indices element.
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..max_pool2d import scan_window_max
 from ..pool_output_size import pool_output_size
 from ._backend import cuda
 from ._planes import launch, planes
@@ -36,24 +38,19 @@ from ._windows import strided_axis, window
 from .array import CudaArray
 
 
+_scan_window_max = cuda.jit(device=True)(scan_window_max)
+
+
 @cuda.jit
 def _window_max_kernel(x, out, indices, rows, cols, lowest):
     """x (P, H, W); out (P, OH, OW) of x's dtype; indices (P, OH, OW) int64; rows / cols: axis
     tuples of H and W; ``lowest`` = -inf in x's dtype (the running maximum's start)."""
     P, OH, OW = out.shape
-    W = x.shape[2]
     for i in range(cuda.grid(1), out.size, cuda.gridsize(1)):
         ow, oh, p = i % OW, (i // OW) % OH, i // (OH * OW)
         h_first, h_count, h_step, _ = window(oh, rows)
         w_first, w_count, w_step, _ = window(ow, cols)
-        best, best_index = lowest, h_first * W + w_first
-        for a in range(h_count):
-            ih = h_first + a * h_step
-            for b in range(w_count):
-                iw = w_first + b * w_step
-                value = x[p, ih, iw]
-                if value > best or value != value:
-                    best, best_index = value, ih * W + iw
+        best, best_index = _scan_window_max(x, p, h_first, h_count, h_step, w_first, w_count, w_step, lowest)
         out[p, oh, ow] = best
         indices[p, oh, ow] = best_index
 
