@@ -38,6 +38,9 @@ def test_the_default_device_is_the_cpu_and_none_resets_it():
     assert mg.zeros(1).device == mg.device("cpu")
     mg.set_default_device(None)
     assert mg.get_default_device() == mg.device("cpu")
+    with pytest.raises(RuntimeError, match="Expected one of cpu, cuda device type at start of device string: tpu"):
+        mg.set_default_device("tpu")
+    assert mg.get_default_device() == mg.device("cpu")
 
 
 def test_a_cuda_default_without_cuda_fails_at_creation_as_pytorch():
