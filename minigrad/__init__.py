@@ -6,9 +6,13 @@ from . import _tensor_methods
 from ._creation import (arange, as_tensor, bernoulli, empty, empty_like, eye, from_numpy, full, full_like,
                         linspace, normal, ones, ones_like, rand, rand_like, randint, randint_like, randn,
                         randn_like, randperm, tensor, zeros, zeros_like)
+from ._deterministic import (are_deterministic_algorithms_enabled, get_deterministic_debug_mode,
+                             is_deterministic_algorithms_warn_only_enabled, set_deterministic_debug_mode,
+                             use_deterministic_algorithms)
 from ._device import device, get_default_device, set_default_device, use_reference_kernels
 from ._dtype import (bool, double, dtype, float, float16, float32, float64, get_default_dtype, half, int,
                      int8, int16, int32, int64, long, promote_types, set_default_dtype, short, uint8)
+from ._matmul_precision import get_float32_matmul_precision, set_float32_matmul_precision
 from ._random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed,
                       set_rng_state)
 from ._tensor import Size, Tensor
@@ -67,7 +71,7 @@ from .functions.trigonometric import (acos, acosh, arccos, arccosh, arcsin, arcs
 from .functions.unary import (abs, absolute, angle, ceil, cos, exp, fix, floor, frac, log, positive, reciprocal,
                               relu, round, rsqrt, sgn, sigmoid, sign, sin, sqrt, tanh, trunc)
 
-from . import accelerator, autograd, cuda, linalg, return_types, special  # noqa: E402  (submodules, as torch.cuda)
+from . import accelerator, autograd, backends, cuda, linalg, return_types, special  # noqa: E402  (submodules, as torch.cuda)
 
 _tensor_methods.bind()
 

@@ -13,6 +13,9 @@ the same code on the CPU with Python threads: the test suite uses it where no GP
 """
 from __future__ import annotations
 
+import os
+import time
+
 import numpy as np
 
 _UNLOADED = object()
@@ -81,7 +84,72 @@ def synchronize() -> None:
     _cuda.synchronize()
 
 
+def is_simulator() -> bool:
+    """True when numba-cuda runs its simulator (NUMBA_ENABLE_CUDASIM=1) rather than a GPU."""
+    from .kernels.cuda import _backend
+
+    return _backend.SIMULATED
+
+
 def device_name(index: int) -> str:
     """The card's name (the simulator's device has none: it is named so)."""
     name = getattr(_cuda.gpus[index], "name", "numba-cuda simulator")
     return name.decode() if isinstance(name, bytes) else name
+
+
+def device_properties(index: int) -> dict:
+    """The properties ``torch.cuda.get_device_properties`` reports, read from the driver.
+
+    The simulator's device has only a compute capability (5.2); there the memory is the host's
+    (the simulator's device arrays are host arrays), one multiprocessor, and CUDA's fixed warp size
+    and thread limit.
+    """
+    gpu = _cuda.gpus[index]
+    major, minor = gpu.compute_capability
+    properties = dict(name=device_name(index), major=major, minor=minor, total_memory=memory_info()[1],
+                      uuid=getattr(gpu, "uuid", ""))
+    if is_simulator():
+        return properties | dict(multi_processor_count=1, L2_cache_size=0, warp_size=32,
+                                 max_threads_per_multi_processor=1024)
+    return properties | dict(multi_processor_count=gpu.MULTIPROCESSOR_COUNT, L2_cache_size=gpu.L2_CACHE_SIZE,
+                             warp_size=gpu.WARP_SIZE,
+                             max_threads_per_multi_processor=gpu.MAX_THREADS_PER_MULTIPROCESSOR)
+
+
+def memory_info() -> tuple[int, int]:
+    """``(free, total)`` bytes of the current device's memory, from the driver (on the simulator,
+    whose device memory is host memory: the host's)."""
+    if is_simulator():
+        page = os.sysconf("SC_PAGE_SIZE")
+        return os.sysconf("SC_AVPHYS_PAGES") * page, os.sysconf("SC_PHYS_PAGES") * page
+    free, total = _cuda.current_context().get_memory_info()
+    return int(free), int(total)
+
+
+def new_event(timing: bool):
+    """A CUDA event (``record``, ``wait``, ``query``, ``synchronize``, ``elapsed_time``): numba-cuda's,
+    or on the simulator a :class:`_HostClockEvent`, since the simulator's events record no time."""
+    return _HostClockEvent() if is_simulator() else _cuda.event(timing=timing)
+
+
+class _HostClockEvent:
+    """An event of the simulator, which runs every kernel before its launch returns: the host's
+    clock at ``record`` is the time the device reached it, so timings mean what they say."""
+
+    def __init__(self):
+        self._time = None
+
+    def record(self, stream=0) -> None:
+        self._time = time.perf_counter()
+
+    def wait(self, stream=0) -> None:
+        """Nothing to wait for: the work before the event has run."""
+
+    def query(self) -> bool:
+        return True
+
+    def synchronize(self) -> None:
+        """Nothing to wait for: the work before the event has run."""
+
+    def elapsed_time(self, end: "_HostClockEvent") -> float:
+        return (end._time - self._time) * 1e3

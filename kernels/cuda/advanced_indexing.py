@@ -31,9 +31,10 @@ result element r moves data:
   int32, int64, uint32 and uint64 (other dtypes raise NotImplementedError; float16 accumulates in
   a float32 copy); float64 atomic add needs compute capability 6.0 or newer. The order of the
   additions varies between runs, so float sums differ from numpy's (and from run to run) in the
-  last bits. ``np.multiply.at``, ``np.maximum.at`` and ``np.minimum.at`` use the gather
-  formulation instead (there is no atomic multiply, and numba-cuda's float atomic max / min assume
-  no NaN): the positions are sorted (sort.py's stable sort, so each position's values stay in
+  last bits (unless ``minigrad.use_deterministic_algorithms(True)`` is on: kernels/determinism.py;
+  float sums are then folded in runs as below). ``np.multiply.at``, ``np.maximum.at`` and
+  ``np.minimum.at`` use the gather formulation instead (there is no atomic multiply, and
+  numba-cuda's float atomic max / min assume no NaN): the positions are sorted (sort.py's stable sort, so each position's values stay in
   their order r), and the thread at the first sorted slot of each run of equal positions folds
   that run's values into the element in order, the order of numpy's loop: race-free (one writer
   per element), deterministic, and numpy's results bit for bit, NaN included.
@@ -45,6 +46,7 @@ import operator
 
 import numpy as np
 
+from ..determinism import is_deterministic
 from ._backend import blocks_for, cuda, THREADS
 from .array import CudaArray
 from .elementwise import BINARY, assign
@@ -86,7 +88,7 @@ def accumulate(ufunc, array: CudaArray, key, value) -> None:
         view = array[key]
         ufunc(view, value, out=(view,))
         return
-    if ufunc.__name__ in _FOLDED_IN_RUNS:
+    if ufunc.__name__ in _FOLDED_IN_RUNS or (ufunc is np.add and array.dtype.kind == "f" and is_deterministic()):
         _fold_runs(ufunc.__name__, array, *_positions_and_values(array, key, value))
         return
     if ufunc is not np.add:

@@ -22,7 +22,7 @@ from types import SimpleNamespace as _Flags
 
 import numpy as np
 
-from . import _backend
+from . import memory
 
 
 def contiguous_strides(shape: tuple) -> tuple:
@@ -53,7 +53,7 @@ class CudaArray:
     def empty(cls, shape, dtype=np.float32) -> "CudaArray":
         """An uninitialised C-contiguous array."""
         shape = _as_shape(shape)
-        return cls(_backend.cuda.device_array(max(_product(shape), 1), dtype=np.dtype(dtype)), shape)
+        return cls(memory.allocate(max(_product(shape), 1), np.dtype(dtype)), shape)
 
     @classmethod
     def zeros(cls, shape, dtype=np.float32) -> "CudaArray":
@@ -66,7 +66,7 @@ class CudaArray:
         """A device copy of a host (numpy) array."""
         host = np.asarray(array, order="C")  # (ascontiguousarray would make a 0-d array 1-d)
         flat = host.reshape(-1) if host.size else np.zeros(1, host.dtype)
-        return cls(_backend.cuda.to_device(flat), host.shape)
+        return cls(memory.copy_to_device(flat), host.shape)
 
     def to_host(self) -> np.ndarray:
         """A host (numpy) copy."""
