@@ -74,6 +74,22 @@ def to_device(array: np.ndarray):
     return _DEVICE_ARRAY_TYPES[0].from_host(array)
 
 
+def pinned_copy(array: np.ndarray) -> np.ndarray:
+    """A copy of a host array in page-locked memory, from which copies to the GPU run faster."""
+    from .kernels.cuda import memory
+
+    return memory.pinned_copy(array)
+
+
+def is_pinned(array: np.ndarray) -> bool:
+    """Whether a host array lies in page-locked memory (none exists before CUDA is first used)."""
+    if _cuda is _UNLOADED or _cuda is None:
+        return False
+    from .kernels.cuda import memory
+
+    return memory.is_pinned(array)
+
+
 def to_host(array) -> np.ndarray:
     """A host (numpy) copy of CUDA storage."""
     return array.to_host()

@@ -403,7 +403,8 @@ class Tensor:
 
     def type(self, dtype=None):
         if dtype is None:
-            return f"minigrad.{_LEGACY_NAMES.get(self.dtype.name, 'Tensor')}"
+            module = "minigrad.cuda" if self._device.type == "cuda" else "minigrad"
+            return f"{module}.{_LEGACY_NAMES.get(self.dtype.name, 'Tensor')}"
         return self.to(_dtype.to_dtype(dtype))
 
     def type_as(self, other: "Tensor") -> "Tensor":
@@ -430,7 +431,8 @@ class Tensor:
     def cpu(self) -> "Tensor":
         return self.to(CPU)
 
-    def cuda(self, device=None) -> "Tensor":
+    def cuda(self, device=None, non_blocking: bool = False, memory_format=None) -> "Tensor":
+        """A copy on the GPU (self if there already); the copy is synchronous whatever ``non_blocking`` says."""
         return self.to(as_device(device if device is not None else "cuda"))
 
     def contiguous(self) -> "Tensor":

@@ -44,7 +44,7 @@ _SAME_NAME = {
             "moveaxis ravel"),
     indexing: "gather index_select index_put masked_fill masked_select take take_along_dim",
     softmax: "softmax log_softmax",
-    conversion: "clone",
+    conversion: "clone pin_memory is_pinned",
     sorting: "sort argsort topk",
     cumulative: "cumsum cumprod logcumsumexp cummax cummin diff",
     triangular: "tril triu",

@@ -10,6 +10,9 @@ numba-cuda frees a device buffer a little later than its finalizer runs (it defe
 flushes them in batches: :func:`flush_deferred_frees`), so the driver may show the memory in use
 for a while after the count has dropped.
 
+Page-locked ("pinned") host memory, which the GPU's copy engine reads directly, is allocated by
+:func:`pinned_copy`; :func:`is_pinned` recognises any array (or view) lying inside such a buffer.
+
 The counters are shared by every thread and guarded by one lock. The lock is re-entrant because
 a finalizer can run on the thread that holds it (when a garbage collection happens to start
 inside a guarded section).
@@ -27,6 +30,7 @@ _lock = threading.RLock()
 _allocated = 0  # bytes of live buffers
 _peak = 0  # the largest _allocated since the start or the last reset_peak
 _buffers = 0  # live buffers
+_pinned: dict[int, int] = {}  # the first address of each live page-locked host buffer -> one past its last
 
 
 def allocate(count: int, dtype: np.dtype):
@@ -37,6 +41,26 @@ def allocate(count: int, dtype: np.dtype):
 def copy_to_device(flat: np.ndarray):
     """A device copy of a flat host array, counted."""
     return _counted(cuda.to_device(flat))
+
+
+def pinned_copy(host: np.ndarray) -> np.ndarray:
+    """A C-contiguous copy of a host array in page-locked memory (at least one element is
+    allocated: the driver refuses an empty page-locked buffer)."""
+    buffer = cuda.pinned_array(max(host.size, 1), host.dtype)
+    start = buffer.ctypes.data
+    with _lock:
+        _pinned[start] = start + buffer.nbytes
+    weakref.finalize(buffer, _unpin, start)
+    pinned = buffer[:host.size].reshape(host.shape)
+    pinned[...] = host
+    return pinned
+
+
+def is_pinned(host: np.ndarray) -> bool:
+    """Whether ``host``'s first element lies in a live page-locked buffer of :func:`pinned_copy`."""
+    address = host.__array_interface__["data"][0]
+    with _lock:
+        return any(start <= address < end for start, end in _pinned.items())
 
 
 def allocated() -> int:
@@ -84,3 +108,8 @@ def _release(size: int) -> None:
     with _lock:
         _allocated -= size
         _buffers -= 1
+
+
+def _unpin(start: int) -> None:
+    with _lock:
+        del _pinned[start]

@@ -87,12 +87,32 @@ def test_state_dict_saved_from_cuda_loads_on_cpu_and_back(tmp_path):
     np.testing.assert_array_equal(fresh.bias.detach().cpu().numpy(), as_saved["bias"].cpu().numpy())
 
 
-def test_dataloader_accepts_pin_memory_with_an_accelerator():
-    dataset = TensorDataset(mg.arange(4.0))
+@pytest.mark.parametrize("num_workers", [0, 1])
+def test_dataloader_pins_batches_with_an_accelerator(num_workers):
+    dataset = TensorDataset(mg.arange(4.0), mg.arange(4))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        batches = [b.cuda() for (b,) in DataLoader(dataset, batch_size=2, pin_memory=True)]
-    assert [b.cpu().tolist() for b in batches] == [[0.0, 1.0], [2.0, 3.0]]
+        loader = DataLoader(dataset, batch_size=2, pin_memory=True, num_workers=num_workers)
+        batches = list(loader)
+    assert all(x.is_pinned() and y.is_pinned() for x, y in batches)
+    assert [x.cuda(non_blocking=True).cpu().tolist() for x, _ in batches] == [[0.0, 1.0], [2.0, 3.0]]
+    unpinned = next(iter(DataLoader(dataset, batch_size=2)))
+    assert not unpinned[0].is_pinned()
+
+
+def test_pin_memory_copies_to_page_locked_memory_once():
+    x = mg.arange(6.0).reshape(2, 3).requires_grad_()
+    pinned = x.pin_memory()
+    assert pinned.is_pinned() and not x.is_pinned() and pinned[1:].is_pinned()
+    assert pinned.pin_memory() is pinned and pinned.tolist() == x.tolist()
+    assert pinned.grad_fn.name() == "PinMemoryBackward0"
+    pinned.sum().backward()
+    assert x.grad.tolist() == [[1.0] * 3] * 2
+    assert mg.zeros(0).pin_memory().is_pinned()
+    assert not mg.ones(2, device="cuda").is_pinned()
+    with pytest.raises(RuntimeError, match=r"^cannot pin 'minigrad\.cuda\.FloatTensor' only dense CPU tensors "
+                                           r"can be pinned$"):
+        mg.ones(2, device="cuda").pin_memory()
 
 
 def test_mixing_devices_in_one_op_is_pytorchs_runtime_error():

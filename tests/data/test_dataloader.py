@@ -164,7 +164,17 @@ def test_attributes_are_frozen_after_init():
 
 def test_pin_memory_warns_without_an_accelerator():
     with pytest.warns(UserWarning, match="no accelerator is found"):
-        list(DataLoader(Records(2), pin_memory=True))
+        batches = list(DataLoader(Records(2), pin_memory=True))
+    assert not any(batch[0].is_pinned() for batch in batches)
+
+
+def test_pinning_a_tensor_without_an_accelerator_is_pytorchs_error():
+    assert not minigrad.ones(2).is_pinned()
+    with pytest.raises(RuntimeError, match=r"^Cannot access accelerator device when none is available\.$"):
+        minigrad.ones(2).pin_memory()
+    torch = pytest.importorskip("torch")
+    with pytest.raises(RuntimeError, match=r"^Cannot access accelerator device when none is available\.$"):
+        torch.ones(2).pin_memory()
 
 
 def test_matches_torch_dataloader_without_shuffle(plain):

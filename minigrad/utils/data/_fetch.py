@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import itertools
 
+from ... import accelerator
 from ._collate import default_collate
+from ._pin_memory import PinningFetcher
 from .dataset import IterableDataset
 
 
@@ -51,7 +53,9 @@ class IterableDatasetFetcher:
         return self.collate_fn(samples)
 
 
-def make_fetcher(loader) -> MapDatasetFetcher | IterableDatasetFetcher:
-    """The fetcher for ``loader``'s dataset kind (an iterable one starts a fresh pass over the data)."""
+def make_fetcher(loader) -> MapDatasetFetcher | IterableDatasetFetcher | PinningFetcher:
+    """The fetcher for ``loader``'s dataset kind (an iterable one starts a fresh pass over the data),
+    pinning its batches when ``pin_memory`` is asked for and an accelerator exists."""
     kind = IterableDatasetFetcher if isinstance(loader.dataset, IterableDataset) else MapDatasetFetcher
-    return kind(loader.dataset, loader._auto_collation, loader.collate_fn, loader.drop_last)
+    fetcher = kind(loader.dataset, loader._auto_collation, loader.collate_fn, loader.drop_last)
+    return PinningFetcher(fetcher) if loader.pin_memory and accelerator.is_available() else fetcher

@@ -59,9 +59,9 @@ class DataLoader:
     seeding stays repeatable); ``timeout`` bounds the wait for a batch, ``worker_init_fn(0)`` runs
     in the thread before it loads (once per epoch, or once in all with ``persistent_workers``), and
     :func:`get_worker_info` describes it. ``multiprocessing_context`` is validated as PyTorch's but
-    there are no processes to start; ``in_order`` is always honoured. ``pin_memory`` is accepted:
-    batches stay in ordinary host memory (numba-cuda copies them to the GPU all the same), and
-    without an accelerator it warns, as PyTorch does.
+    there are no processes to start; ``in_order`` is always honoured. ``pin_memory=True`` copies
+    each batch's tensors to page-locked memory when an accelerator exists (``_pin_memory.py``), and
+    without one it warns, as PyTorch does.
 
     Fast path: with the default ``collate_fn``, datasets offering ``_collated_batch`` (``TensorDataset``,
     a ``Subset`` of one, MNIST without transforms or with deterministic ones such as
