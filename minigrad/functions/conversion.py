@@ -3,7 +3,6 @@
 gradient of a move is moved back."""
 from __future__ import annotations
 
-
 from .. import _cuda_backend, _dtype
 from .._device import device, to_storage
 from .._tensor import Tensor
