@@ -16,6 +16,7 @@ from ._matmul_precision import get_float32_matmul_precision, set_float32_matmul_
 from ._random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed,
                       set_rng_state)
 from ._tensor import Size, Tensor
+from ._type_info import finfo, iinfo
 from .functions._messages import check_tensor
 from .kernels._threads import get_num_threads, set_num_threads
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled

@@ -28,6 +28,8 @@ import math
 import numpy as np
 
 from .._device import kernel_module, mixed_devices_error
+from .._dtype import float16
+from .._type_info import finfo
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ..autograd.grad_mode import no_grad
@@ -255,15 +257,30 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None, running_var
     return out
 
 
-def _normalized_shape_arg(normalized_shape) -> tuple[int, ...]:
+def _normalized_shape_arg(op: str, normalized_shape) -> tuple[int, ...]:
     if not isinstance(normalized_shape, (tuple, list)):
-        raise TypeError("layer_norm(): argument 'normalized_shape' (position 2) must be tuple of ints, "
+        raise TypeError(f"{op}(): argument 'normalized_shape' (position 2) must be tuple of ints, "
                         f"not {type(normalized_shape).__name__}")
     for pos, size in enumerate(normalized_shape):
         if isinstance(size, bool) or not isinstance(size, (int, np.integer)):
-            raise TypeError("layer_norm(): argument 'normalized_shape' (position 2) must be tuple of ints, "
+            raise TypeError(f"{op}(): argument 'normalized_shape' (position 2) must be tuple of ints, "
                             f"but found element of type {type(size).__name__} at pos {pos}")
     return tuple(int(size) for size in normalized_shape)
+
+
+def _check_trailing_shape(input: Tensor, shape: tuple, expected_pattern: str, **params: Tensor | None) -> None:
+    """PyTorch's checks of layer_norm / rms_norm: a non-empty ``normalized_shape``, parameters of
+    that shape, and an input ending in it (``expected_pattern`` shows the shape PyTorch's way)."""
+    if not shape:
+        raise RuntimeError("Expected normalized_shape to be at least 1-dimensional, i.e., containing at "
+                           f"least one element, but got normalized_shape = {list(shape)}")
+    for name, param in params.items():
+        if param is not None and tuple(param.shape) != shape:
+            raise RuntimeError(f"Expected {name} to be of same shape as normalized_shape, but got {name} of "
+                               f"shape {list(param.shape)} and normalized_shape = {list(shape)}")
+    if input.ndim < len(shape) or tuple(input.shape[input.ndim - len(shape):]) != shape:
+        raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape "
+                           f"{expected_pattern}, but got input of size{list(input.shape)}")
 
 
 def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None, bias: Tensor | None = None,
@@ -272,20 +289,31 @@ def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None, bi
     ``normalized_shape`` dims of each leading index; weight, bias: normalized_shape or None."""
     check_tensor(input, "layer_norm")
     check_optional_tensors("layer_norm", 3, weight=weight, bias=bias)
-    shape = _normalized_shape_arg(normalized_shape)
+    shape = _normalized_shape_arg("layer_norm", normalized_shape)
     _check_same_dtype(input, weight=weight, bias=bias)
-    if not shape:
-        raise RuntimeError("Expected normalized_shape to be at least 1-dimensional, i.e., containing at "
-                           f"least one element, but got normalized_shape = {list(shape)}")
-    for name, param in (("weight", weight), ("bias", bias)):
-        if param is not None and tuple(param.shape) != shape:
-            raise RuntimeError(f"Expected {name} to be of same shape as normalized_shape, but got {name} of "
-                               f"shape {list(param.shape)} and normalized_shape = {list(shape)}")
-    if input.ndim < len(shape) or tuple(input.shape[input.ndim - len(shape):]) != shape:
-        raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape "
-                           f"[*{''.join(f', {s}' for s in shape)}], but got input of size{list(input.shape)}")
+    _check_trailing_shape(input, shape, f"[*{''.join(f', {s}' for s in shape)}]", weight=weight, bias=bias)
     _check_floating("LayerNormKernelImpl", input)
     return LayerNorm.apply(input, shape, weight, bias, float(eps))
+
+
+def rms_norm(input: Tensor, normalized_shape, weight: Tensor | None = None, eps: float | None = None) -> Tensor:
+    """RMS norm of ``input`` (..., *normalized_shape): each leading index divided by the root mean
+    square of its trailing ``normalized_shape`` values, then scaled by ``weight``,
+
+        y = x / sqrt(mean(x^2) + eps) * weight      (eps None: finfo(input.dtype).eps)
+
+    Layer norm without the mean subtraction and the bias. As PyTorch's own, it is a composite of
+    elementwise ops and a mean (so autograd differentiates it, on either device, to any order);
+    float16 is computed in float32 and rounded once."""
+    check_tensor(input, "rms_norm")
+    check_optional_tensors("rms_norm", 3, weight=weight)
+    shape = _normalized_shape_arg("rms_norm", normalized_shape)
+    _check_trailing_shape(input, shape, f"[*{', '.join(str(s) for s in shape)}]", weight=weight)
+    _check_floating("rms_norm", input)
+    eps = finfo(input.dtype).eps if eps is None else float(eps)
+    x = input.float() if input.dtype == float16 else input
+    normalized = (x * (x.square().mean(tuple(range(-len(shape), 0)), keepdim=True) + eps).rsqrt()).to(input.dtype)
+    return normalized if weight is None else normalized * weight
 
 
 def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bias: Tensor | None = None,

@@ -219,7 +219,7 @@ from ..functions.embedding import embedding  # noqa: E402
 from ..functions.one_hot import one_hot  # noqa: E402
 
 # ---- normalisation (functions/normalization.py) and channel dropout ----------------------------------
-from ..functions.normalization import batch_norm, group_norm, instance_norm, layer_norm  # noqa: E402
+from ..functions.normalization import batch_norm, group_norm, instance_norm, layer_norm, rms_norm  # noqa: E402
 
 
 def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:

@@ -1,4 +1,4 @@
-"""Normalisation layers (BatchNorm, InstanceNorm, LayerNorm, GroupNorm) and Dropout2d: float64
+"""Normalisation layers (BatchNorm, InstanceNorm, LayerNorm, GroupNorm, RMSNorm) and Dropout2d: float64
 gradcheck in train and eval mode, naive numpy references, PyTorch parity over seeded random
 configurations (outputs, gradients, running statistics through several training steps and eval),
 state_dict keys, reprs, and PyTorch's errors and warnings for bad input."""
@@ -36,6 +36,9 @@ LAYERS = {
     "GroupNorm 1 group": ("GroupNorm", (1, 3), {}, (2, 3, 2, 2)),
     "GroupNorm G = C, affine=False": ("GroupNorm", (3, 3), {"affine": False}, (2, 3, 4)),
     "GroupNorm (N, C)": ("GroupNorm", (2, 6), {"eps": 1e-2}, (4, 6)),
+    "RMSNorm": ("RMSNorm", (5,), {}, (3, 5)),
+    "RMSNorm 2 dims, eps": ("RMSNorm", ((3, 4),), {"eps": 1e-3}, (2, 2, 3, 4)),
+    "RMSNorm elementwise_affine=False": ("RMSNorm", (4,), {"elementwise_affine": False}, (2, 3, 4)),
 }
 
 
@@ -51,7 +54,7 @@ def sample(shape, seed, offset=0.0):
 
 def randomize_affine(layer, seed):
     """Random weights and biases, so the affine part is really tested (the init is ones / zeros)."""
-    for k, param in enumerate(p for p in (layer.weight, layer.bias) if p is not None):
+    for k, param in enumerate(p for p in (layer.weight, getattr(layer, "bias", None)) if p is not None):
         param.data = minigrad.tensor(sample(param.shape, seed + k).astype(param.dtype.numpy))
 
 
@@ -70,7 +73,7 @@ def test_gradcheck(name, mode):
     train_steps(layer, LAYERS[name][3])  # non-trivial running statistics for eval mode
     layer.train(mode == "train")
     x = minigrad.tensor(sample(LAYERS[name][3], seed=7, offset=0.5), requires_grad=True)
-    params = [p for p in (layer.weight, layer.bias) if p is not None]
+    params = list(layer.parameters())
     assert gradcheck(lambda x, *_: layer(x), (x, *params))
 
 
@@ -79,6 +82,7 @@ def test_gradcheck(name, mode):
     (F.instance_norm, ()),
     (F.group_norm, (2,)),
     (F.layer_norm, ((4,),)),
+    (F.rms_norm, ((4,),)),
 ])
 def test_functional_gradcheck_with_plain_tensor_weights(fn, args):
     x = minigrad.tensor(sample((3, 4, 4), seed=1), requires_grad=True)
@@ -86,6 +90,8 @@ def test_functional_gradcheck_with_plain_tensor_weights(fn, args):
     bias = minigrad.tensor(sample(4, seed=3), requires_grad=True)
     if fn is F.batch_norm:
         assert gradcheck(lambda x, w, b: fn(x, None, None, w, b, True), (x, weight, bias))
+    elif fn is F.rms_norm:
+        assert gradcheck(lambda x, w: fn(x, *args, weight=w), (x, weight))
     else:
         keyword = {"weight": weight, "bias": bias}
         assert gradcheck(lambda x, w, b: fn(x, *args, **{**keyword, "weight": w, "bias": b}), (x, weight, bias))
@@ -151,6 +157,16 @@ def test_instance_layer_and_group_norm_match_the_formulas():
                                normalized(x, (2, 3), 1e-3), rtol=1e-10, atol=1e-12)
     grouped = normalized(x.reshape(2, 3, 2, 3, 4), (2, 3, 4), 1e-5).reshape(x.shape)
     np.testing.assert_allclose(nn.GroupNorm(3, 6).double()(tensor).detach().numpy(), grouped, rtol=1e-10, atol=1e-12)
+    rms = x / np.sqrt((x ** 2).mean(axis=(2, 3), keepdims=True) + np.finfo(np.float64).eps)
+    np.testing.assert_allclose(nn.RMSNorm((3, 4)).double()(tensor).detach().numpy(), rms, rtol=1e-12, atol=1e-14)
+
+
+def test_rms_norm_in_half_precision_is_computed_in_float32():
+    x = minigrad.tensor([[300.0, -200.0, 100.0]], dtype=minigrad.float16)  # x^2 overflows float16
+    out = F.rms_norm(x, (3,))
+    expected = np.array([[300.0, -200.0, 100.0]]) / np.sqrt((300.0 ** 2 + 200.0 ** 2 + 100.0 ** 2) / 3)
+    assert out.dtype == minigrad.float16
+    np.testing.assert_allclose(out.numpy().astype(np.float64), expected, rtol=1e-3)
 
 
 def test_instance_norm_running_statistics_average_the_planes():
@@ -211,6 +227,7 @@ def test_reprs_of_defaults():
                                         "track_running_stats=True)")
     assert repr(nn.LayerNorm(10)) == "LayerNorm((10,), eps=1e-05, elementwise_affine=True, bias=True)"
     assert repr(nn.GroupNorm(2, 4)) == "GroupNorm(2, 4, eps=1e-05, affine=True, bias=True)"
+    assert repr(nn.RMSNorm(10)) == "RMSNorm((10,), eps=None, elementwise_affine=True)"
     assert repr(nn.InstanceNorm2d(3)) == ("InstanceNorm2d(3, eps=1e-05, momentum=0.1, affine=False, bias=False, "
                                           "track_running_stats=False)")
     assert repr(nn.Dropout2d(0.2)) == "Dropout2d(p=0.2, inplace=False)"
@@ -367,6 +384,16 @@ BAD_INPUTS = {
     "F.layer_norm weight": (lambda m: m.nn.functional.layer_norm(_randn(m, 3, 4), (4,), m.ones(5)), RuntimeError,
                             "Expected weight to be of same shape as normalized_shape, but got weight of shape [5] and "
                             "normalized_shape = [4]"),
+    "F.rms_norm shape": (lambda m: m.nn.functional.rms_norm(_randn(m, 2, 3), (2, 4)), RuntimeError,
+                         "Given normalized_shape=[2, 4], expected input with shape [*2, 4], but got input of "
+                         "size[2, 3]"),
+    "F.rms_norm int shape": (lambda m: m.nn.functional.rms_norm(_randn(m, 2, 3), 3), TypeError,
+                             "rms_norm(): argument 'normalized_shape' (position 2) must be tuple of ints, not int"),
+    "F.rms_norm weight": (lambda m: m.nn.functional.rms_norm(_randn(m, 2, 3), (3,), m.ones(4)), RuntimeError,
+                          "Expected weight to be of same shape as normalized_shape, but got weight of shape [4] and "
+                          "normalized_shape = [3]"),
+    "F.rms_norm integers": (lambda m: m.nn.functional.rms_norm(m.ones(2, 3, dtype=m.int64), (3,)),
+                            NotImplementedError, "\"rms_norm\" not implemented for 'Long'"),
     "InstanceNorm2d 2-D": (lambda m: m.nn.InstanceNorm2d(3)(_randn(m, 4, 5)), ValueError,
                            "expected 3D or 4D input (got 2D input)"),
     "InstanceNorm2d affine channels": (lambda m: m.nn.InstanceNorm2d(4, affine=True)(_randn(m, 2, 3, 4, 5)),

@@ -1,14 +1,18 @@
-"""``LayerNorm`` and ``GroupNorm``: normalisation with per-sample statistics (the same in training
-and eval mode, so no running statistics).
+"""``LayerNorm``, ``GroupNorm`` and ``RMSNorm``: normalisation with per-sample statistics (the same
+in training and eval mode, so no running statistics).
 
-    y = (x - E[x]) / sqrt(Var[x] + eps) * weight + bias
+    y = (x - E[x]) / sqrt(Var[x] + eps) * weight + bias          (LayerNorm, GroupNorm)
+    y = x / sqrt(E[x^2] + eps) * weight                          (RMSNorm)
 """
 from __future__ import annotations
 
 import numbers
 
+from ... import _creation
 from ..._tensor import Tensor
 from .. import functional as F
+from .. import init
+from ..parameter import Parameter
 from ._affine import register_affine, reset_affine
 from .module import Module
 
@@ -72,3 +76,35 @@ class GroupNorm(Module):
     def extra_repr(self) -> str:
         return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
                 f"bias={self.bias is not None}")
+
+
+class RMSNorm(Module):
+    """Root-mean-square norm over the trailing ``normalized_shape`` dims: input (*, *normalized_shape),
+    each leading index divided by the RMS of its values there; ``weight`` (ones, of shape
+    normalized_shape) when ``elementwise_affine``. No bias, no mean subtraction.
+
+    Args: normalized_shape (an int or a shape); eps added to the mean square (None: the machine
+    epsilon of the input's dtype, ``minigrad.finfo(dtype).eps``); elementwise_affine.
+    """
+
+    def __init__(self, normalized_shape, eps: float | None = None, elementwise_affine: bool = True, device=None,
+                 dtype=None) -> None:
+        super().__init__()
+        if isinstance(normalized_shape, numbers.Integral):
+            normalized_shape = (normalized_shape,)
+        self.normalized_shape = tuple(normalized_shape)
+        self.eps = eps
+        self.elementwise_affine = elementwise_affine
+        weight = Parameter(_creation.empty(self.normalized_shape, device=device, dtype=dtype))
+        self.register_parameter("weight", weight if elementwise_affine else None)  # no bias, as PyTorch's
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        if self.weight is not None:
+            init.ones_(self.weight)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.rms_norm(x, self.normalized_shape, self.weight, self.eps)
+
+    def extra_repr(self) -> str:
+        return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
