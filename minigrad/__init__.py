@@ -16,6 +16,7 @@ from ._matmul_precision import get_float32_matmul_precision, set_float32_matmul_
 from ._random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed,
                       set_rng_state)
 from ._tensor import Size, Tensor
+from .compiler import compile
 from ._type_info import finfo, iinfo
 from .functions._messages import check_tensor
 from .kernels._threads import get_num_threads, set_num_threads
@@ -72,7 +73,7 @@ from .functions.trigonometric import (acos, acosh, arccos, arccosh, arcsin, arcs
 from .functions.unary import (abs, absolute, angle, ceil, cos, exp, fix, floor, frac, log, positive, reciprocal,
                               relu, round, rsqrt, sgn, sigmoid, sign, sin, sqrt, tanh, trunc)
 
-from . import accelerator, autograd, backends, cuda, linalg, return_types, special  # noqa: E402  (submodules, as torch.cuda)
+from . import accelerator, autograd, backends, compiler, cuda, linalg, return_types, special  # noqa: E402  (submodules, as torch.cuda)
 
 _tensor_methods.bind()
 
