@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import minigrad as mg
+from minigrad import _cuda_backend
 
 
 def test_memory_allocated_counts_live_tensors_and_the_peak_until_reset():
@@ -83,7 +84,9 @@ def test_events_time_the_work_between_them():
     end.synchronize()
     assert end.query()
     elapsed = start.elapsed_time(end)
-    assert 0 < elapsed and elapsed >= (ended - began) * 1e3 * 0.5  # the simulator's events read the host clock
+    assert 0 < elapsed
+    if _cuda_backend.is_simulator():  # which runs each kernel before its launch returns: events read the host clock
+        assert elapsed >= (ended - began) * 1e3
 
 
 def test_event_errors_are_pytorchs():
