@@ -8,7 +8,7 @@ and the debug mode never have anything to warn or raise about; they are kept for
 """
 from __future__ import annotations
 
-from .kernels import determinism
+from .kernels.determinism import is_deterministic, set_deterministic
 
 _warn_only = False
 _DEBUG_MODES = {"default": 0, "warn": 1, "error": 2}
@@ -23,12 +23,12 @@ def use_deterministic_algorithms(mode: bool, *, warn_only: bool = False) -> None
     if not isinstance(warn_only, bool):
         raise TypeError(f"_set_deterministic_algorithms(): argument 'warn_only' must be bool, "
                         f"not {type(warn_only).__name__}")
-    determinism.set_deterministic(mode)
+    set_deterministic(mode)
     _warn_only = warn_only
 
 
 def are_deterministic_algorithms_enabled() -> bool:
-    return determinism.is_deterministic()
+    return is_deterministic()
 
 
 def is_deterministic_algorithms_warn_only_enabled() -> bool:
@@ -50,6 +50,6 @@ def set_deterministic_debug_mode(debug_mode: str | int) -> None:
 
 
 def get_deterministic_debug_mode() -> int:
-    if not determinism.is_deterministic():
+    if not is_deterministic():
         return 0
     return 1 if _warn_only else 2

@@ -155,7 +155,8 @@ def test_every_kernel_the_framework_calls_has_a_routed_module_with_its_entry_poi
 
 def test_no_kernel_is_imported_around_the_device_table():
     """The switch sees every kernel call only if the framework reaches kernels through kernel_module:
-    no module of minigrad imports a kernel module directly (the thread-count helpers excepted, and
-    the CUDA package's backend and array type, which minigrad/_cuda_backend.py reads)."""
+    no module of minigrad imports a kernel module directly (the thread-count helpers excepted, the
+    determinism flag, and the CUDA package's backend and array type, which minigrad/_cuda_backend.py
+    reads)."""
     imports = re.findall(r"from \.+kernels(?:\.(\w+))? import", _framework_source())
-    assert set(imports) <= {"_threads", "cuda"}, imports
+    assert set(imports) <= {"_threads", "determinism", "cuda"}, imports
