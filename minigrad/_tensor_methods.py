@@ -81,6 +81,8 @@ def _reflected(fn):
 
 
 def _inplace(fn):
+    fn = getattr(fn, "uncast", fn)  # an in-place op runs in its tensor's dtype, also under autocast
+
     def method(self, *args, **kwargs):
         return self._inplace(fn, *args, **kwargs)
 

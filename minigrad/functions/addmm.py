@@ -18,6 +18,7 @@ from ._messages import check_tensor, type_name
 from ._operands import wrap_dim
 from .matmul import _check_matmul
 from .shape import expand
+from ..amp.policy import autocast_op
 
 
 class Addmm(ArrayFunction):
@@ -48,6 +49,7 @@ class Baddbmm(Addmm):
     """The same math over a batch dim (PyTorch's BaddbmmBackward0)."""
 
 
+@autocast_op
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1) -> Tensor:
     """beta * input + alpha * (mat1 @ mat2) for mat1 (n, m), mat2 (m, p); input broadcasts to (n, p)."""
     check_tensor(input, "addmm")
@@ -64,6 +66,7 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1) -> Tens
     return Addmm.apply(expand(input, mat1.shape[0], mat2.shape[1]), mat1, mat2, beta, alpha)
 
 
+@autocast_op
 def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
     """beta * input + alpha * (batch1 @ batch2) for batch1 (b, n, m), batch2 (b, m, p); input
     broadcasts to (b, n, p)."""

@@ -12,6 +12,7 @@ from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ._messages import check_tensor
 from ._operands import floating_dtype, operands, result_dtype
+from ..amp.policy import autocast_op
 
 
 class Add(ArrayFunction):
@@ -159,6 +160,7 @@ def _trunc_divide(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.trunc(a / b)
 
 
+@autocast_op
 def pow(input, exponent):  # noqa: A001  (PyTorch's name)
     input, exponent = operands("pow", input, exponent, "exponent")
     dtype = result_dtype(input, exponent)

@@ -26,6 +26,7 @@ from .activation import _floating
 from .softplus import log1p_exp
 from ._messages import check_tensor
 from .unary import sigmoid_array
+from ..amp.policy import autocast_op
 
 _LOG_FLOOR = -100.0  # PyTorch's clamp of log(x) and log(1 - x) in binary_cross_entropy
 _EPSILON = 1e-12  # PyTorch's floor of x (1 - x) in its gradient
@@ -104,6 +105,7 @@ def _weight_storage(weight: Tensor | None, input: Tensor, dtype: np.dtype) -> np
     return weight._data.astype(dtype, copy=False)
 
 
+@autocast_op
 def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
                          size_average: bool | None = None, reduce: bool | None = None,
                          reduction: str = "mean") -> Tensor:
@@ -128,6 +130,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     return BinaryCrossEntropy.apply(input, target, weight, reduction)
 
 
+@autocast_op
 def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None,
                                      size_average: bool | None = None, reduce: bool | None = None,
                                      reduction: str = "mean", pos_weight: Tensor | None = None) -> Tensor:

@@ -25,6 +25,7 @@ from ._operands import _as_int, wrap_dim
 from .arithmetic import mul
 from .matmul import mm
 from .shape import permute, reshape
+from ..amp.policy import autocast_op
 
 
 def outer(input: Tensor, vec2: Tensor) -> Tensor:
@@ -72,6 +73,7 @@ def _contracted(dims: list, t: Tensor) -> list:
     return axes
 
 
+@autocast_op
 def tensordot(a: Tensor, b: Tensor, dims=2) -> Tensor:
     """Sum over the products of ``a``'s dims ``dims[0]`` paired with ``b``'s dims ``dims[1]``
     (an int n means a's last n dims with b's first n). Output shape: a's remaining dims, then b's.
@@ -250,6 +252,7 @@ def _sublist_equation(args: tuple) -> tuple:
     return equation + ("" if output is None else "->" + letters(output)), list(pairs[0::2])
 
 
+@autocast_op
 def einsum(*args) -> Tensor:
     """Einstein summation: ``einsum("ij,jk->ik", a, b)`` is a @ b.
 

@@ -24,6 +24,7 @@ from .._device import kernel_module
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ._conv_args import ConvGeometry, conv_geometry
+from ..amp.policy import autocast_op
 
 
 def _lift(array: np.ndarray, geometry: ConvGeometry) -> np.ndarray:
@@ -123,6 +124,7 @@ def _convolution(geometry: ConvGeometry, input: Tensor, weight: Tensor, bias: Te
     return out if batched else out.squeeze(0)
 
 
+@autocast_op
 def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0, dilation=1,
            groups: int = 1) -> Tensor:
     """1-D convolution: input (N, C_in, L) or (C_in, L), weight (C_out, C_in/groups, k), bias (C_out,)
@@ -132,6 +134,7 @@ def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
     return _convolution(geometry, input, weight, bias)
 
 
+@autocast_op
 def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0, dilation=1,
            groups: int = 1) -> Tensor:
     """2-D convolution: input (N, C_in, H, W) or (C_in, H, W), weight (C_out, C_in/groups, kH, kW),
@@ -142,6 +145,7 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
     return _convolution(geometry, input, weight, bias)
 
 
+@autocast_op
 def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,
                      output_padding=0, groups: int = 1, dilation=1) -> Tensor:
     """1-D transposed convolution: input (N, C_in, L) or (C_in, L), weight (C_in, C_out/groups, k),
@@ -151,6 +155,7 @@ def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
     return _convolution(geometry, input, weight, bias)
 
 
+@autocast_op
 def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,
                      output_padding=0, groups: int = 1, dilation=1) -> Tensor:
     """2-D transposed convolution ("deconvolution"): input (N, C_in, H, W) or (C_in, H, W), weight

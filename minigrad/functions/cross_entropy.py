@@ -32,6 +32,7 @@ from ._loss import losses_gradient, no_weight_grad, reduce_losses, reduction_mod
 from ._messages import check_tensor
 from .activation import _floating
 from .cross_entropy_backward import CrossEntropyBackward, NegativeLogSoftmax, NllLossBackward
+from ..amp.policy import autocast_op
 
 
 def _rows(x: np.ndarray) -> np.ndarray:
@@ -189,6 +190,7 @@ def _label_smoothing(value: float) -> float:
     return max(float(value), 0.0)
 
 
+@autocast_op
 def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: bool | None = None,
                   ignore_index: int = -100, reduce: bool | None = None, reduction: str = "mean",
                   label_smoothing: float = 0.0) -> Tensor:
@@ -216,6 +218,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
                               ignore_index, smoothing)
 
 
+@autocast_op
 def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: bool | None = None,
              ignore_index: int = -100, reduce: bool | None = None, reduction: str = "mean") -> Tensor:
     """Negative log-likelihood of class-index targets given log-probabilities ``input`` (e.g.

@@ -22,6 +22,7 @@ from ..autograd.function import ArrayFunction
 from ._messages import check_tensor, check_tensor_sequence, type_name
 from ._operands import wrap_dim
 from .reduction import _reduction_dtype
+from ..amp.policy import autocast_op
 
 
 def _reverse_cumsum(a: np.ndarray, axis: int) -> np.ndarray:
@@ -83,12 +84,14 @@ def _cumprod_grad_with_zeros(x: np.ndarray, out: np.ndarray, grad: np.ndarray, a
     return np.moveaxis(before * np.stack(s[::-1]), 0, axis)
 
 
+@autocast_op
 def cumsum(input: Tensor, dim: int, *, dtype=None) -> Tensor:
     """y_i = x_0 + ... + x_i along ``dim``; same shape as ``input``."""
     check_tensor(input, "cumsum")
     return Cumsum.apply(input, wrap_dim(dim, input.ndim), _reduction_dtype(input, dtype))
 
 
+@autocast_op
 def cumprod(input: Tensor, dim: int, *, dtype=None) -> Tensor:
     """y_i = x_0 * ... * x_i along ``dim``; same shape as ``input``."""
     check_tensor(input, "cumprod")

@@ -16,6 +16,7 @@ from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ._messages import check_tensor, type_name
 from ._operands import _as_int, wrap_dim
+from ..amp.policy import autocast_op
 
 
 def diagonal_view(x: np.ndarray, offset: int, axis1: int, axis2: int) -> np.ndarray:
@@ -147,6 +148,7 @@ def diagflat(input: Tensor, offset: int = 0) -> Tensor:
     return DiagEmbed.apply(input.reshape(-1), _as_int(offset, "offset"), 0, 1)
 
 
+@autocast_op
 def trace(input: Tensor) -> Tensor:
     """The sum of the main diagonal of a matrix (int64 for integer inputs; bool is refused, as in
     PyTorch)."""

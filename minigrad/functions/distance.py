@@ -19,6 +19,7 @@ from ..autograd.grad_mode import no_grad
 from ._messages import check_tensor, type_name
 from ._operands import check_broadcast
 from .norms import vector_norm
+from ..amp.policy import autocast_op
 
 
 def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> Tensor:
@@ -37,6 +38,7 @@ def _clamped_norm(x: Tensor, dim: int, eps: float) -> Tensor:
     return norm
 
 
+@autocast_op
 def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
     """Cosine of the angle between x1 and x2 along ``dim`` (broadcast together): that dim removed."""
     check_tensor(x1, "cosine_similarity", "x1", 1)

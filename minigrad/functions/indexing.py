@@ -14,6 +14,7 @@ from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ._messages import check_tensor, type_name
 from ._operands import wrap_dim
+from ..amp.policy import autocast_op
 
 
 def _index_part(part):
@@ -149,6 +150,7 @@ class IndexPutAccumulate(ArrayFunction):
         return grad, None, grad[ctx.index][...] if ctx.needs_input_grad[2] else None  # [...]: see IndexPut
 
 
+@autocast_op
 def index_put(input: Tensor, indices, values, accumulate: bool = False) -> Tensor:
     """``input`` with ``input[indices] = values`` applied (out of place; ``__setitem__`` writes it
     back), or ``+=`` with ``accumulate``. ``indices``: a tuple of index tensors, as PyTorch's, or

@@ -26,6 +26,7 @@ from ..autograd.grad_mode import no_grad
 from ._loss import losses_gradient, reduce_losses, reduce_tensor, reduction_mode
 from ._messages import check_tensor
 from ._operands import floating_dtype
+from ..amp.policy import autocast_op
 
 
 class KlDiv(ArrayFunction):
@@ -58,6 +59,7 @@ class KlDiv(ArrayFunction):
         return grad_input, grad_target, None, None, None
 
 
+@autocast_op
 def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
            reduction: str = "mean", log_target: bool = False) -> Tensor:
     """KL divergence of the distribution ``target`` from log-probabilities ``input`` (same shape),
@@ -83,6 +85,7 @@ def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None, redu
     return loss
 
 
+@autocast_op
 def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full: bool = False,
                      size_average: bool | None = None, eps: float = 1e-8, reduce: bool | None = None,
                      reduction: str = "mean") -> Tensor:

@@ -28,6 +28,7 @@ from ..autograd.function import ArrayFunction
 from ._messages import check_tensor, type_name
 from ._operands import cast_operands, floating_dtype, operands, result_dtype
 from .unary import _float
+from ..amp.policy import autocast_op
 
 _LN2, _LN10 = math.log(2.0), math.log(10.0)
 
@@ -203,21 +204,25 @@ class Logaddexp2(Logaddexp):
     log1p_exp = staticmethod(lambda d: np.log1p(np.exp2(d)) / _LN2)
 
 
+@autocast_op
 def log1p(input: Tensor) -> Tensor:
     check_tensor(input, "log1p")
     return Log1p.apply(input)
 
 
+@autocast_op
 def expm1(input: Tensor) -> Tensor:
     check_tensor(input, "expm1")
     return Expm1.apply(input)
 
 
+@autocast_op
 def log2(input: Tensor) -> Tensor:
     check_tensor(input, "log2")
     return Log2.apply(input)
 
 
+@autocast_op
 def log10(input: Tensor) -> Tensor:
     check_tensor(input, "log10")
     return Log10.apply(input)

@@ -23,6 +23,7 @@ from .distance import pairwise_distance
 from .selection import minimum, where
 from .softplus import log1p_exp
 from .unary import sigmoid_array
+from ..amp.policy import autocast_op
 
 _COSINE_EPSILON = 1e-12  # PyTorch's: keeps the cosine of a zero vector finite
 
@@ -46,6 +47,7 @@ class SoftMarginLoss(ArrayFunction):
         return -grad * target, None, None
 
 
+@autocast_op
 def soft_margin_loss(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
                      reduction: str = "mean") -> Tensor:
     """Logistic loss of scores ``input`` for labels ``target`` in {1, -1} (broadcast to the input's
@@ -59,6 +61,7 @@ def soft_margin_loss(input: Tensor, target: Tensor, size_average: bool | None = 
     return SoftMarginLoss.apply(input, target, reduction)
 
 
+@autocast_op
 def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0,
                         size_average: bool | None = None, reduce: bool | None = None,
                         reduction: str = "mean") -> Tensor:
@@ -74,6 +77,7 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: 
     return reduce_tensor((-target * (input1 - input2) + margin).clamp(min=0), reduction)
 
 
+@autocast_op
 def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0, size_average: bool | None = None,
                          reduce: bool | None = None, reduction: str = "mean") -> Tensor:
     """Hinge loss on distances ``input`` for labels ``target`` in {1, -1} (similar / dissimilar),
@@ -85,6 +89,7 @@ def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0, siz
     return reduce_tensor(below_margin + where(target != -1, input, 0), reduction)
 
 
+@autocast_op
 def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0,
                           size_average: bool | None = None, reduce: bool | None = None,
                           reduction: str = "mean") -> Tensor:
@@ -106,6 +111,7 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin
     return reduce_tensor(similar + where(target == -1, (cosine - margin).clamp(min=0), 0), reduction)
 
 
+@autocast_op
 def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, margin: float = 1.0, p: float = 2,
                         eps: float = 1e-6, swap: bool = False, size_average: bool | None = None,
                         reduce: bool | None = None, reduction: str = "mean") -> Tensor:

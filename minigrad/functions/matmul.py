@@ -13,6 +13,7 @@ from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from .shape import expanded_shape
 from ._messages import check_tensor
+from ..amp.policy import autocast_op
 
 
 def _shape_text(shape) -> str:
@@ -79,6 +80,7 @@ class MatMul(ArrayFunction):
         return grad_a, grad_b
 
 
+@autocast_op
 def matmul(input: Tensor, other: Tensor) -> Tensor:
     check_tensor(input, "matmul")
     check_tensor(other, "matmul", "other", 2)
@@ -86,6 +88,7 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
     return MatMul.apply(input, other)
 
 
+@autocast_op
 def mm(input: Tensor, mat2: Tensor) -> Tensor:
     check_tensor(input, "mm")
     check_tensor(mat2, "mm", "mat2", 2)
@@ -94,6 +97,7 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
     return matmul(input, mat2)
 
 
+@autocast_op
 def bmm(input: Tensor, mat2: Tensor) -> Tensor:
     check_tensor(input, "bmm")
     check_tensor(mat2, "bmm", "mat2", 2)
@@ -107,6 +111,7 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
     return matmul(input, mat2)
 
 
+@autocast_op
 def dot(input: Tensor, other: Tensor) -> Tensor:
     check_tensor(input, "dot")
     check_tensor(other, "dot", "tensor", 2)
@@ -115,6 +120,7 @@ def dot(input: Tensor, other: Tensor) -> Tensor:
     return matmul(input, other)
 
 
+@autocast_op
 def mv(input: Tensor, vec: Tensor) -> Tensor:
     check_tensor(input, "mv")
     check_tensor(vec, "mv", "vec", 2)
@@ -151,6 +157,7 @@ class Linear(ArrayFunction):
         return grad_x, grad_w, grad_b
 
 
+@autocast_op
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """``input @ weight.T + bias`` for input (*, in_features), weight (out_features, in_features)."""
     check_tensor(input, "linear")

@@ -22,6 +22,7 @@ from ._spatial import (adaptive_output_hw, check_1d_input, check_pool2d, int_tup
                        squeeze_height, stride_tuple, unplanes)
 from .activation import _floating
 from ._messages import check_tensor, type_name
+from ..amp.policy import autocast_op
 
 
 def _window_max(ctx, x: np.ndarray, pool, *args) -> tuple[np.ndarray, np.ndarray]:
@@ -230,6 +231,7 @@ def _unpool_output_size(input_shape: tuple, kernel: tuple, stride: tuple, paddin
     return tuple(int(v) for v in sizes)
 
 
+@autocast_op
 def max_unpool2d(input: Tensor, indices: Tensor, kernel_size, stride=None, padding=0, output_size=None) -> Tensor:
     """Partial inverse of ``max_pool2d``: (.., H, W) values and the indices pooling returned ->
     (.., OH, OW) with every value at its index and zeros elsewhere; OH = (H - 1) stride - 2 pad +

@@ -36,6 +36,7 @@ from ..autograd.grad_mode import no_grad
 from ._messages import check_optional_tensors, check_tensor, type_name
 from ._operands import wrap_dim
 from .normalization_backward import BatchNormBackward, GroupNormBackward, LayerNormBackward
+from ..amp.policy import autocast_op
 
 
 def _wanted(ctx, *grads):
@@ -283,6 +284,7 @@ def _check_trailing_shape(input: Tensor, shape: tuple, expected_pattern: str, **
                            f"{expected_pattern}, but got input of size{list(input.shape)}")
 
 
+@autocast_op
 def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None, bias: Tensor | None = None,
                eps: float = 1e-5) -> Tensor:
     """Layer norm of ``input`` (..., *normalized_shape): statistics over the trailing
@@ -316,6 +318,7 @@ def rms_norm(input: Tensor, normalized_shape, weight: Tensor | None = None, eps:
     return normalized if weight is None else normalized * weight
 
 
+@autocast_op
 def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bias: Tensor | None = None,
                eps: float = 1e-5) -> Tensor:
     """Group norm of ``input`` (N, C, *): the C channels form ``num_groups`` groups of C / G

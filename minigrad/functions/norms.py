@@ -21,6 +21,7 @@ from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ._messages import check_tensor, type_name
 from ._operands import check_broadcast, wrap_dims
+from ..amp.policy import autocast_op
 
 
 def _norm(x: np.ndarray, p: float, axes: tuple, keepdim: bool) -> np.ndarray:
@@ -101,6 +102,7 @@ def _check_vector_norm(input: Tensor, p, axes: tuple, dim, dtype) -> None:
                                    "identity")
 
 
+@autocast_op
 def vector_norm(x: Tensor, ord: float = 2, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:  # noqa: A002
     """The ``ord``-norm of ``x`` over ``dim`` (an int, a tuple, or None for every element),
     as ``torch.linalg.vector_norm``. ``dtype`` casts ``x`` first (it may only widen)."""
@@ -113,6 +115,7 @@ def vector_norm(x: Tensor, ord: float = 2, dim=None, keepdim: bool = False, *, d
     return VectorNorm.apply(x, float(ord), axes, keepdim)
 
 
+@autocast_op
 def norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, dtype=None) -> Tensor:
     """``torch.norm``: a vector norm over ``dim``. ``p`` is a number, None (2) or 'fro' (the
     2-norm over at most two dims). The nuclear norm ('nuc') is not implemented."""
@@ -151,6 +154,7 @@ class Cdist(ArrayFunction):
 _COMPUTE_MODES = ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist", "donot_use_mm_for_euclid_dist")
 
 
+@autocast_op
 def dist(input: Tensor, other: Tensor, p: float = 2) -> Tensor:
     """The p-norm of input - other (broadcast)."""
     check_tensor(input, "dist")
@@ -175,6 +179,7 @@ def _check_cdist(x1: Tensor, x2: Tensor, p: float, compute_mode: str) -> None:
     check_broadcast(SimpleNamespace(shape=x1.shape[:-2]), SimpleNamespace(shape=x2.shape[:-2]))  # batch dims
 
 
+@autocast_op
 def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "use_mm_for_euclid_dist_if_necessary") -> Tensor:
     """out[..., i, j] = ||x1[..., i, :] - x2[..., j, :]||_p for x1 (*, P, M), x2 (*, R, M) ->
     (*, P, R), batch dims broadcast.

@@ -27,6 +27,7 @@ from ._messages import check_tensor
 from ._operands import _as_int, wrap_dim
 from .indexing import gather
 from .sorting import sort, stable_order
+from ..amp.policy import autocast_op
 
 
 def _slices(input: Tensor, dim):
@@ -221,6 +222,7 @@ def _keep_shape(input: Tensor, dim) -> list:
     return [1 if d == axis else n for d, n in enumerate(input.shape)]
 
 
+@autocast_op
 def quantile(input: Tensor, q, dim: int | None = None, keepdim: bool = False, *,
              interpolation: str = "linear") -> Tensor:
     """The ``q``-quantiles (a number or a 1-D tensor, in [0, 1]) along ``dim`` (all elements when
@@ -228,6 +230,7 @@ def quantile(input: Tensor, q, dim: int | None = None, keepdim: bool = False, *,
     return _quantile(input, q, dim, keepdim, interpolation, ignore_nan=False)
 
 
+@autocast_op
 def nanquantile(input: Tensor, q, dim: int | None = None, keepdim: bool = False, *,
                 interpolation: str = "linear") -> Tensor:
     """``quantile`` ignoring NaNs (NaN only where a slice is all NaN)."""

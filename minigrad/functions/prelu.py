@@ -15,6 +15,7 @@ from ..autograd.function import ArrayFunction
 from ._messages import type_name
 from .activation import _floating
 from ._messages import check_tensor
+from ..amp.policy import autocast_op
 
 
 def _slopes(weight, ndim: int):
@@ -47,6 +48,7 @@ class PReLU(ArrayFunction):
         return grad_input, grad_weight
 
 
+@autocast_op
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
     check_tensor(input, "prelu")
     check_tensor(weight, "prelu", "weight", 2)

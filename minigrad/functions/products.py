@@ -25,8 +25,10 @@ from .matmul import bmm, dot, mv
 from .reduction import sum as total
 from .selection import where
 from .shape import broadcast_to, reshape
+from ..amp.policy import autocast_op
 
 
+@autocast_op
 def cross(input: Tensor, other: Tensor, dim: int | None = None) -> Tensor:
     """a x b along ``dim`` (size 3), broadcast. Without ``dim``, the first dim of size 3, with
     PyTorch's deprecation warning (``linalg.cross`` defaults to the last dim)."""
@@ -73,6 +75,7 @@ def kron(input: Tensor, other: Tensor) -> Tensor:
     return reshape(mul(a, b), [x * y for x, y in zip(a_shape, b_shape)])
 
 
+@autocast_op
 def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1) -> Tensor:
     """input + value * tensor1 * tensor2, broadcast."""
     for position, (name, t) in enumerate((("input", input), ("tensor1", tensor1), ("tensor2", tensor2)), start=1):
@@ -80,6 +83,7 @@ def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1) -> Tens
     return add(input, mul(tensor1, tensor2), alpha=value)
 
 
+@autocast_op
 def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1) -> Tensor:
     """input + value * tensor1 / tensor2, broadcast (integer tensor1 and tensor2 are refused)."""
     for position, (name, t) in enumerate((("input", input), ("tensor1", tensor1), ("tensor2", tensor2)), start=1):
@@ -104,6 +108,7 @@ def _scaled_sum(op: str, input: Tensor, product: Tensor, beta, alpha) -> Tensor:
     return add(input if beta == 1 else mul(input, beta), scaled)
 
 
+@autocast_op
 def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor:
     """beta * input + alpha * (mat @ vec) for mat (n, m), vec (m,); input broadcasts to (n,)."""
     check_tensor(mat, "addmv", "mat", 2)
@@ -111,6 +116,7 @@ def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor
     return _scaled_sum("addmv", input, mv(mat, vec), beta, alpha)
 
 
+@autocast_op
 def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1) -> Tensor:
     """beta * input + alpha * outer(vec1, vec2)."""
     check_tensor(vec1, "addr", "vec1", 2)
@@ -118,6 +124,7 @@ def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1) -> Tenso
     return _scaled_sum("addr", input, outer(vec1, vec2), beta, alpha)
 
 
+@autocast_op
 def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
     """beta * input + alpha * sum_b (batch1[b] @ batch2[b])."""
     check_tensor(batch1, "addbmm", "batch1", 2)
@@ -125,6 +132,7 @@ def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) ->
     return _scaled_sum("addbmm", input, total(bmm(batch1, batch2), 0), beta, alpha)
 
 
+@autocast_op
 def inner(input: Tensor, other: Tensor) -> Tensor:
     """The sum over the last dims of both (a 0-d tensor multiplies): shape input[:-1] + other[:-1]."""
     check_tensor(input, "inner")

@@ -17,6 +17,7 @@ from ..autograd.function import ArrayFunction
 from .indexing import PutAlongAxis
 from ._messages import check_tensor, type_name
 from ._operands import wrap_dim, wrap_dims
+from ..amp.policy import autocast_op
 
 
 def _keep(grad: np.ndarray, axes: tuple, keepdim: bool) -> np.ndarray:
@@ -233,6 +234,7 @@ def _reduction_dtype(input: Tensor, dtype) -> np.dtype | None:
     return np.int64 if not input.dtype.is_floating_point else None
 
 
+@autocast_op
 def sum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:  # noqa: A001
     check_tensor(input, "sum")
     return Sum.apply(input, wrap_dims(dim, input.ndim), keepdim, _reduction_dtype(input, dtype))
@@ -248,6 +250,7 @@ def mean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tenso
     return Mean.apply(input, wrap_dims(dim, input.ndim), keepdim, _reduction_dtype(input, dtype))
 
 
+@autocast_op
 def prod(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     check_tensor(input, "prod")
     if dtype is not None:
@@ -367,6 +370,7 @@ def aminmax(input: Tensor, *, dim: int | None = None, keepdim: bool = False):
     return return_types.aminmax(Amin.apply(input, axes, keepdim), Amax.apply(input, axes, keepdim))
 
 
+@autocast_op
 def logsumexp(input: Tensor, dim, keepdim: bool = False) -> Tensor:
     """log(sum(exp(x))) along ``dim``, computed stably by subtracting the maximum first."""
     check_tensor(input, "logsumexp")

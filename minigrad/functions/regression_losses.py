@@ -27,6 +27,7 @@ from ._messages import type_name
 from ._loss import check_castable_to_input, losses_gradient, reduce_losses, reduce_tensor, reduction_mode
 from ._messages import check_tensor
 from ._operands import result_dtype
+from ..amp.policy import autocast_op
 
 
 class MseLoss(ArrayFunction):
@@ -97,6 +98,7 @@ def _weighted(errors: Tensor, weight: Tensor, input: Tensor, reduction: str) -> 
     return total / _reduction.sum(weight) if reduction == "mean" else total
 
 
+@autocast_op
 def mse_loss(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
              reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
     """Mean squared error, (input - target)^2 elementwise, then reduced; input and target of the
@@ -114,6 +116,7 @@ def mse_loss(input: Tensor, target: Tensor, size_average: bool | None = None, re
     return MseLoss.apply(input, target, reduction, dtype)
 
 
+@autocast_op
 def l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
             reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
     """Mean absolute error, |input - target| elementwise, then reduced; input and target of the
@@ -130,6 +133,7 @@ def l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None, red
     return reduce_tensor(errors, reduction)
 
 
+@autocast_op
 def smooth_l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
                    reduction: str = "mean", beta: float = 1.0) -> Tensor:
     """Squared error below ``beta``, absolute error (minus beta / 2) above it, as
@@ -147,6 +151,7 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average: bool | None = No
     return SmoothL1Loss.apply(input, target, reduction, dtype, beta, 1.0)
 
 
+@autocast_op
 def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
                weight: Tensor | None = None) -> Tensor:
     """Squared error / 2 below ``delta``, delta * (absolute error - delta / 2) above it, as

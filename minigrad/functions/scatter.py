@@ -18,6 +18,7 @@ from ._messages import check_tensor, type_name
 from ._operands import wrap_dim
 from .diagonal import diagonal_view
 from .indexing import IndexPut
+from ..amp.policy import autocast_op
 
 
 def _along(index: np.ndarray, axis: int) -> tuple:
@@ -329,6 +330,7 @@ def scatter(input: Tensor, dim: int, index: Tensor, src=None, *, value=None, red
     return _scatter((Scatter if isinstance(src, Tensor) else ScatterValue).apply, "scatter", input, dim, index, src)
 
 
+@autocast_op
 def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
     """A copy of ``input`` with out[index[i][j]][j] += src[i][j] along ``dim`` (for dim 0)."""
     check_tensor(src, "scatter_add", "src", 4)
@@ -418,6 +420,7 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha=1
     return IndexAdd.apply(input, source, axis, positions, alpha)
 
 
+@autocast_op
 def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
     """A copy of ``input`` with out[..., index[i], ...] = source[..., i, ...] along ``dim``."""
     axis, positions = _index_rows("index_copy_", input, dim, index)

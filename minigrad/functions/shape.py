@@ -15,6 +15,7 @@ from ..autograd.copy_slices import mark_multi_output
 from ..autograd.function import ArrayFunction
 from ._messages import check_tensor, check_tensor_sequence
 from ._operands import shape_arg, wrap_dim, wrap_dims
+from ..amp.policy import autocast_op
 
 
 def _infer_shape(shape: tuple, numel: int, current: tuple) -> tuple:
@@ -297,6 +298,7 @@ class Cat(ArrayFunction):
         return (None, *np.split(grad, ctx.bounds, axis=ctx.axis))
 
 
+@autocast_op
 def cat(tensors, dim: int = 0) -> Tensor:
     """Join tensors along an existing dim; 1-D empty tensors are skipped, as PyTorch's legacy rule."""
     tensors = check_tensor_sequence(tensors, "cat")
@@ -328,6 +330,7 @@ def cat(tensors, dim: int = 0) -> Tensor:
 concat = concatenate = cat
 
 
+@autocast_op
 def stack(tensors, dim: int = 0) -> Tensor:
     tensors = check_tensor_sequence(tensors, "stack")
     if not tensors:

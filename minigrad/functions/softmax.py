@@ -8,6 +8,7 @@ from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ._messages import check_tensor, type_name
 from ._operands import wrap_dim
+from ..amp.policy import autocast_op
 
 
 class SoftmaxBackward(ArrayFunction):
@@ -98,6 +99,7 @@ def _prepare(input: Tensor, dim, dtype, op: str) -> tuple:
     return input, axis
 
 
+@autocast_op
 def softmax(input: Tensor, dim: int | None = None, dtype=None) -> Tensor:
     """exp(x_i) / sum_j exp(x_j) along ``dim``, computed with the maximum subtracted."""
     check_tensor(input, "softmax")
@@ -105,6 +107,7 @@ def softmax(input: Tensor, dim: int | None = None, dtype=None) -> Tensor:
     return Softmax.apply(input, axis)
 
 
+@autocast_op
 def log_softmax(input: Tensor, dim: int | None = None, dtype=None) -> Tensor:
     """x_i - logsumexp(x) along ``dim``: exact where log(softmax(x)) would underflow to -inf."""
     check_tensor(input, "log_softmax")

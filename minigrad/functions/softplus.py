@@ -20,6 +20,7 @@ from ..autograd.function import ArrayFunction
 from .activation import _floating
 from .unary import sigmoid_array
 from ._messages import check_tensor
+from ..amp.policy import autocast_op
 
 
 def log1p_exp(z: np.ndarray) -> np.ndarray:
@@ -79,6 +80,7 @@ class Mish(ArrayFunction):
         return grad * (t + x * s * (1 - t * t))
 
 
+@autocast_op
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     check_tensor(input, "softplus")
     return Softplus.apply(_floating(input, "softplus_cpu"), beta, threshold)

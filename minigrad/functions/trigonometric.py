@@ -23,6 +23,7 @@ from ..autograd.function import ArrayFunction
 from ._messages import check_tensor, type_name
 from ._operands import cast_operands, floating_dtype, result_dtype
 from .unary import _float
+from ..amp.policy import autocast_op
 
 
 class _Elementwise(ArrayFunction):
@@ -127,7 +128,7 @@ def _unary(function: type, name: str):
 
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"``{name}`` elementwise (see the module docstring for its derivative)."
-    return op
+    return autocast_op(op)
 
 
 tan = _unary(Tan, "tan")
@@ -143,6 +144,7 @@ def _binary_floats(name: str, input: Tensor, other: Tensor) -> tuple:
     return cast_operands(floating_dtype(input, other), input, other)
 
 
+@autocast_op
 def atan2(input: Tensor, other: Tensor) -> Tensor:
     """The angle of the point (other, input), i.e. atan(input / other) in the right quadrant."""
     return Atan2.apply(*_binary_floats("atan2", input, other))

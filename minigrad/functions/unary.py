@@ -13,6 +13,7 @@ from .._device import kernel_module
 from .._tensor import Tensor
 from ..autograd.function import ArrayFunction
 from ._messages import check_tensor, type_name
+from ..amp.policy import autocast_op
 
 
 def _float(a: np.ndarray) -> np.ndarray:
@@ -237,11 +238,13 @@ class Frac(ArrayFunction):
         return grad
 
 
+@autocast_op
 def exp(input: Tensor) -> Tensor:
     check_tensor(input, "exp")
     return Exp.apply(input)
 
 
+@autocast_op
 def log(input: Tensor) -> Tensor:
     check_tensor(input, "log")
     return Log.apply(input)
@@ -367,11 +370,13 @@ def angle(input: Tensor) -> Tensor:
     return Angle.apply(x, lambda a: np.where(a < 0, np.pi, np.where(np.isnan(a), a, 0)).astype(a.dtype))
 
 
+@autocast_op
 def rsqrt(input: Tensor) -> Tensor:
     check_tensor(input, "rsqrt")
     return reciprocal(sqrt(input))
 
 
+@autocast_op
 def reciprocal(input: Tensor) -> Tensor:
     check_tensor(input, "reciprocal")
     from .arithmetic import div
