@@ -13,12 +13,12 @@ from __future__ import annotations
 import numpy as np
 
 from .._tensor import Tensor
+from ..amp.policy import autocast_op
 from ..autograd.function import ArrayFunction
 from ._messages import check_tensor, type_name
 from ._operands import wrap_dim
 from .matmul import _check_matmul
 from .shape import expand
-from ..amp.policy import autocast_op
 
 
 class Addmm(ArrayFunction):

@@ -9,10 +9,10 @@ from __future__ import annotations
 import numpy as np
 
 from .._tensor import Tensor
+from ..amp.policy import autocast_op
 from ..autograd.function import ArrayFunction
 from ._messages import check_tensor
 from ._operands import floating_dtype, operands, result_dtype
-from ..amp.policy import autocast_op
 
 
 class Add(ArrayFunction):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._tensor import Tensor
+from ..amp.policy import autocast_op
 from ..autograd.function import ArrayFunction
 from ._messages import type_name
 from ._loss import check_broadcasts_to_input, losses_gradient, no_weight_grad, reduce_losses, reduction_mode
@@ -26,7 +27,6 @@ from .activation import _floating
 from .softplus import log1p_exp
 from ._messages import check_tensor
 from .unary import sigmoid_array
-from ..amp.policy import autocast_op
 
 _LOG_FLOOR = -100.0  # PyTorch's clamp of log(x) and log(1 - x) in binary_cross_entropy
 _EPSILON = 1e-12  # PyTorch's floor of x (1 - x) in its gradient

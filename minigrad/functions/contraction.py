@@ -19,13 +19,13 @@ import numpy as np
 
 from .._device import as_array
 from .._tensor import Tensor
+from ..amp.policy import autocast_op
 from ..autograd.function import ArrayFunction
 from ._messages import check_tensor, type_name, typename
 from ._operands import _as_int, wrap_dim
 from .arithmetic import mul
 from .matmul import mm
 from .shape import permute, reshape
-from ..amp.policy import autocast_op
 
 
 def outer(input: Tensor, vec2: Tensor) -> Tensor:

@@ -22,9 +22,9 @@ import numpy as np
 
 from .._device import kernel_module
 from .._tensor import Tensor
+from ..amp.policy import autocast_op
 from ..autograd.function import ArrayFunction
 from ._conv_args import ConvGeometry, conv_geometry
-from ..amp.policy import autocast_op
 
 
 def _lift(array: np.ndarray, geometry: ConvGeometry) -> np.ndarray:

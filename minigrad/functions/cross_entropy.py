@@ -25,6 +25,7 @@ import numpy as np
 from .. import _dtype
 from .._device import kernel_module
 from .._tensor import Tensor
+from ..amp.policy import autocast_op
 from ..autograd.function import ArrayFunction
 from ..autograd.grad_mode import is_grad_enabled
 from ._messages import type_name
@@ -32,7 +33,6 @@ from ._loss import losses_gradient, no_weight_grad, reduce_losses, reduction_mod
 from ._messages import check_tensor
 from .activation import _floating
 from .cross_entropy_backward import CrossEntropyBackward, NegativeLogSoftmax, NllLossBackward
-from ..amp.policy import autocast_op
 
 
 def _rows(x: np.ndarray) -> np.ndarray:

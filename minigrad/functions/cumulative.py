@@ -18,11 +18,11 @@ import numpy as np
 from .. import return_types
 from .._device import storage_device, to_storage
 from .._tensor import Tensor
+from ..amp.policy import autocast_op
 from ..autograd.function import ArrayFunction
 from ._messages import check_tensor, check_tensor_sequence, type_name
 from ._operands import wrap_dim
 from .reduction import _reduction_dtype
-from ..amp.policy import autocast_op
 
 
 def _reverse_cumsum(a: np.ndarray, axis: int) -> np.ndarray:

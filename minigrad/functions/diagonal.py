@@ -13,10 +13,10 @@ import numpy as np
 
 from .._device import as_array
 from .._tensor import Tensor
+from ..amp.policy import autocast_op
 from ..autograd.function import ArrayFunction
 from ._messages import check_tensor, type_name
 from ._operands import _as_int, wrap_dim
-from ..amp.policy import autocast_op
 
 
 def diagonal_view(x: np.ndarray, offset: int, axis1: int, axis2: int) -> np.ndarray:

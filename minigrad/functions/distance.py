@@ -15,11 +15,11 @@ import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor
+from ..amp.policy import autocast_op
 from ..autograd.grad_mode import no_grad
 from ._messages import check_tensor, type_name
 from ._operands import check_broadcast
 from .norms import vector_norm
-from ..amp.policy import autocast_op
 
 
 def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> Tensor:

@@ -11,10 +11,10 @@ import numpy as np
 
 from .._device import as_array, mixed_devices_error
 from .._tensor import Tensor
+from ..amp.policy import autocast_op
 from ..autograd.function import ArrayFunction
 from ._messages import check_tensor, type_name
 from ._operands import wrap_dim
-from ..amp.policy import autocast_op
 
 
 def _index_part(part):

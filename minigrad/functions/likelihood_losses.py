@@ -21,12 +21,12 @@ import numpy as np
 
 from .. import _creation
 from .._tensor import Tensor
+from ..amp.policy import autocast_op
 from ..autograd.function import ArrayFunction
 from ..autograd.grad_mode import no_grad
 from ._loss import losses_gradient, reduce_losses, reduce_tensor, reduction_mode
 from ._messages import check_tensor
 from ._operands import floating_dtype
-from ..amp.policy import autocast_op
 
 
 class KlDiv(ArrayFunction):

@@ -24,11 +24,11 @@ import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor
+from ..amp.policy import autocast_op
 from ..autograd.function import ArrayFunction
 from ._messages import check_tensor, type_name
 from ._operands import cast_operands, floating_dtype, operands, result_dtype
 from .unary import _float
-from ..amp.policy import autocast_op
 
 _LN2, _LN10 = math.log(2.0), math.log(10.0)
 

@@ -14,6 +14,7 @@ adds both terms for labels that are neither 1 nor -1, and cosine_embedding gives
 from __future__ import annotations
 
 from .._tensor import Tensor
+from ..amp.policy import autocast_op
 from ..autograd.function import ArrayFunction
 from ._loss import (check_broadcasts_to_input, check_castable_to_input, losses_gradient, no_weight_grad,
                     reduce_losses, reduce_tensor, reduction_mode)
@@ -23,7 +24,6 @@ from .distance import pairwise_distance
 from .selection import minimum, where
 from .softplus import log1p_exp
 from .unary import sigmoid_array
-from ..amp.policy import autocast_op
 
 _COSINE_EPSILON = 1e-12  # PyTorch's: keeps the cosine of a zero vector finite
 

@@ -10,10 +10,10 @@ import numpy as np
 
 from .._device import as_array, kernel_module
 from .._tensor import Tensor
+from ..amp.policy import autocast_op
 from ..autograd.function import ArrayFunction
 from .shape import expanded_shape
 from ._messages import check_tensor
-from ..amp.policy import autocast_op
 
 
 def _shape_text(shape) -> str:

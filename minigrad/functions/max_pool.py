@@ -17,12 +17,12 @@ import numpy as np
 
 from .._device import kernel_module
 from .._tensor import Tensor
+from ..amp.policy import autocast_op
 from ..autograd.function import ArrayFunction
 from ._spatial import (adaptive_output_hw, check_1d_input, check_pool2d, int_tuple, lift_1d, planes,
                        squeeze_height, stride_tuple, unplanes)
 from .activation import _floating
 from ._messages import check_tensor, type_name
-from ..amp.policy import autocast_op
 
 
 def _window_max(ctx, x: np.ndarray, pool, *args) -> tuple[np.ndarray, np.ndarray]:

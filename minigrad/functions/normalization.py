@@ -31,12 +31,12 @@ from .._device import kernel_module, mixed_devices_error
 from .._dtype import float16
 from .._type_info import finfo
 from .._tensor import Tensor
+from ..amp.policy import autocast_op
 from ..autograd.function import ArrayFunction
 from ..autograd.grad_mode import no_grad
 from ._messages import check_optional_tensors, check_tensor, type_name
 from ._operands import wrap_dim
 from .normalization_backward import BatchNormBackward, GroupNormBackward, LayerNormBackward
-from ..amp.policy import autocast_op
 
 
 def _wanted(ctx, *grads):

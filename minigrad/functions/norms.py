@@ -18,10 +18,10 @@ import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor
+from ..amp.policy import autocast_op
 from ..autograd.function import ArrayFunction
 from ._messages import check_tensor, type_name
 from ._operands import check_broadcast, wrap_dims
-from ..amp.policy import autocast_op
 
 
 def _norm(x: np.ndarray, p: float, axes: tuple, keepdim: bool) -> np.ndarray:

@@ -22,12 +22,12 @@ import numpy as np
 from .._device import as_array, to_storage
 from .. import return_types
 from .._tensor import Tensor
+from ..amp.policy import autocast_op
 from ..autograd.function import ArrayFunction
 from ._messages import check_tensor
 from ._operands import _as_int, wrap_dim
 from .indexing import gather
 from .sorting import sort, stable_order
-from ..amp.policy import autocast_op
 
 
 def _slices(input: Tensor, dim):

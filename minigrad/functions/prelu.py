@@ -11,11 +11,11 @@ from __future__ import annotations
 import numpy as np
 
 from .._tensor import Tensor
+from ..amp.policy import autocast_op
 from ..autograd.function import ArrayFunction
 from ._messages import type_name
 from .activation import _floating
 from ._messages import check_tensor
-from ..amp.policy import autocast_op
 
 
 def _slopes(weight, ndim: int):

@@ -16,6 +16,7 @@ import warnings
 
 from .. import _creation, _dtype
 from .._tensor import Tensor
+from ..amp.policy import autocast_op
 from ._messages import check_tensor
 from ._operands import wrap_dim
 from .arithmetic import add, div, mul, sub
@@ -25,7 +26,6 @@ from .matmul import bmm, dot, mv
 from .reduction import sum as total
 from .selection import where
 from .shape import broadcast_to, reshape
-from ..amp.policy import autocast_op
 
 
 @autocast_op

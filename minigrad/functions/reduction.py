@@ -13,11 +13,11 @@ import numpy as np
 from .. import _dtype, return_types
 from .._device import as_array, kernel_module
 from .._tensor import Tensor
+from ..amp.policy import autocast_op
 from ..autograd.function import ArrayFunction
 from .indexing import PutAlongAxis
 from ._messages import check_tensor, type_name
 from ._operands import wrap_dim, wrap_dims
-from ..amp.policy import autocast_op
 
 
 def _keep(grad: np.ndarray, axes: tuple, keepdim: bool) -> np.ndarray:

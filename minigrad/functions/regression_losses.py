@@ -21,13 +21,13 @@ import warnings
 import numpy as np
 
 from .._tensor import Tensor
+from ..amp.policy import autocast_op
 from ..autograd.function import ArrayFunction
 from . import reduction as _reduction
 from ._messages import type_name
 from ._loss import check_castable_to_input, losses_gradient, reduce_losses, reduce_tensor, reduction_mode
 from ._messages import check_tensor
 from ._operands import result_dtype
-from ..amp.policy import autocast_op
 
 
 class MseLoss(ArrayFunction):

@@ -13,12 +13,12 @@ from __future__ import annotations
 import numpy as np
 
 from .._tensor import Tensor
+from ..amp.policy import autocast_op
 from ..autograd.function import ArrayFunction
 from ._messages import check_tensor, type_name
 from ._operands import wrap_dim
 from .diagonal import diagonal_view
 from .indexing import IndexPut
-from ..amp.policy import autocast_op
 
 
 def _along(index: np.ndarray, axis: int) -> tuple:

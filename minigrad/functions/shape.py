@@ -11,11 +11,11 @@ import math
 import numpy as np
 
 from .._tensor import Tensor
+from ..amp.policy import autocast_op
 from ..autograd.copy_slices import mark_multi_output
 from ..autograd.function import ArrayFunction
 from ._messages import check_tensor, check_tensor_sequence
 from ._operands import shape_arg, wrap_dim, wrap_dims
-from ..amp.policy import autocast_op
 
 
 def _infer_shape(shape: tuple, numel: int, current: tuple) -> tuple:

@@ -5,10 +5,10 @@ import numpy as np
 
 from .._device import kernel_module
 from .._tensor import Tensor
+from ..amp.policy import autocast_op
 from ..autograd.function import ArrayFunction
 from ._messages import check_tensor, type_name
 from ._operands import wrap_dim
-from ..amp.policy import autocast_op
 
 
 class SoftmaxBackward(ArrayFunction):

@@ -16,11 +16,11 @@ from __future__ import annotations
 import numpy as np
 
 from .._tensor import Tensor
+from ..amp.policy import autocast_op
 from ..autograd.function import ArrayFunction
 from .activation import _floating
 from .unary import sigmoid_array
 from ._messages import check_tensor
-from ..amp.policy import autocast_op
 
 
 def log1p_exp(z: np.ndarray) -> np.ndarray:

@@ -19,11 +19,11 @@ import math
 import numpy as np
 
 from .._tensor import Tensor
+from ..amp.policy import autocast_op
 from ..autograd.function import ArrayFunction
 from ._messages import check_tensor, type_name
 from ._operands import cast_operands, floating_dtype, result_dtype
 from .unary import _float
-from ..amp.policy import autocast_op
 
 
 class _Elementwise(ArrayFunction):

@@ -11,9 +11,9 @@ import numpy as np
 from .. import _dtype
 from .._device import kernel_module
 from .._tensor import Tensor
+from ..amp.policy import autocast_op
 from ..autograd.function import ArrayFunction
 from ._messages import check_tensor, type_name
-from ..amp.policy import autocast_op
 
 
 def _float(a: np.ndarray) -> np.ndarray:
