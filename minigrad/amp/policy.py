@@ -10,7 +10,7 @@ tensors, what it does inside an enabled region:
   spoil (exponentials, logarithms, powers, sums, softmax, norms, the losses). An op given an
   explicit ``dtype=`` keyword runs as given, as in PyTorch;
 - ``PROMOTE``: eligible inputs are cast to the widest of them (float32 if any is float32), for ops
-  that need one dtype across several inputs (``cat``, ``stack``, ``addcmul``, ...);
+  that need one dtype across several inputs (``addcmul``, ``atan2``; ``cat`` on the CPU, ...);
 - ``BANNED``: raises PyTorch's RuntimeError (``binary_cross_entropy`` under CUDA autocast: its
   float16 log would be unsafe; ``binary_cross_entropy_with_logits`` is the safe form).
 
@@ -20,17 +20,19 @@ decorated op's own body runs with autocast suspended, as PyTorch excludes autoca
 Undecorated functions (``softmin``, ``normalize``) are compositions, as in PyTorch, whose inner
 ops cast. *Eligible* means floating, not float64, and on the region's device type.
 
-The CUDA lists are PyTorch's documented ones (docs/amp "CUDA Ops that can autocast to ..."),
-restricted to the ops minigrad has; the CPU lists are what torch 2.13's CPU autocast does, checked
-op by op by tests/amp/test_autocast.py. ``einsum`` and ``tensordot`` are composites in PyTorch that
-reach ``bmm`` / ``mm``; listing them gives their results the same dtypes.
+The lists are PyTorch's (aten/src/ATen/autocast_mode.cpp; the CUDA ones are also in its amp
+docs), restricted to the ops minigrad has; tests/amp/test_autocast.py checks the CPU's op by op
+against torch 2.13. A few entries stand for PyTorch composites that reach a listed op, so that the
+results' dtypes agree: ``cross_entropy`` (``log_softmax`` + ``nll_loss``), ``square`` (``pow``),
+and on the CPU ``einsum`` and ``tensordot`` (``bmm`` / ``mm``). ``cat`` and ``stack`` promote
+mixed inputs by themselves, on every device.
 """
 from __future__ import annotations
 
 import functools
 
 from .. import _dtype
-from .. import _tensor  # the module: Tensor is defined after the functions that import this one
+from .._tensor import Tensor
 from . import autocast_mode
 
 LOWER, FLOAT32, PROMOTE, BANNED = "lower", "float32", "promote", "banned"
@@ -48,10 +50,10 @@ def _table(**categories: str) -> dict:
 POLICY = {
     "cuda": _table(
         lower=_MATMULS + " mv addmv addr",
-        float32=("pow exp expm1 log log10 log1p log2 reciprocal rsqrt acos asin cosh sinh tan softplus "
+        float32=("pow square exp expm1 log log10 log1p log2 reciprocal rsqrt acos asin cosh sinh tan softplus "
                  "layer_norm group_norm norm vector_norm dist cdist cosine_similarity logsumexp prod sum "
                  "cumsum cumprod softmax log_softmax " + _LOSSES),
-        promote="addcdiv addcmul atan2 cross dot index_put scatter_add tensordot cat stack",
+        promote="addcdiv addcmul atan2 cross dot index_put scatter_add tensordot",
         banned="binary_cross_entropy",
     ),
     "cpu": _table(
@@ -116,7 +118,7 @@ def _autocast_call(fn, name: str, state, args: tuple, kwargs: dict):
 def _tensors(values):
     """The tensors among an op's arguments, also inside lists and tuples (``cat``'s)."""
     for value in values:
-        if isinstance(value, _tensor.Tensor):
+        if isinstance(value, Tensor):
             yield value
         elif isinstance(value, (list, tuple)):
             yield from _tensors(value)
@@ -143,7 +145,7 @@ def _cast(value, device_type: str, dtype, cache: dict | None):
     region, as PyTorch's weight cache: its key holds the weight, so the id stays its own."""
     if isinstance(value, (list, tuple)):
         return type(value)(_cast(v, device_type, dtype, cache) for v in value)
-    if not isinstance(value, _tensor.Tensor) or value.dtype is dtype or not _eligible(value, device_type):
+    if not isinstance(value, Tensor) or value.dtype is dtype or not _eligible(value, device_type):
         return value
     if cache is None or not (value.dtype is _dtype.float32 and value.requires_grad_flag
                              and value._grad_fn is None and value._base is None):

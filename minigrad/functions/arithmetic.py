@@ -181,6 +181,7 @@ def true_divide(input, other):
     return div(input, other)
 
 
+@autocast_op
 def square(input):
     check_tensor(input, "square")
     if input.dtype.name == "bool":  # PyTorch squares as pow(x, 2): an integer result

@@ -27,6 +27,7 @@ import math
 
 import numpy as np
 
+from .. import _dtype
 from .._device import kernel_module, mixed_devices_error
 from .._dtype import float16
 from .._type_info import finfo
@@ -142,8 +143,15 @@ def _check_floating(op: str, input: Tensor) -> None:
 
 
 def _check_same_dtype(input: Tensor, **params: Tensor | None) -> None:
-    for name, param in params.items():
-        if param is not None and param.dtype != input.dtype:
+    """Parameters of the input's dtype or, for a float16 input, all of them float32, as PyTorch's
+    mixed-type norms (what autocast hands a norm layer, whose parameters stay float32)."""
+    given = {name: param for name, param in params.items() if param is not None}
+    if input.dtype is _dtype.float16 and any(param.dtype is _dtype.float32 for param in given.values()):
+        if any(param.dtype is not _dtype.float32 for param in given.values()):
+            raise RuntimeError("mixed dtype (CPU): expect parameter to have scalar type of Float")
+        return
+    for name, param in given.items():
+        if param.dtype != input.dtype:
             raise RuntimeError(f"mixed dtype (CPU): expect parameter to have scalar type of "
                                f"{type_name(input.dtype)}, but {name} has scalar type {type_name(param.dtype)}")
 

@@ -273,3 +273,38 @@ def test_the_policy_names_only_decorated_ops():
                 decorated.add(value.__name__)
     for device_type, table in policy.POLICY.items():
         assert set(table) <= decorated, (device_type, set(table) - decorated)
+
+
+def _cnn(library):
+    nn = library.nn
+    return nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Flatten(), nn.Linear(16, 8), nn.LayerNorm(8), nn.GELU(), nn.Linear(8, 3))
+
+
+def test_a_cnn_with_norm_layers_trains_under_autocast_as_torch():
+    """Norm layers get float16 activations and keep float32 parameters (PyTorch's mixed-type norms)."""
+    reference = _cnn(torch)
+    model = _cnn(mg)
+    model.load_state_dict({k: mg.tensor(v.detach().numpy()) for k, v in reference.state_dict().items()})
+    images = np.random.default_rng(0).random((5, 1, 4, 4)).astype(np.float32)
+    labels = [0, 2, 1, 1, 0]
+    losses = []
+    for library, net in ((mg, model), (torch, reference)):
+        with library.autocast("cpu", dtype=library.float16):
+            logits = net(library.tensor(images))
+            loss = library.nn.functional.cross_entropy(logits, library.tensor(labels))
+        loss.backward()
+        losses.append((str(logits.dtype).split(".")[-1], str(loss.dtype).split(".")[-1], loss.item()))
+    assert losses[0][:2] == losses[1][:2] == ("float16", "float32")
+    assert losses[0][2] == pytest.approx(losses[1][2], rel=1e-3)
+    for (name, mine), theirs in zip(model.named_parameters(), reference.parameters()):
+        assert mine.grad.dtype is mg.float32, name
+        np.testing.assert_allclose(mine.grad.numpy(), theirs.grad.numpy(), rtol=2e-2, atol=2e-3, err_msg=name)
+    np.testing.assert_allclose(model[1].running_var.numpy(), reference[1].running_var.numpy(), rtol=1e-3)
+
+
+def test_mixed_type_norms_take_float32_parameters_only():
+    x = mg.rand(2, 3).half()
+    with pytest.raises(RuntimeError, match="^mixed dtype \\(CPU\\): expect parameter to have scalar type of Float$"):
+        F.layer_norm(x, (3,), mg.ones(3), mg.zeros(3).half())
+    assert F.layer_norm(x, (3,), mg.ones(3), mg.zeros(3)).dtype is mg.float16

@@ -61,3 +61,36 @@ def test_cuda_policy_and_inf_check_stay_on_the_device():
     (found_inf,) = scaler._per_optimizer_states[id(optimizer)]["found_inf_per_device"].values()
     assert found_inf.device.type == "cuda" and found_inf.item() == 0.0
     assert x.grad.device.type == "cuda" and x.grad.tolist() == [[1.0] * 3] * 2
+
+
+# name -> (input shapes, op, the dtype of its result under autocast('cuda') for float32 and for
+# float16 inputs): CUDA's policy, whose lists differ from the CPU's (tests/amp checks those).
+CUDA_CASES = {
+    "linear": ([(3, 4), (2, 4), (2,)], lambda t: F.linear(*t), ("float16", "float16")),
+    "mv": ([(3, 4), (4,)], lambda t: mg.mv(*t), ("float16", "float16")),
+    "conv2d": ([(1, 2, 3, 3), (2, 2, 2, 2)], lambda t: F.conv2d(*t), ("float16", "float16")),
+    "exp": ([(3,)], lambda t: t[0].exp(), ("float32", "float32")),
+    "square": ([(3,)], lambda t: mg.square(t[0]), ("float32", "float32")),
+    "sum": ([(3,)], lambda t: t[0].sum(), ("float32", "float32")),
+    "log_softmax": ([(2, 3)], lambda t: F.log_softmax(t[0], 1), ("float32", "float32")),
+    "layer_norm": ([(2, 3), (3,), (3,)], lambda t: F.layer_norm(t[0], (3,), t[1], t[2]), ("float32", "float32")),
+    "mse_loss": ([(3,), (3,)], lambda t: F.mse_loss(*t), ("float32", "float32")),
+    "dot": ([(3,), (3,)], lambda t: mg.dot(*t), ("float32", "float16")),
+    "relu": ([(3,)], lambda t: F.relu(t[0]), ("float32", "float16")),
+}
+
+
+@pytest.mark.parametrize("name", CUDA_CASES)
+@pytest.mark.parametrize("dtype", ["float32", "float16"])
+def test_cuda_policy_per_op_class(name, dtype):
+    shapes, op, expected = CUDA_CASES[name]
+    rng = np.random.default_rng(0)
+    arrays = [(rng.random(s) + 0.5).astype(np.float32) for s in shapes]
+    inputs = [mg.tensor(a, dtype=getattr(mg, dtype), device="cuda", requires_grad=True) for a in arrays]
+    with mg.autocast("cuda"):
+        out = op(inputs)
+    assert out.dtype.name == expected[dtype == "float16"] and out.device.type == "cuda"
+    out.float().sum().backward()
+    assert all(t.grad.dtype is t.dtype for t in inputs)
+    reference = op([mg.tensor(a.astype(dtype).astype(np.float32)) for a in arrays])
+    np.testing.assert_allclose(out.float().detach().cpu().numpy(), reference.detach().numpy(), rtol=1e-2, atol=1e-2)
