@@ -181,14 +181,14 @@ class GradScaler:
         self._per_optimizer_states = defaultdict(_refresh_per_optimizer_state)
 
     def _update_scale(self, scale: Tensor, growth_tracker: Tensor, found_inf: float) -> None:
-        """PyTorch's ``_amp_update_scale_``, in float32 as its kernel computes."""
+        """PyTorch's ``_amp_update_scale_``: the float32 scale times the (double) factor, rounded to float32."""
         if found_inf:
-            scale.fill_(np.float32(scale.item()) * np.float32(self._backoff_factor))
+            scale.fill_(np.float32(scale.item() * self._backoff_factor))
             growth_tracker.fill_(0)
             return
         successful = growth_tracker.item() + 1
         if successful == self._growth_interval:
-            grown = np.float32(scale.item()) * np.float32(self._growth_factor)
+            grown = np.float32(scale.item() * self._growth_factor)
             if np.isfinite(grown):
                 scale.fill_(grown)
             successful = 0

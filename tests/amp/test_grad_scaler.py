@@ -141,3 +141,22 @@ def test_step_returns_the_optimizers_return():
     scaler = mg.amp.GradScaler("cpu")
     scaler.scale(weight.sum()).backward()
     assert scaler.step(optimizer, lambda: 3.0) == 3.0
+
+
+def test_factors_that_float32_cannot_hold_update_the_scale_as_torch():
+    """The scale is float32 and the factors doubles: each update rounds their product once."""
+    scales = []
+    for library in (mg, torch):
+        weight = library.ones(2, requires_grad=True)
+        optimizer = library.optim.SGD([weight], lr=0.1)
+        scaler = library.amp.GradScaler("cpu", init_scale=3.3, growth_factor=1.7, backoff_factor=0.3,
+                                        growth_interval=1)
+        for step in range(6):
+            optimizer.zero_grad()
+            scaler.scale(weight.sum()).backward()
+            if step % 3 == 0:
+                weight.grad[0] = math.inf
+            scaler.step(optimizer)
+            scaler.update()
+            scales.append(scaler.get_scale())
+    assert scales[:6] == scales[6:]
