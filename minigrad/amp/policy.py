@@ -89,7 +89,8 @@ def autocast_op(fn):
 
 
 def _autocast_call(fn, name: str, state, args: tuple, kwargs: dict):
-    device_type = _device_type(args)
+    tensors = list(_tensors((*args, *kwargs.values())))
+    device_type = _device_type(tensors)
     dtype = state.casts.get(device_type)
     if dtype is None:  # no region for these tensors' device
         return fn(*args, **kwargs)
@@ -101,7 +102,7 @@ def _autocast_call(fn, name: str, state, args: tuple, kwargs: dict):
     elif category == LOWER:
         target = dtype
     elif category == PROMOTE:
-        target = _widest(args, device_type, dtype)
+        target = _widest(tensors, device_type, dtype)
     else:
         target = None
     if target is not None:
@@ -124,17 +125,19 @@ def _tensors(values):
             yield from _tensors(value)
 
 
-def _device_type(args: tuple) -> str | None:
-    return next((t.device.type for t in _tensors(args)), None)
+def _device_type(tensors: list) -> str | None:
+    """The device type the op runs on: CUDA if any input is there (a 0-d CPU tensor joins a CUDA op)."""
+    types = {t._device.type for t in tensors}
+    return "cuda" if "cuda" in types else next(iter(types), None)
 
 
 def _eligible(tensor, device_type: str) -> bool:
-    return tensor.dtype.is_floating_point and tensor.dtype is not _dtype.float64 and tensor.device.type == device_type
+    return tensor.dtype.is_floating_point and tensor.dtype is not _dtype.float64 and tensor._device.type == device_type
 
 
-def _widest(args: tuple, device_type: str, dtype):
+def _widest(tensors: list, device_type: str, dtype):
     """PyTorch's promote rule: the region's dtype, unless an eligible input is float32."""
-    if any(t.dtype is _dtype.float32 for t in _tensors(args) if _eligible(t, device_type)):
+    if any(t.dtype is _dtype.float32 for t in tensors if _eligible(t, device_type)):
         return _dtype.float32
     return dtype
 

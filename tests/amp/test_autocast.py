@@ -308,3 +308,10 @@ def test_mixed_type_norms_take_float32_parameters_only():
     with pytest.raises(RuntimeError, match="^mixed dtype \\(CPU\\): expect parameter to have scalar type of Float$"):
         F.layer_norm(x, (3,), mg.ones(3), mg.zeros(3).half())
     assert F.layer_norm(x, (3,), mg.ones(3), mg.zeros(3)).dtype is mg.float16
+
+
+def test_tensors_given_by_keyword_are_cast_too():
+    x, w = mg.rand(3, 4), mg.rand(5, 4)
+    with mg.autocast("cpu", dtype=mg.float16):
+        assert F.linear(input=x, weight=w).dtype is mg.float16
+        assert F.mse_loss(input=x.half(), target=x.half()).dtype is mg.float32
