@@ -314,7 +314,7 @@ def rms_norm(input: Tensor, normalized_shape, weight: Tensor | None = None, eps:
 
     Layer norm without the mean subtraction and the bias. As PyTorch's own, it is a composite of
     elementwise ops and a mean (so autograd differentiates it, on either device, to any order);
-    float16 is computed in float32 and rounded once."""
+    float16 is computed in float32 and rounded once. The result has the input's dtype."""
     check_tensor(input, "rms_norm")
     check_optional_tensors("rms_norm", 3, weight=weight)
     shape = _normalized_shape_arg("rms_norm", normalized_shape)
@@ -322,8 +322,8 @@ def rms_norm(input: Tensor, normalized_shape, weight: Tensor | None = None, eps:
     _check_floating("rms_norm", input)
     eps = finfo(input.dtype).eps if eps is None else float(eps)
     x = input.float() if input.dtype == float16 else input
-    normalized = (x * (x.square().mean(tuple(range(-len(shape), 0)), keepdim=True) + eps).rsqrt()).to(input.dtype)
-    return normalized if weight is None else normalized * weight
+    out = x * (x.square().mean(tuple(range(-len(shape), 0)), keepdim=True) + eps).rsqrt()
+    return (out if weight is None else out * weight).to(input.dtype)  # the input's dtype, whatever the weight's
 
 
 @autocast_op

@@ -167,6 +167,8 @@ def test_rms_norm_in_half_precision_is_computed_in_float32():
     expected = np.array([[300.0, -200.0, 100.0]]) / np.sqrt((300.0 ** 2 + 200.0 ** 2 + 100.0 ** 2) / 3)
     assert out.dtype == minigrad.float16
     np.testing.assert_allclose(out.numpy().astype(np.float64), expected, rtol=1e-3)
+    for weight_dtype in (minigrad.float32, minigrad.float64):  # the input's dtype whatever the weight's, as PyTorch
+        assert F.rms_norm(x, (3,), minigrad.ones(3, dtype=weight_dtype)).dtype == minigrad.float16
 
 
 def test_instance_norm_running_statistics_average_the_planes():
