@@ -75,9 +75,6 @@ from .functions.unary import (abs, absolute, angle, ceil, cos, exp, fix, floor, 
 
 from .amp.autocast_mode import autocast, get_autocast_dtype, is_autocast_enabled  # noqa: E402
 from . import accelerator, amp, autograd, backends, compiler, cuda, linalg, return_types, special  # noqa: E402  (submodules, as torch.cuda)
-from .cuda import amp as _cuda_amp  # noqa: E402  (makes minigrad.cuda.amp, torch.cuda.amp's deprecated aliases)
-
-del _cuda_amp
 
 _tensor_methods.bind()
 

@@ -2,20 +2,22 @@
 
 minigrad uses one CUDA device, ``cuda:0``: the current device is always 0, and ``set_device`` /
 ``with minigrad.cuda.device(i):`` accept only it. Memory statistics are in ``memory.py``, streams
-and events in ``streams.py``, the GPU's random seeds in ``random.py``.
+and events in ``streams.py``, the GPU's random seeds in ``random.py``; ``amp.py`` holds PyTorch's
+deprecated ``torch.cuda.amp`` spellings of ``minigrad.amp``.
 """
 from __future__ import annotations
 
 from typing import NamedTuple
 
 from .. import _cuda_backend
+from . import amp
 from ._device_index import device_index
 from .memory import (empty_cache, max_memory_allocated, max_memory_reserved, mem_get_info, memory_allocated,
                      memory_reserved, memory_stats, reset_max_memory_allocated, reset_peak_memory_stats)
 from .random import initial_seed, manual_seed, manual_seed_all
 from .streams import Event, Stream, StreamContext, current_stream, default_stream, stream
 
-__all__ = ["Event", "Stream", "StreamContext", "current_device", "current_stream", "default_stream", "device",
+__all__ = ["Event", "amp", "Stream", "StreamContext", "current_device", "current_stream", "default_stream", "device",
            "device_count", "empty_cache", "get_device_capability", "get_device_name", "get_device_properties",
            "init", "initial_seed", "is_available", "is_bf16_supported", "is_initialized", "manual_seed",
            "manual_seed_all", "max_memory_allocated", "max_memory_reserved", "mem_get_info", "memory_allocated",
