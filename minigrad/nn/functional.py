@@ -218,6 +218,10 @@ from ..functions.distance import cosine_similarity, normalize, pairwise_distance
 from ..functions.embedding import embedding  # noqa: E402
 from ..functions.one_hot import one_hot  # noqa: E402
 
+# ---- attention (functions/attention.py, multi_head_attention.py) --------------------------------------
+from ..functions.attention import scaled_dot_product_attention  # noqa: E402
+from ..functions.multi_head_attention import multi_head_attention_forward  # noqa: E402
+
 # ---- normalisation (functions/normalization.py) and channel dropout ----------------------------------
 from ..functions.normalization import batch_norm, group_norm, instance_norm, layer_norm, rms_norm  # noqa: E402
 

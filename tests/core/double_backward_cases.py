@@ -260,6 +260,8 @@ NORMALIZATION = [
     ("layer_norm", lambda L, x, w, b: L.nn.functional.layer_norm(x, (4,), w, b) ** 2, [(3, 4), (4,), (4,)]),
     ("group_norm", lambda L, x, w, b: L.nn.functional.group_norm(x, 2, w, b) ** 2, [(2, 4, 3), (4,), (4,)]),
     ("rms_norm", lambda L, x, w: L.nn.functional.rms_norm(x, (4,), w, eps=1e-3) ** 2, [(3, 4), (4,)]),
+    ("scaled_dot_product_attention", lambda L, q, k, v: L.nn.functional.scaled_dot_product_attention(
+        q, k, v, is_causal=True), [(2, 3, 4), (2, 3, 4), (2, 3, 2)]),
     ("instance_norm", lambda L, x: L.nn.functional.instance_norm(x) ** 2, [(2, 3, 4, 4)]),
     ("normalize", lambda L, x: L.nn.functional.normalize(x, dim=1), [(3, 4)]),
     ("batch_norm_train_no_affine", lambda L, x: L.nn.functional.batch_norm(x, None, None, training=True) ** 2,

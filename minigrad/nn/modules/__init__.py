@@ -6,6 +6,7 @@ To add a family, add one import line below: every Module subclass imported here 
 from .module import Module
 from .activation import (CELU, ELU, GELU, GLU, LeakyReLU, LogSoftmax, ReLU, SELU, Sigmoid, SiLU, Softmax, Softmin,
                          Softsign, Tanh)
+from .attention import MultiheadAttention
 from .container import ModuleDict, ModuleList, Sequential
 from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
 from .batchnorm import BatchNorm1d, BatchNorm2d, BatchNorm3d

@@ -52,3 +52,8 @@ class Linear(Module):
 
     def extra_repr(self) -> str:
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+
+class NonDynamicallyQuantizableLinear(Linear):
+    """A Linear under PyTorch's name for ``MultiheadAttention.out_proj`` (it marks the layer for
+    PyTorch's quantisation tools, which minigrad does not have; the name keeps reprs equal)."""
