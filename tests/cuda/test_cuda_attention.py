@@ -1,4 +1,4 @@
-"""nn.MultiheadAttention on CUDA (simulator) equals the CPU: output, weights and every gradient."""
+"""nn.MultiheadAttention and a Transformer encoder layer on CUDA (simulator) equal the CPU: outputs, weights and every gradient."""
 import numpy as np
 
 import minigrad as mg
@@ -18,4 +18,19 @@ def test_multihead_attention_on_cuda_equals_the_cpu():
         results[device] = [out, weights] + [x.grad for x in xs] + [p.grad for p in layer.parameters()]
     for on_cpu, on_cuda in zip(results["cpu"], results["cuda"]):
         assert on_cuda.device == mg.device("cuda:0")
+        np.testing.assert_allclose(on_cuda.cpu().detach().numpy(), on_cpu.detach().numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_a_transformer_encoder_layer_on_cuda_equals_the_cpu():
+    rng = np.random.default_rng(1)
+    source = rng.standard_normal((3, 1, 4))
+    results = {}
+    for device in ("cpu", "cuda"):
+        mg.manual_seed(0)
+        layer = mg.nn.TransformerEncoderLayer(4, 2, 6, dropout=0.0).double().to(device)
+        x = mg.tensor(source, device=device, requires_grad=True)
+        out = layer(x, src_mask=mg.nn.Transformer.generate_square_subsequent_mask(3, device=device))
+        out.square().sum().backward()
+        results[device] = [out, x.grad] + [p.grad for p in layer.parameters()]
+    for on_cpu, on_cuda in zip(results["cpu"], results["cuda"]):
         np.testing.assert_allclose(on_cuda.cpu().detach().numpy(), on_cpu.detach().numpy(), rtol=1e-10, atol=1e-12)
