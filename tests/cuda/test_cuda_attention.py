@@ -1,4 +1,5 @@
-"""nn.MultiheadAttention and a Transformer encoder layer on CUDA (simulator) equal the CPU: outputs, weights and every gradient."""
+"""nn.MultiheadAttention and a Transformer encoder layer on CUDA (simulator) equal the CPU: outputs,
+weights and every gradient."""
 import numpy as np
 
 import minigrad as mg
