@@ -45,6 +45,18 @@ def _unravel(index, shape):
     return index // shape[1], index % shape[1], d2, d3
 
 
+@cuda.jit(device=True)
+def reading_output(i, pad, tap, dilation, stride, out_size):
+    """The output index ``o`` whose tap ``tap`` reads input index ``i`` along one axis
+    (``i = o*stride - pad + tap*dilation``), or -1 when that ``o`` is no whole number inside
+    ``[0, out_size)``: how the gathers of an adjoint find the outputs that read an input."""
+    offset = i + pad - tap * dilation  # o * stride
+    o = offset // stride
+    if offset >= 0 and offset % stride == 0 and o < out_size:
+        return o
+    return -1
+
+
 @cuda.jit
 def _forward_kernel(out, x, weight, bias, stride, pad_top_left, dilation, groups):
     s_h, s_w = stride
@@ -81,13 +93,11 @@ def _input_grad_kernel(grad_x, grad_out, weight, bias, stride, pad_top_left, dil
         first_out, c = (ci // group_in) * group_out, ci % group_in
         total = bias[ci]
         for ki in range(kernel_h):
-            row = ih + top - ki * d_h  # oh * s_h for the output row whose tap ki reads ih
-            oh = row // s_h
-            if row >= 0 and row % s_h == 0 and oh < out_h:
+            oh = reading_output(ih, top, ki, d_h, s_h, out_h)
+            if oh >= 0:
                 for kj in range(kernel_w):
-                    column = iw + left - kj * d_w
-                    ow = column // s_w
-                    if column >= 0 and column % s_w == 0 and ow < out_w:
+                    ow = reading_output(iw, left, kj, d_w, s_w, out_w)
+                    if ow >= 0:
                         for co in range(first_out, first_out + group_out):
                             total += grad_out[n, co, oh, ow] * weight[co, c, ki, kj]
         grad_x[n, ci, ih, iw] = total

@@ -148,11 +148,16 @@ class CudaArray:
     def _view(self, shape, strides, offset=None) -> "CudaArray":
         return CudaArray(self.buffer, shape, strides, self.offset if offset is None else offset)
 
-    def reshape(self, *shape, order: str = "C") -> "CudaArray":
+    def reshape(self, *shape, order: str = "C", copy: bool | None = None) -> "CudaArray":
+        """numpy's ``reshape``: a view of a contiguous array, else of a copy. ``copy=False`` (what
+        ``Tensor.view`` asks) raises numpy's ValueError where a copy would be made; unlike numpy it
+        does so for every non-contiguous array, including those whose strides would allow a view."""
         if order != "C":
             raise NotImplementedError("CudaArray.reshape supports order='C' only")
         shape = _resolve_reshape(_as_shape(shape[0] if len(shape) == 1 else shape), self.size)
-        source = self if self.is_contiguous() else self.copy()
+        if copy is False and not self.is_contiguous():
+            raise ValueError("Unable to avoid creating a copy while reshaping.")
+        source = self if self.is_contiguous() and not copy else self.copy()
         return source._view(shape, contiguous_strides(shape))
 
     def view(self, dtype=None) -> "CudaArray":

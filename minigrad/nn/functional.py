@@ -249,6 +249,7 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
                       "please switch to using dropout1d instead.", stacklevel=2)
     return _run_dropout(_dropout.feature_dropout, input, p, training, inplace)
 
-# ---- convolution and padding (functions/conv.py, functions/padding.py) ------------------------------
+# ---- convolution, sliding blocks and padding (functions/conv.py, unfold.py, padding.py) --------------
 from ..functions.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d  # noqa: E402
+from ..functions.unfold import fold, unfold  # noqa: E402
 from ..functions.padding import pad  # noqa: E402

@@ -249,6 +249,13 @@ RESAMPLING = [
     ("pixel_shuffle", lambda L, x: L.nn.functional.pixel_shuffle(x, 2) ** 2, [(1, 4, 2, 3)]),
     ("pixel_shuffle_unbatched", lambda L, x: L.nn.functional.pixel_shuffle(x, 3) ** 2, [(9, 2, 1)]),
     ("pixel_unshuffle", lambda L, x: L.nn.functional.pixel_unshuffle(x, 2) ** 2, [(2, 1, 3, 4, 6)]),
+    ("unfold", lambda L, x: L.nn.functional.unfold(x, (2, 3), dilation=(2, 1), padding=1, stride=(1, 2)) ** 2,
+     [(2, 2, 4, 5)]),
+    ("unfold_unbatched", lambda L, x: L.nn.functional.unfold(x, 2, stride=2) ** 2, [(2, 4, 3)]),
+    ("fold", lambda L, x: L.nn.functional.fold(x, (4, 5), (2, 2), padding=(1, 0), stride=(2, 1)) ** 2, [(2, 12, 12)]),
+    ("fold_unbatched", lambda L, x: L.nn.functional.fold(x, 3, 2, dilation=2, padding=1) ** 2, [(8, 9)]),
+    ("unfold_matmul_fold", lambda L, x, w: L.nn.functional.fold(
+        w @ L.nn.functional.unfold(x, 3, padding=1), (3, 4), 1), [(2, 2, 3, 4), (3, 18)]),
 ]
 
 NORMALIZATION = [

@@ -115,7 +115,7 @@ def test_second_derivatives_on_cuda_match_cpu(name, fn, shapes):
 # layers compute half in float32, as on the CPU. Compared with the CPU at half precision.
 HALF_CASES = ["add", "mul", "div", "exp", "log", "sqrt", "tanh", "sigmoid", "sum", "mean", "matmul", "linear",
               "softmax", "log_softmax", "conv2d", "max_pool2d", "avg_pool2d", "layer_norm", "relu", "gelu",
-              "leaky_relu", "mse_loss", "cumsum", "sort", "where", "cat", "getitem_advanced"]
+              "leaky_relu", "mse_loss", "cumsum", "sort", "where", "cat", "getitem_advanced", "unfold", "fold"]
 
 
 @pytest.mark.parametrize("name, fn, shapes", [c for c in CASES if c[0] in HALF_CASES],

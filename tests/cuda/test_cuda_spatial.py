@@ -1,4 +1,4 @@
-"""Pooling, unpooling, padding, resizing and embedding on CUDA tensors against the same ops on the
+"""Pooling, unpooling, padding, resizing, sliding blocks and embedding on CUDA tensors against the same ops on the
 CPU: forward values and input gradients through ``nn.functional``, tiny shapes, float32 and float64.
 
 Their Functions declare ``runs_on_cuda`` and call the CUDA twins in ``minigrad.kernels.cuda``
@@ -45,6 +45,8 @@ CASES = [
     ("interpolate_linear", lambda x: F.interpolate(x, size=9, mode="linear"), (1, 2, 5), np.float32),
     ("interpolate_area", lambda x: F.interpolate(x, size=(2, 3), mode="area"), (1, 2, 5, 6), np.float32),
     ("embedding", _embedding, (4, 3), np.float32),
+    ("unfold", lambda x: F.unfold(x, (2, 3), dilation=2, padding=1, stride=(1, 2)), (2, 2, 4, 5), np.float32),
+    ("fold", lambda x: F.fold(x, (3, 4), 2, padding=1), (2, 8, 20), np.float32),
 ]
 
 
@@ -74,3 +76,14 @@ def test_max_pool_indices_match_cpu():
     _, cuda_indices = F.max_pool2d(mg.tensor(x, device="cuda"), 2, 1, return_indices=True)
     assert cuda_indices.device == mg.device("cuda:0") and cuda_indices.dtype == mg.int64
     np.testing.assert_array_equal(cuda_indices.cpu().numpy(), cpu_indices.numpy())
+
+
+def test_convolution_is_a_matrix_product_of_the_unfolded_input():
+    """conv2d(x, w) == (w.view(O, -1) @ unfold(x)).view(N, O, OH, OW) on CUDA tensors too."""
+    rng = np.random.default_rng(3)
+    x = mg.tensor(rng.standard_normal((2, 2, 4, 5)), device="cuda")
+    w = mg.tensor(rng.standard_normal((3, 2, 3, 2)), device="cuda")
+    out = F.conv2d(x, w, stride=(2, 1), padding=1, dilation=(1, 2))
+    by_product = (w.view(3, -1) @ F.unfold(x, (3, 2), dilation=(1, 2), padding=1, stride=(2, 1))).view(out.shape)
+    assert by_product.device == mg.device("cuda:0")
+    np.testing.assert_allclose(by_product.cpu().numpy(), out.cpu().numpy(), rtol=1e-12, atol=1e-12)

@@ -55,6 +55,18 @@ def test_flip_is_a_view_and_roll_a_copy():
     assert not np.shares_memory(np.roll(device, 0, axis=1), device)
 
 
+def test_reshape_copy_argument():
+    """``copy=False`` (Tensor.view) views a contiguous array and refuses a strided one, as numpy
+    does for this transpose; ``copy=True`` always copies."""
+    device = CudaArray.from_host(HOST)
+    assert np.shares_memory(device.reshape((6, 4), copy=False), device)
+    assert not np.shares_memory(device.reshape((6, 4), copy=True), device)
+    with pytest.raises(ValueError):
+        HOST.transpose(0, 2, 1).reshape(-1, copy=False)
+    with pytest.raises(ValueError, match="Unable to avoid creating a copy while reshaping"):
+        device.transpose(0, 2, 1).reshape(-1, copy=False)
+
+
 def test_triangle_of_a_vector_is_refused():
     with pytest.raises(ValueError, match="at least 2 dims"):
         np.tril(CudaArray.from_host(HOST[0, 0]))
