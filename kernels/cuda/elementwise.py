@@ -123,6 +123,20 @@ def _logaddexp(a, b):  # numpy's npy_logaddexp: log(e^a + e^b) without overflow
     return difference  # NaN
 
 
+def _fmod(a, b):  # C's: the dividend's sign (integer divisors of 0 are refused before the kernel)
+    return math.fmod(a, b) if b != 0 else math.nan
+
+
+def _lcm(a, b):  # numpy's: |a / gcd * b|, 0 when either is 0
+    return 0 if a == 0 or b == 0 else abs(a // math.gcd(a, b) * b)
+
+
+def _heaviside(x, value_at_zero):  # numpy's: NaN stays NaN
+    if x != x:
+        return x
+    return value_at_zero if x == 0 else (0 if x < 0 else 1)
+
+
 def _where(condition, a, b):
     return a if condition else b
 
@@ -193,6 +207,8 @@ UNARY = {
     "logical_not": lambda x: x == 0,
     "invert": lambda x: ~x,
     "signbit": lambda x: math.copysign(1.0, x) < 0,
+    "frexp_mantissa": lambda x: math.frexp(x)[0],  # np.frexp's two outputs: a kernel each (apply_ufunc)
+    "frexp_exponent": lambda x: math.frexp(x)[1],
 }
 BINARY = {
     "add": lambda a, b: a + b,
@@ -222,6 +238,13 @@ BINARY = {
     "bitwise_and": lambda a, b: a & b,
     "bitwise_or": lambda a, b: a | b,
     "bitwise_xor": lambda a, b: a ^ b,
+    "left_shift": lambda a, b: a << b,
+    "right_shift": lambda a, b: a >> b,
+    "fmod": _fmod,
+    "gcd": lambda a, b: math.gcd(a, b),
+    "lcm": _lcm,
+    "heaviside": _heaviside,
+    "nextafter": lambda a, b: math.nextafter(a, b),
 }
 TERNARY = {"where": _where}
 _OPS = {name: (arity, fn)
@@ -275,10 +298,15 @@ def apply_ufunc(ufunc, inputs: tuple, out=None, dtype=None, casting="same_kind",
     if unsupported:
         raise TypeError(f"{ufunc.__name__} on CUDA arrays does not support {sorted(unsupported)}")
     name = ufunc.__name__
+    if ufunc is np.frexp and out is None and dtype is None:
+        return _frexp(*inputs)
     if name not in _OPS or ufunc.nout != 1:
         raise NotImplementedError(f"numpy.{name} has no CUDA kernel in minigrad yet")
-    signature = tuple(_loop_dtype(v) for v in inputs) + (None if dtype is None else np.dtype(dtype),)
-    *loop_dtypes, out_dtype = ufunc.resolve_dtypes(signature, casting="unsafe")
+    # dtype= fixes the output's dtype only, and numpy picks the loop from it (float32 / int64 with
+    # dtype=float32 divides in float32), as the signature (None, ..., dtype) resolves
+    fixed = {} if dtype is None else {"signature": (None,) * ufunc.nin + (np.dtype(dtype),)}
+    *loop_dtypes, out_dtype = ufunc.resolve_dtypes(tuple(_loop_dtype(v) for v in inputs) + (None,),
+                                                   casting="unsafe", **fixed)
     operands = [_as_operand(v, d) for v, d in zip(inputs, loop_dtypes)]
     shape = np.broadcast_shapes(*(o.shape for o in operands))
     if out is not None:
@@ -290,6 +318,17 @@ def apply_ufunc(ufunc, inputs: tuple, out=None, dtype=None, casting="same_kind",
         target = CudaArray.empty(shape, out_dtype)
     _launch(_kernel(name), target, operands)
     return target
+
+
+def _frexp(x: CudaArray) -> tuple[CudaArray, CudaArray]:
+    """``np.frexp(x)``: (mantissa, exponent) of numpy's dtypes (x's float dtype, int32), one kernel
+    each; half runs in float32 (CUDA's frexp has no half form; the mantissa is exact either way)."""
+    _, mantissa_dtype, exponent_dtype = np.frexp.resolve_dtypes((x.dtype, None, None))
+    work = x.astype(np.float32) if mantissa_dtype == np.float16 else _as_operand(x, mantissa_dtype)
+    mantissa, exponent = CudaArray.empty(x.shape, mantissa_dtype), CudaArray.empty(x.shape, exponent_dtype)
+    _launch(_kernel("frexp_mantissa"), mantissa, [work])
+    _launch(_kernel("frexp_exponent"), exponent, [work])
+    return mantissa, exponent
 
 
 def assign(target: CudaArray, value) -> None:
