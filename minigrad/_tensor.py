@@ -224,7 +224,9 @@ class Tensor:
         return self._data.itemsize
 
     def stride(self, dim: int | None = None):
-        strides = tuple(s // self._data.itemsize for s in self._data.strides)
+        strides = self._data.strides  # a CudaArray counts them in elements, numpy in bytes
+        if isinstance(self._data, np.ndarray):
+            strides = tuple(s // self._data.itemsize for s in strides)
         return strides if dim is None else strides[_wrap_dim(dim, self.ndim)]
 
     # ---- conversions -------------------------------------------------------------------------
