@@ -127,8 +127,41 @@ def _fmod(a, b):  # C's: the dividend's sign (integer divisors of 0 are refused 
     return math.fmod(a, b) if b != 0 else math.nan
 
 
+@cuda.jit(device=True)
+def _gcd(a, b):  # numpy's: non-negative, gcd(0, 0) = 0 (Euclid's loop: CUDA has no math.gcd)
+    a, b = abs(a), abs(b)
+    while b != 0:
+        a, b = b, a % b
+    return a
+
+
 def _lcm(a, b):  # numpy's: |a / gcd * b|, 0 when either is 0
-    return 0 if a == 0 or b == 0 else abs(a // math.gcd(a, b) * b)
+    return 0 if a == 0 or b == 0 else abs(a // _gcd(a, b) * b)
+
+
+def _nextafter_of(mantissa_bits: int, min_exponent: int, largest: float):
+    """numpy's ``nextafter`` for the float type of ``mantissa_bits`` (11, 24, 53), smallest subnormal
+    ``2 ** min_exponent`` and largest finite value ``largest``: x moved one unit in the last place
+    towards y, in float64 arithmetic (exact: both ends are values of the type). CUDA's nextafter
+    has no half form and the simulator has none at all."""
+    def nextafter(x, y):
+        a, b = float(x), float(y)
+        if a != a or b != b:
+            return a + b  # NaN
+        if a == b:
+            return b
+        if a == 0:
+            return math.copysign(2.0 ** min_exponent, b)
+        if math.isinf(a):
+            return math.copysign(largest, a)
+        mantissa, exponent = math.frexp(a)
+        step = exponent - mantissa_bits  # the spacing above |a| is 2 ** step, subnormals' at least
+        if step < min_exponent:
+            step = min_exponent
+        elif step > min_exponent and (b < a) == (a > 0) and abs(mantissa) == 0.5:
+            step -= 1  # towards zero from a normal power of two: the spacing below is half
+        return a - 2.0 ** step if b < a else a + 2.0 ** step
+    return nextafter
 
 
 def _heaviside(x, value_at_zero):  # numpy's: NaN stays NaN
@@ -241,11 +274,14 @@ BINARY = {
     "left_shift": lambda a, b: a << b,
     "right_shift": lambda a, b: a >> b,
     "fmod": _fmod,
-    "gcd": lambda a, b: math.gcd(a, b),
+    "gcd": lambda a, b: _gcd(a, b),
     "lcm": _lcm,
     "heaviside": _heaviside,
-    "nextafter": lambda a, b: math.nextafter(a, b),
+    "nextafter_float16": _nextafter_of(11, -24, 65504.0),  # one per float type: _PER_FLOAT_TYPE
+    "nextafter_float32": _nextafter_of(24, -149, 3.4028234663852886e38),
+    "nextafter_float64": _nextafter_of(53, -1074, 1.7976931348623157e308),
 }
+_PER_FLOAT_TYPE = {"nextafter"}  # ops whose table entry is per loop dtype: name_float32, ...
 TERNARY = {"where": _where}
 _OPS = {name: (arity, fn)
         for arity, table in ((1, UNARY), (2, BINARY), (3, TERNARY)) for name, fn in table.items()}
@@ -300,7 +336,7 @@ def apply_ufunc(ufunc, inputs: tuple, out=None, dtype=None, casting="same_kind",
     name = ufunc.__name__
     if ufunc is np.frexp and out is None and dtype is None:
         return _frexp(*inputs)
-    if name not in _OPS or ufunc.nout != 1:
+    if name not in _OPS and name not in _PER_FLOAT_TYPE or ufunc.nout != 1:
         raise NotImplementedError(f"numpy.{name} has no CUDA kernel in minigrad yet")
     # dtype= fixes the output's dtype only, and numpy picks the loop from it (float32 / int64 with
     # dtype=float32 divides in float32), as the signature (None, ..., dtype) resolves
@@ -308,6 +344,8 @@ def apply_ufunc(ufunc, inputs: tuple, out=None, dtype=None, casting="same_kind",
     *loop_dtypes, out_dtype = ufunc.resolve_dtypes(tuple(_loop_dtype(v) for v in inputs) + (None,),
                                                    casting="unsafe", **fixed)
     operands = [_as_operand(v, d) for v, d in zip(inputs, loop_dtypes)]
+    if name in _PER_FLOAT_TYPE:
+        name = f"{name}_{loop_dtypes[0].name}"
     shape = np.broadcast_shapes(*(o.shape for o in operands))
     if out is not None:
         (target,) = out if isinstance(out, tuple) else (out,)

@@ -159,20 +159,11 @@ implements(np.argwhere)(searching.argwhere)
 implements(np.nonzero)(searching.nonzero)
 
 
-def _on_device(value) -> CudaArray:
-    """A CudaArray, or a host scalar (a number, a 0-d array) as a 0-d device array."""
-    if isinstance(value, CudaArray):
-        return value
-    if np.ndim(value):
-        raise TypeError("a host (numpy) array cannot enter a CUDA computation; move it to the device first")
-    return CudaArray.from_host(np.asarray(value))
-
-
 @implements(np.isin)
 def _isin(element, test_elements, assume_unique=False, invert=False, *, kind=None):
     """Whether each element is among ``test_elements``: the test elements sorted, each element's
     insertion point found (searching.py) and the value there compared (NaN is never found)."""
-    element, test = _on_device(element), np.sort(_on_device(test_elements).reshape(-1))
+    element, test = searching.on_device(element), np.sort(searching.on_device(test_elements).reshape(-1))
     if test.size == 0:
         return np.full_like(element, invert, dtype=bool)
     found = test[np.minimum(np.searchsorted(test, element), test.size - 1)] == element

@@ -40,6 +40,16 @@ def _search_kernel(sorted_keys, values, left, out):
         out[k] = _rank(sorted_keys, 0, 0, length, values[k], left)
 
 
+def on_device(value) -> CudaArray:
+    """A CudaArray, or a host scalar (a number, a 0-d array) as a 0-d device array; a host array
+    with dims is refused, as in every CUDA computation."""
+    if isinstance(value, CudaArray):
+        return value
+    if np.ndim(value):
+        raise TypeError("a host (numpy) array cannot enter a CUDA computation; move it to the device first")
+    return CudaArray.from_host(np.asarray(value))
+
+
 def searchsorted(a: CudaArray, v, side: str = "left", sorter: CudaArray | None = None) -> CudaArray:
     """``np.searchsorted(a, v, side, sorter)``: int64 insertion points of ``v`` (a CudaArray or a
     number: then a 0-d result) in the 1-D ``a``, sorted ascending (or ordered by ``sorter``)."""
@@ -49,7 +59,7 @@ def searchsorted(a: CudaArray, v, side: str = "left", sorter: CudaArray | None =
         raise ValueError(f"search side must be 'left' or 'right' (got {side!r})")
     if sorter is not None:
         a = a[sorter]
-    values = v if isinstance(v, CudaArray) else CudaArray.from_host(np.asarray(v))
+    values = on_device(v)
     dtype = np.result_type(a.dtype, values.dtype)
     keys = a.astype(dtype).reshape(1, -1).device_array()
     out = CudaArray.empty(values.shape, np.int64)

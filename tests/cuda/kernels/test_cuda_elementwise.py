@@ -14,8 +14,6 @@ _DOMAIN = {"log": (0.1, 3), "log2": (0.1, 3), "log10": (0.1, 3), "log1p": (-0.9,
            "arcsin": (-0.9, 0.9), "arccos": (-0.9, 0.9), "arctanh": (-0.9, 0.9), "arccosh": (1.1, 3),
            "power": (0.1, 2), "left_shift": (0, 3), "right_shift": (0, 3)}
 _NONZERO_DIVISOR = {"divide", "floor_divide", "remainder", "fmod", "reciprocal"}
-# The simulator runs math.nextafter in Python's doubles, so only float64 steps as on the GPU there.
-_SIMULATOR_DOUBLES_ONLY = {"nextafter"}
 
 
 def _inputs(name: str, dtype, count: int, rng) -> list[np.ndarray]:
@@ -42,10 +40,9 @@ def _numpy_loop_exists(ufunc, dtype) -> bool:
 
 
 OPS = [(name, dtype) for table in (elementwise.UNARY, elementwise.BINARY) for name in table
-       if hasattr(np, name)  # frexp's two parts: test_frexp_gives_numpys_two_outputs
+       if hasattr(np, name)  # frexp's two parts, nextafter's per type: tests of their own below
        for dtype in DTYPES if _numpy_loop_exists(getattr(np, name), dtype)
-       and not (name in _NONZERO_DIVISOR and dtype == np.bool_)  # a bool divisor of 1 only: no test
-       and not (name in _SIMULATOR_DOUBLES_ONLY and dtype != np.float64)]
+       and not (name in _NONZERO_DIVISOR and dtype == np.bool_)]  # a bool divisor of 1 only: no test
 
 
 @pytest.mark.parametrize("name, dtype", OPS, ids=[f"{n}-{np.dtype(d).name}" for n, d in OPS])
@@ -145,5 +142,21 @@ def test_dtype_fixes_the_output_and_numpy_picks_the_loop_from_it(ufunc, dtypes, 
     host = [np.array([[1, 2], [3, 7]]).astype(d) for d in dtypes]
     expected = ufunc(*host, dtype=dtype)
     result = ufunc(*(CudaArray.from_host(a) for a in host), dtype=dtype).to_host()
+    assert result.dtype == expected.dtype
+    np.testing.assert_array_equal(result, expected)
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_nextafter_steps_one_unit_as_numpy_at_every_edge(dtype):
+    """Both directions from zeros, powers of two (the spacing halves below them), the smallest
+    normal and subnormal values, the largest value, infinities and NaN."""
+    info = np.finfo(dtype)
+    edges = np.array([0.0, -0.0, 1.0, -1.0, 0.75, 3.0, 1e-3, info.tiny, info.smallest_subnormal,
+                      2 * info.smallest_subnormal, info.max, -info.max, np.inf, -np.inf, np.nan], dtype)
+    x = np.repeat(edges, 4)
+    y = np.tile(np.array([np.inf, -np.inf, 0.0, np.nan], dtype), len(edges))
+    y[::4] = np.where(x[::4] == np.inf, 0, y[::4])
+    expected = np.nextafter(x, y)
+    result = np.nextafter(CudaArray.from_host(x), CudaArray.from_host(y)).to_host()
     assert result.dtype == expected.dtype
     np.testing.assert_array_equal(result, expected)
