@@ -49,7 +49,7 @@ def _inputs(device: str) -> dict:
     }
 
 
-def _same(names: str, arguments: str) -> dict:
+def _same(names: str, arguments) -> dict:
     return dict.fromkeys(names.split(), arguments)
 
 
@@ -107,7 +107,8 @@ CASES = {
     "stack": "[x, y]", "hstack": "[x, y]", "vstack": "[x, y]", "dstack": "[x, y]", "row_stack": "[x, y]",
     "column_stack": "[x, y]", "atleast_1d": "x[0, 0]", "atleast_2d": "v", "atleast_3d": "x",
     "block_diag": "x, v", "cartesian_prod": "v, w", "combinations": "v", "meshgrid": "v, w, indexing='ij'",
-    "tile": "x, (2, 1)", "repeat": "x, 2, 1", "repeat_interleave": "x, 2", "diag": "v", "diagonal": "sq", "diag_embed": "x",
+    "tile": "x, (2, 1)", "repeat": "x, 2, 1", "repeat_interleave": "x, 2", "diag": "v", "diagonal": "sq",
+    "diag_embed": "x",
     "diagflat": "v", "trace": "sq", "tril": "sq", "triu": "sq, 1",
     # indexing and scattering
     "gather": "x, 1, i", "index_select": "x, 1, iv", "take": "x, i", "take_along_dim": "x, i, 1",
@@ -118,7 +119,8 @@ CASES = {
     "slice_scatter": "x, y[:, :2], 1, 0, 2", "diagonal_scatter": "sq, v",
     # random: host draws from the CPU generator, copied (equal on both devices after one seed)
     "bernoulli": ("p", "x, 0.3"),
-    "multinomial": ("one_hot_rows, 3, True", "p, 2", "p[0], 3", "p, 4, replacement=True", "p.double(), 1"), "rand_like": "x", "randn_like": "x",
+    "multinomial": ("one_hot_rows, 3, True", "p, 2", "p[0], 3", "p, 4, replacement=True", "p.double(), 1"),
+    "rand_like": "x", "randn_like": "x",
     "randint_like": "x, 5",
     # creation (no tensor input: device=)
     "arange": "5, device=dev", "linspace": "0, 1, 5, device=dev", "zeros": "2, 3, device=dev",
@@ -145,10 +147,12 @@ CASES = {
     "F.conv_transpose1d": "seq, b3[:, :2, :2]", "F.conv_transpose2d": "img, img[0, :, :2, :2].unsqueeze(1)",
     "F.avg_pool1d": "seq, 2", "F.avg_pool2d": "img, 2", "F.max_pool1d": "seq, 2", "F.max_pool2d": "img, 2",
     "F.max_pool2d_with_indices": "img, 2", "F.adaptive_avg_pool1d": "seq, 3", "F.adaptive_avg_pool2d": "img, 3",
-    "F.adaptive_max_pool1d": "seq, 3", "F.adaptive_max_pool2d": "img, 3", "F.adaptive_max_pool2d_with_indices": "img, 3",
+    "F.adaptive_max_pool1d": "seq, 3", "F.adaptive_max_pool2d": "img, 3",
+    "F.adaptive_max_pool2d_with_indices": "img, 3",
     "F.max_unpool1d": "*F.max_pool1d(seq, 2, return_indices=True), 2",
     "F.max_unpool2d": "*F.max_pool2d(img, 2, return_indices=True), 2",
-    "F.interpolate": "img, scale_factor=2, mode='bilinear'", "F.pad": "x, (1, 2)", "F.pixel_shuffle": "img[:, :1].expand(1, 4, 4, 4), 2",
+    "F.interpolate": "img, scale_factor=2, mode='bilinear'", "F.pad": "x, (1, 2)",
+    "F.pixel_shuffle": "img[:, :1].expand(1, 4, 4, 4), 2",
     "F.pixel_unshuffle": "img, 2", "F.batch_norm": "x, v, p[0], training=True", "F.instance_norm": "img",
     "F.layer_norm": "x, (3,), w, v", "F.group_norm": "img, 2", "F.dropout": "x", "F.dropout2d": "img",
     # Tensor's own methods and properties
@@ -160,7 +164,8 @@ CASES = {
             "Tensor.bernoulli_ Tensor.random_ Tensor.exponential_", "x"),
     **_same("Tensor.contiguous Tensor.is_contiguous Tensor.stride", ("x", "x.T", "b3[:, 1:]", "b3[:, :, ::2]")),
     "Tensor.item": "x[1, 2]", "Tensor.type": "x, mg.float64", "Tensor.type_as": "x, i", "Tensor.to": "x, mg.int64",
-    "Tensor.copy_": "x, y", "Tensor.expand_as": "v, x", "Tensor.view": ("x, 3, 2", "x.T, 1, 3, 2", "b3[:, 1:], 2, 6", "b3.transpose(0, 1), 3, 2, 3"), "Tensor.view_as": "x, y.T",
+    "Tensor.copy_": "x, y", "Tensor.expand_as": "v, x", "Tensor.view_as": "x, y.T",
+    "Tensor.view": ("x, 3, 2", "x.T, 1, 3, 2", "b3[:, 1:], 2, 6", "b3.transpose(0, 1), 3, 2, 3"),
     "Tensor.reshape_as": "x, y.T", "Tensor.where": "x, m, y", "Tensor.new_tensor": "x, [1, 2]",
     "Tensor.new_full": "x, (2,), 3.0", "Tensor.new_zeros": "x, 2", "Tensor.new_ones": "x, 2",
     "Tensor.new_empty": "x, 2", "detach_": "x", "fill_": "x, 2.5", "zero_": "x", "relu_": "x",
@@ -200,16 +205,11 @@ def _public_objects() -> dict:
                 continue
             found.setdefault(id(obj), (obj, []))[1].append(prefix + name)
     for name in dir(mg.Tensor):
-        static = inspect.getattr_static(mg.Tensor, name)
-        obj = static.fget if isinstance(static, property) else getattr(mg.Tensor, name)
         if not name.startswith("_"):
+            static = inspect.getattr_static(mg.Tensor, name)
+            obj = static.fget if isinstance(static, property) else getattr(mg.Tensor, name)
             found.setdefault(id(obj), (obj, []))[1].append("Tensor." + name)
     return {names[0]: (obj, names) for obj, names in found.values()}
-
-
-def _in_place_of(obj):
-    """The function an in-place method wraps (``Tensor.exp_``: ``exp``), or None."""
-    return getattr(obj, "__wrapped__", None)
 
 
 def _variants(arguments) -> tuple:
@@ -217,34 +217,37 @@ def _variants(arguments) -> tuple:
     return arguments if isinstance(arguments, tuple) else (arguments,)
 
 
-def _entry(names: list[str]) -> str | None:
-    return next((n for n in names if n in CASES or n in EXCLUDED), None)
+def _entries(objects: dict) -> dict:
+    """key -> (object, the CASES or EXCLUDED name that covers it, in place: whether it is an in-place
+    method covered by the case of the function it wraps, ``x.exp_()`` by ``exp``), None if none."""
+    names_of = {id(obj): names for obj, names in objects.values()}
+
+    def entry(names: list[str]) -> str | None:
+        return next((n for n in names if n in CASES or n in EXCLUDED), None)
+
+    entries = {}
+    for key, (obj, names) in objects.items():
+        own, wrapped = entry(names), getattr(obj, "__wrapped__", None)
+        if own is None and id(wrapped) in names_of:
+            entries[key] = (obj, entry(names_of[id(wrapped)]), True)
+        else:
+            entries[key] = (obj, own, False)
+    return entries
 
 
 def _case_table() -> dict:
-    """name -> (callable, arguments) for every public object with a case, in-place methods included
-    (with their function's arguments)."""
-    objects = _public_objects()
-    by_id = {id(obj): names for obj, names in objects.values()}
+    """name -> (callable, arguments, entry) for every public object with a case; an in-place method
+    runs its function's first argument list (others may not keep the input's dtype)."""
     table = {}
-    for key, (obj, names) in objects.items():
-        entry = _entry(names)
-        wrapped = _in_place_of(obj)
-        arguments = CASES.get(entry)
-        if entry is None and wrapped is not None and id(wrapped) in by_id:
-            entry = _entry(by_id[id(wrapped)])
-            arguments = _variants(CASES[entry])[0] if entry in CASES else None  # one in place: its dtype
-        if arguments is not None:
-            table[key] = (obj, arguments, entry)
+    for key, (obj, entry, in_place) in _entries(_public_objects()).items():
+        if entry in CASES:
+            table[key] = (obj, _variants(CASES[entry])[0] if in_place else CASES[entry], entry)
     return table
 
 
 def test_every_public_name_has_a_case_or_a_reason():
     objects = _public_objects()
-    by_id = {id(obj): names for obj, names in objects.values()}
-    missing = [key for key, (obj, names) in objects.items()
-               if _entry(names) is None and not (_in_place_of(obj) is not None and id(_in_place_of(obj)) in by_id
-                                                 and _entry(by_id[id(_in_place_of(obj))]))]
+    missing = [key for key, (_, entry, _) in _entries(objects).items() if entry is None]
     assert not missing, f"public names without a CUDA case or an exclusion: {missing}"
     known = {name for _, names in objects.values() for name in names}
     stale = sorted(set(CASES) - known) + sorted(set(EXCLUDED) - known)
@@ -291,9 +294,10 @@ def test_cuda_result_equals_the_cpu_result(name, arguments):
     _assert_same(cpu, cuda, compare_values=entry not in DRAWN_ON_THE_GPU | UNINITIALISED)
 
 
-# Bad input: CUDA raises what the CPU raises (PyTorch's type and message, tested against PyTorch in tests/core).
+# Bad input: CUDA raises what the CPU raises, PyTorch's exception with PyTorch's message.
 ERRORS = [
-    ("Tensor.view", "x.T, 6"), ("Tensor.view", "b3.transpose(1, 2), 2, 9"), ("Tensor.view", "b3[:, 1:], -1"), ("searchsorted", "sq, v"), ("searchsorted", "s, v, side='middle'"),
+    ("Tensor.view", "x.T, 6"), ("Tensor.view", "b3.transpose(1, 2), 2, 9"), ("Tensor.view", "b3[:, 1:], -1"),
+    ("searchsorted", "sq, v"), ("searchsorted", "s, v, side='middle'"),
     ("searchsorted", "s[0], v"), ("multinomial", "x, 2"), ("multinomial", "p, 4"), ("multinomial", "b3.abs(), 1"),
     ("multinomial", "p, 0"), ("multinomial", "i, 1"), ("bernoulli", "[0.5]"), ("nonzero", "[1, 0]"),
     ("fmod", "j, 0"), ("gcd", "x, y"), ("bitwise_left_shift", "x, i"), ("heaviside", "x, i"),
@@ -302,14 +306,24 @@ ERRORS = [
 ]
 
 
+_ARGUMENT_PARSER_LISTING = {"isin"}  # PyTorch's TypeError lists every overload; minigrad's names the argument
+
+
 @pytest.mark.parametrize("name, arguments", ERRORS, ids=[f"{n}({a})" for n, a in ERRORS])
-def test_bad_input_raises_on_cuda_as_on_the_cpu(name, arguments):
+def test_bad_input_raises_on_cuda_as_on_the_cpu_and_in_pytorch(name, arguments):
+    torch = pytest.importorskip("torch")
     fn = CASE_TABLE[name][0]
     with pytest.raises(Exception) as on_cpu:
         _run(fn, arguments, "cpu")
     with pytest.raises(type(on_cpu.value)) as on_cuda:
         _run(fn, arguments, "cuda")
     assert str(on_cuda.value) == str(on_cpu.value)
+    inputs = {key: torch.from_numpy(value.numpy().copy()) if isinstance(value, mg.Tensor) else value
+              for key, value in _inputs("cpu").items()}
+    torch_fn = getattr(torch.Tensor, name[len("Tensor."):]) if name.startswith("Tensor.") else getattr(torch, name)
+    with pytest.raises(type(on_cpu.value)) as in_pytorch:
+        eval(f"fn({arguments})", {**inputs, "mg": torch, "fn": torch_fn})  # noqa: S307
+    assert name in _ARGUMENT_PARSER_LISTING or str(in_pytorch.value) == str(on_cpu.value)
 
 
 def test_type_names_the_cuda_tensor_type():
