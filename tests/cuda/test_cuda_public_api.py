@@ -160,10 +160,12 @@ CASES = {
             "Tensor.device Tensor.requires_grad Tensor.grad Tensor.grad_fn Tensor.retains_grad Tensor.bool "
             "Tensor.detach Tensor.dim Tensor.double Tensor.element_size Tensor.float Tensor.half "
             "Tensor.int Tensor.is_floating_point Tensor.long Tensor.nelement Tensor.numel "
-            "Tensor.size Tensor.tolist Tensor.requires_grad_ Tensor.uniform_ Tensor.normal_ "
-            "Tensor.bernoulli_ Tensor.random_ Tensor.exponential_", "x"),
+            "Tensor.size Tensor.tolist Tensor.requires_grad_ Tensor.normal_ "
+            "Tensor.random_ Tensor.exponential_", "x"),
+    "Tensor.bernoulli_": ("x", "x, 0.2", "x, p"),
     **_same("Tensor.contiguous Tensor.is_contiguous Tensor.stride", ("x", "x.T", "b3[:, 1:]", "b3[:, :, ::2]")),
     "Tensor.item": "x[1, 2]", "Tensor.type": "x, mg.float64", "Tensor.type_as": "x, i", "Tensor.to": "x, mg.int64",
+    "Tensor.uniform_": ("x", "x.requires_grad_() * 2", "x[:, :2].T, -1, 1"),  # recorded, a view
     "Tensor.copy_": "x, y", "Tensor.expand_as": "v, x", "Tensor.view_as": "x, y.T",
     "Tensor.view": ("x, 3, 2", "x.T, 1, 3, 2", "b3[:, 1:], 2, 6", "b3.transpose(0, 1), 3, 2, 3"),
     "Tensor.reshape_as": "x, y.T", "Tensor.where": "x, m, y", "Tensor.new_tensor": "x, [1, 2]",
