@@ -154,14 +154,14 @@ CASES = {
     "F.interpolate": "img, scale_factor=2, mode='bilinear'", "F.pad": "x, (1, 2)",
     "F.pixel_shuffle": "img[:, :1].expand(1, 4, 4, 4), 2",
     "F.pixel_unshuffle": "img, 2", "F.batch_norm": "x, v, p[0], training=True", "F.instance_norm": "img",
-    "F.layer_norm": "x, (3,), w, v", "F.group_norm": "img, 2", "F.dropout": "x", "F.dropout2d": "img",
+    "F.layer_norm": "x, (3,), w, v", "F.rms_norm": ("x, (3,), w", "x, (3,)"), "F.group_norm": "img, 2", "F.dropout": "x", "F.dropout2d": "img",
     # Tensor's own methods and properties
     **_same("Tensor.T Tensor.mT Tensor.data Tensor.dtype Tensor.shape Tensor.ndim Tensor.is_leaf "
             "Tensor.device Tensor.requires_grad Tensor.grad Tensor.grad_fn Tensor.retains_grad Tensor.bool "
             "Tensor.detach Tensor.dim Tensor.double Tensor.element_size Tensor.float Tensor.half "
             "Tensor.int Tensor.is_floating_point Tensor.long Tensor.nelement Tensor.numel "
             "Tensor.size Tensor.tolist Tensor.requires_grad_ Tensor.normal_ "
-            "Tensor.random_ Tensor.exponential_", "x"),
+            "Tensor.random_ Tensor.exponential_ Tensor.is_pinned", "x"),
     "Tensor.bernoulli_": ("x", "x, 0.2", "x, p"),
     **_same("Tensor.contiguous Tensor.is_contiguous Tensor.stride", ("x", "x.T", "b3[:, 1:]", "b3[:, :, ::2]")),
     "Tensor.item": "x[1, 2]", "Tensor.type": "x, mg.float64", "Tensor.type_as": "x, i", "Tensor.to": "x, mg.int64",
@@ -182,7 +182,12 @@ EXCLUDED = {
     **dict.fromkeys("get_default_device set_default_device get_default_dtype set_default_dtype get_num_threads "
                     "set_num_threads get_rng_state set_rng_state initial_seed manual_seed seed is_grad_enabled "
                     "is_inference_mode_enabled is_anomaly_enabled is_anomaly_check_nan_enabled "
-                    "set_anomaly_enabled use_reference_kernels promote_types".split(), _NO_TENSOR),
+                    "set_anomaly_enabled use_reference_kernels promote_types use_deterministic_algorithms "
+                    "are_deterministic_algorithms_enabled is_deterministic_algorithms_warn_only_enabled "
+                    "get_deterministic_debug_mode set_deterministic_debug_mode get_float32_matmul_precision "
+                    "set_float32_matmul_precision is_autocast_enabled get_autocast_dtype".split(), _NO_TENSOR),
+    "compile": "returns the model it is given: no tensor, no device",
+    "Tensor.pin_memory": "host-only by PyTorch's definition: page-locks CPU memory (tests/cuda/test_devices.py)",
     "check_tensor": "an argument check (functions/_messages.py) imported into the namespace, no op",
     "from_numpy": "host-only by PyTorch's definition: shares a numpy array's memory",
     "Tensor.numpy": "host-only by PyTorch's definition: CUDA raises its TypeError (test_devices.py)",
@@ -219,19 +224,26 @@ def _variants(arguments) -> tuple:
     return arguments if isinstance(arguments, tuple) else (arguments,)
 
 
-def _entries(objects: dict) -> dict:
-    """key -> (object, the CASES or EXCLUDED name that covers it, in place: whether it is an in-place
-    method covered by the case of the function it wraps, ``x.exp_()`` by ``exp``), None if none."""
-    names_of = {id(obj): names for obj, names in objects.values()}
+def _innermost(obj):
+    """The function under every decorator (autocast's) and in-place wrapper."""
+    while hasattr(obj, "__wrapped__"):
+        obj = obj.__wrapped__
+    return obj
 
+
+def _entries(objects: dict) -> dict:
+    """key -> (object, the CASES or EXCLUDED name that covers it or None, in place: whether it is a
+    wrapper without an entry of its own, an in-place method, covered by the case of the function it
+    wraps: ``x.exp_()`` by ``exp``)."""
     def entry(names: list[str]) -> str | None:
         return next((n for n in names if n in CASES or n in EXCLUDED), None)
 
+    covered = {id(_innermost(obj)): entry(names) for obj, names in objects.values() if entry(names)}
     entries = {}
     for key, (obj, names) in objects.items():
-        own, wrapped = entry(names), getattr(obj, "__wrapped__", None)
-        if own is None and id(wrapped) in names_of:
-            entries[key] = (obj, entry(names_of[id(wrapped)]), True)
+        own = entry(names)
+        if own is None and hasattr(obj, "__wrapped__"):
+            entries[key] = (obj, covered.get(id(_innermost(obj))), True)
         else:
             entries[key] = (obj, own, False)
     return entries
