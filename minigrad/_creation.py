@@ -210,9 +210,12 @@ def normal(mean: float, std: float, size, *, generator=None, dtype=None, device=
 
 
 def bernoulli(input: Tensor, p=None, *, generator=None) -> Tensor:
+    """1 with probability ``input`` (or ``p``) per element, in input's dtype. The uniform draws come
+    from the CPU generator, and on CUDA are copied to the device, as ``rand``'s (see
+    ``minigrad.cuda.manual_seed``): the probabilities stay there, and a seed draws alike on both devices."""
     check_tensor(input, "bernoulli")
     probs = input._data if p is None else p
-    draws = numpy_generator(generator).random(input.shape) < probs
+    draws = to_storage(numpy_generator(generator).random(input.shape), input.device) < probs
     return Tensor._from_storage(draws.astype(input._data.dtype), input.device)
 
 

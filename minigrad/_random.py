@@ -7,9 +7,15 @@ generator (``kernels/cuda/generator.py``), which ``manual_seed`` seeds too, as i
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
+from ._device import to_storage
 from .kernels.cuda.generator import default_generator as cuda_generator
+
+if TYPE_CHECKING:
+    from ._tensor import Tensor
 
 
 class Generator:
@@ -107,8 +113,11 @@ def normal_(tensor, mean: float = 0.0, std: float = 1.0, *, generator=None):
     return tensor._overwrite(values)
 
 
-def bernoulli_(tensor, p: float = 0.5, *, generator=None):
-    return tensor._overwrite(numpy_generator(generator).random(tensor.shape) < p)
+def bernoulli_(tensor, p: float | Tensor = 0.5, *, generator=None):
+    """1 with probability ``p`` (a number or a tensor of probabilities), else 0. The uniform draws
+    are made on the host and, for a CUDA tensor, copied to it, as ``rand``'s."""
+    draws = to_storage(numpy_generator(generator).random(tensor.shape), tensor.device)
+    return tensor._overwrite(draws < getattr(p, "_data", p))
 
 
 def random_(tensor, low: int = 0, high: int | None = None, *, generator=None):

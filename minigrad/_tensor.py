@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import _dtype
-from ._device import CPU, as_device, device, placement, storage_device, to_storage
+from ._device import CPU, as_array, as_device, device, placement, storage_device, to_storage
 from .autograd import hooks
 from .autograd.grad_mode import is_grad_enabled, no_grad
 from .autograd.recording_array import RecordingArray
@@ -224,7 +224,9 @@ class Tensor:
         return self._data.itemsize
 
     def stride(self, dim: int | None = None):
-        strides = tuple(s // self._data.itemsize for s in self._data.strides)
+        strides = self._data.strides  # a CudaArray counts them in elements, numpy in bytes
+        if isinstance(self._data, np.ndarray):
+            strides = tuple(s // self._data.itemsize for s in strides)
         return strides if dim is None else strides[_wrap_dim(dim, self.ndim)]
 
     # ---- conversions -------------------------------------------------------------------------
@@ -545,7 +547,7 @@ class Tensor:
             return self
         from .functions.selection import where
 
-        replacement = Tensor._from_storage(np.asarray(values, dtype=self._data.dtype))
+        replacement = Tensor._from_storage(to_storage(as_array(values, self._data.dtype), self.device))
         return self._inplace(lambda old: where(Tensor._from_storage(_KEEP_NOTHING), old, replacement))
 
     def copy_(self, src, non_blocking: bool = False) -> "Tensor":

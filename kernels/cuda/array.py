@@ -149,16 +149,17 @@ class CudaArray:
         return CudaArray(self.buffer, shape, strides, self.offset if offset is None else offset)
 
     def reshape(self, *shape, order: str = "C", copy: bool | None = None) -> "CudaArray":
-        """numpy's ``reshape``: a view of a contiguous array, else of a copy. ``copy=False`` (what
-        ``Tensor.view`` asks) raises numpy's ValueError where a copy would be made; unlike numpy it
-        does so for every non-contiguous array, including those whose strides would allow a view."""
+        """numpy's ``reshape``: a view where the strides allow one (``copy=None``), else a copy;
+        ``copy=False`` raises numpy's ValueError where a view is impossible, ``copy=True`` copies."""
         if order != "C":
             raise NotImplementedError("CudaArray.reshape supports order='C' only")
         shape = _resolve_reshape(_as_shape(shape[0] if len(shape) == 1 else shape), self.size)
-        if copy is False and not self.is_contiguous():
-            raise ValueError("Unable to avoid creating a copy while reshaping.")
-        source = self if self.is_contiguous() and not copy else self.copy()
-        return source._view(shape, contiguous_strides(shape))
+        strides = None if copy else _view_strides(self.shape, self.strides, shape)
+        if strides is not None:
+            return self._view(shape, strides)
+        if copy is False:
+            raise ValueError("Unable to avoid creating a copy while reshaping.")  # numpy's words
+        return self.copy()._view(shape, contiguous_strides(shape))
 
     def view(self, dtype=None) -> "CudaArray":
         """Another view of the same elements (numpy's ``a.view()``; reinterpreting dtypes is not supported)."""
@@ -358,6 +359,38 @@ def _as_shape(shape) -> tuple:
     if isinstance(shape, (int, np.integer)):
         return (operator.index(shape),)
     return tuple(operator.index(extent) for extent in shape)
+
+
+def _view_strides(old_shape: tuple, old_strides: tuple, shape: tuple) -> tuple | None:
+    """Strides that show the elements of a view (old_shape, old_strides) in row-major order as
+    ``shape`` without moving them, or None where none exist (numpy's ``_attempt_nocopy_reshape``):
+    each group of old dims whose product matches a group of new dims must be one run (each dim's
+    stride the next one's times its extent); the new group's strides then follow from its last."""
+    if _product(shape) == 0:
+        return contiguous_strides(shape)
+    old = [(extent, stride) for extent, stride in zip(old_shape, old_strides) if extent != 1]
+    strides = [0] * len(shape)
+    old_index, new_index = 0, 0
+    while new_index < len(shape) and old_index < len(old):
+        old_end, new_end = old_index + 1, new_index + 1
+        old_size, new_size = old[old_index][0], shape[new_index]
+        while old_size != new_size:
+            if new_size < old_size:
+                new_size *= shape[new_end]
+                new_end += 1
+            else:
+                old_size *= old[old_end][0]
+                old_end += 1
+        for k in range(old_index, old_end - 1):
+            if old[k][1] != old[k + 1][0] * old[k + 1][1]:
+                return None
+        strides[new_end - 1] = old[old_end - 1][1]
+        for k in range(new_end - 1, new_index, -1):
+            strides[k - 1] = strides[k] * shape[k]
+        old_index, new_index = old_end, new_end
+    for k in range(new_index, len(shape)):  # trailing extent-1 dims
+        strides[k] = strides[new_index - 1] if new_index else 1
+    return tuple(strides)
 
 
 def _resolve_reshape(shape: tuple, size: int) -> tuple:

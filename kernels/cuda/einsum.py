@@ -40,12 +40,13 @@ from .array import CudaArray
 from .matmul import matmul
 
 
-def einsum(subscripts: str, *operands: CudaArray, out=None, dtype=None, order: str = "K",
-           casting: str = "safe", optimize=False) -> CudaArray:
-    """``np.einsum(subscripts, *operands)`` of CudaArrays (the string form; ``optimize`` is
-    accepted and ignored: operands are contracted left to right)."""
+def einsum(subscripts, *operands, out=None, dtype=None, order: str = "K", casting: str = "safe",
+           optimize=False) -> CudaArray:
+    """``np.einsum(subscripts, *operands)`` of CudaArrays, or the sublist form ``np.einsum(a, [0, 1],
+    b, [1, 2], [0, 2])`` (turned into its equation string); ``optimize`` is accepted and ignored:
+    operands are contracted left to right."""
     if not isinstance(subscripts, str):
-        raise NotImplementedError("np.einsum's sublist form has no CUDA implementation; pass the equation string")
+        subscripts, operands = _sublist_equation((subscripts,) + operands)
     if out is not None or dtype is not None:
         raise NotImplementedError("np.einsum(out=, dtype=) is not supported on CUDA arrays")
     for operand in operands:
@@ -62,6 +63,28 @@ def einsum(subscripts: str, *operands: CudaArray, out=None, dtype=None, order: s
         left, left_term = _contract_pair(left, left_term, right, right_term, keep)
     result = left.transpose([left_term.index(c) for c in output])
     return result.astype(result_dtype, copy=False)
+
+
+def _sublist_equation(arguments: tuple) -> tuple[str, tuple]:
+    """(equation, operands) of the sublist form ``a, sublist_a, b, sublist_b, ..., [output]``:
+    label k becomes numpy's letter for it (0-25 'A'-'Z', 26-51 'a'-'z', so the implicit output's
+    alphabetical order is the labels' order) and ``Ellipsis`` becomes ``...``."""
+    def term(sublist) -> str:
+        letters = []
+        for label in sublist:
+            if label is Ellipsis:
+                letters.append("...")
+            elif isinstance(label, (int, np.integer)) and 0 <= label < 52:
+                letters.append(string.ascii_letters[(int(label) + 26) % 52])
+            else:
+                raise ValueError("subscript is not within the valid range [0, 52)")
+        return "".join(letters)
+
+    pairs = len(arguments) // 2
+    equation = ",".join(term(s) for s in arguments[1:2 * pairs:2])
+    if len(arguments) % 2:  # the optional output sublist
+        equation += "->" + term(arguments[-1])
+    return equation, arguments[0:2 * pairs:2]
 
 
 def _parse(equation: str, operands: tuple) -> tuple:

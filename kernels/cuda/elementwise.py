@@ -123,6 +123,53 @@ def _logaddexp(a, b):  # numpy's npy_logaddexp: log(e^a + e^b) without overflow
     return difference  # NaN
 
 
+def _fmod(a, b):  # C's: the dividend's sign (integer divisors of 0 are refused before the kernel)
+    return math.fmod(a, b) if b != 0 else math.nan
+
+
+@cuda.jit(device=True)
+def _gcd(a, b):  # numpy's: non-negative, gcd(0, 0) = 0 (Euclid's loop: CUDA has no math.gcd)
+    a, b = abs(a), abs(b)
+    while b != 0:
+        a, b = b, a % b
+    return a
+
+
+def _lcm(a, b):  # numpy's: |a / gcd * b|, 0 when either is 0
+    return 0 if a == 0 or b == 0 else abs(a // _gcd(a, b) * b)
+
+
+def _nextafter_of(mantissa_bits: int, min_exponent: int, largest: float):
+    """numpy's ``nextafter`` for the float type of ``mantissa_bits`` (11, 24, 53), smallest subnormal
+    ``2 ** min_exponent`` and largest finite value ``largest``: x moved one unit in the last place
+    towards y, in float64 arithmetic (exact: both ends are values of the type). CUDA's nextafter
+    has no half form and the simulator has none at all."""
+    def nextafter(x, y):
+        a, b = float(x), float(y)
+        if a != a or b != b:
+            return a + b  # NaN
+        if a == b:
+            return b
+        if a == 0:
+            return math.copysign(2.0 ** min_exponent, b)
+        if math.isinf(a):
+            return math.copysign(largest, a)
+        mantissa, exponent = math.frexp(a)
+        step = exponent - mantissa_bits  # the spacing above |a| is 2 ** step, subnormals' at least
+        if step < min_exponent:
+            step = min_exponent
+        elif step > min_exponent and (b < a) == (a > 0) and abs(mantissa) == 0.5:
+            step -= 1  # towards zero from a normal power of two: the spacing below is half
+        return a - 2.0 ** step if b < a else a + 2.0 ** step
+    return nextafter
+
+
+def _heaviside(x, value_at_zero):  # numpy's: NaN stays NaN
+    if x != x:
+        return x
+    return value_at_zero if x == 0 else (0 if x < 0 else 1)
+
+
 def _where(condition, a, b):
     return a if condition else b
 
@@ -193,6 +240,8 @@ UNARY = {
     "logical_not": lambda x: x == 0,
     "invert": lambda x: ~x,
     "signbit": lambda x: math.copysign(1.0, x) < 0,
+    "frexp_mantissa": lambda x: math.frexp(x)[0],  # np.frexp's two outputs: a kernel each (apply_ufunc)
+    "frexp_exponent": lambda x: math.frexp(x)[1],
 }
 BINARY = {
     "add": lambda a, b: a + b,
@@ -222,7 +271,17 @@ BINARY = {
     "bitwise_and": lambda a, b: a & b,
     "bitwise_or": lambda a, b: a | b,
     "bitwise_xor": lambda a, b: a ^ b,
+    "left_shift": lambda a, b: a << b,
+    "right_shift": lambda a, b: a >> b,
+    "fmod": _fmod,
+    "gcd": lambda a, b: _gcd(a, b),
+    "lcm": _lcm,
+    "heaviside": _heaviside,
+    "nextafter_float16": _nextafter_of(11, -24, 65504.0),  # one per float type: _PER_FLOAT_TYPE
+    "nextafter_float32": _nextafter_of(24, -149, 3.4028234663852886e38),
+    "nextafter_float64": _nextafter_of(53, -1074, 1.7976931348623157e308),
 }
+_PER_FLOAT_TYPE = {"nextafter"}  # ops whose table entry is per loop dtype: name_float32, ...
 TERNARY = {"where": _where}
 _OPS = {name: (arity, fn)
         for arity, table in ((1, UNARY), (2, BINARY), (3, TERNARY)) for name, fn in table.items()}
@@ -275,11 +334,18 @@ def apply_ufunc(ufunc, inputs: tuple, out=None, dtype=None, casting="same_kind",
     if unsupported:
         raise TypeError(f"{ufunc.__name__} on CUDA arrays does not support {sorted(unsupported)}")
     name = ufunc.__name__
-    if name not in _OPS or ufunc.nout != 1:
+    if ufunc is np.frexp and out is None and dtype is None:
+        return _frexp(*inputs)
+    if name not in _OPS and name not in _PER_FLOAT_TYPE or ufunc.nout != 1:
         raise NotImplementedError(f"numpy.{name} has no CUDA kernel in minigrad yet")
-    signature = tuple(_loop_dtype(v) for v in inputs) + (None if dtype is None else np.dtype(dtype),)
-    *loop_dtypes, out_dtype = ufunc.resolve_dtypes(signature, casting="unsafe")
+    # dtype= fixes the output's dtype only, and numpy picks the loop from it (float32 / int64 with
+    # dtype=float32 divides in float32), as the signature (None, ..., dtype) resolves
+    fixed = {} if dtype is None else {"signature": (None,) * ufunc.nin + (np.dtype(dtype),)}
+    *loop_dtypes, out_dtype = ufunc.resolve_dtypes(tuple(_loop_dtype(v) for v in inputs) + (None,),
+                                                   casting="unsafe", **fixed)
     operands = [_as_operand(v, d) for v, d in zip(inputs, loop_dtypes)]
+    if name in _PER_FLOAT_TYPE:
+        name = f"{name}_{loop_dtypes[0].name}"
     shape = np.broadcast_shapes(*(o.shape for o in operands))
     if out is not None:
         (target,) = out if isinstance(out, tuple) else (out,)
@@ -290,6 +356,17 @@ def apply_ufunc(ufunc, inputs: tuple, out=None, dtype=None, casting="same_kind",
         target = CudaArray.empty(shape, out_dtype)
     _launch(_kernel(name), target, operands)
     return target
+
+
+def _frexp(x: CudaArray) -> tuple[CudaArray, CudaArray]:
+    """``np.frexp(x)``: (mantissa, exponent) of numpy's dtypes (x's float dtype, int32), one kernel
+    each; half runs in float32 (CUDA's frexp has no half form; the mantissa is exact either way)."""
+    _, mantissa_dtype, exponent_dtype = np.frexp.resolve_dtypes((x.dtype, None, None))
+    work = x.astype(np.float32) if mantissa_dtype == np.float16 else _as_operand(x, mantissa_dtype)
+    mantissa, exponent = CudaArray.empty(x.shape, mantissa_dtype), CudaArray.empty(x.shape, exponent_dtype)
+    _launch(_kernel("frexp_mantissa"), mantissa, [work])
+    _launch(_kernel("frexp_exponent"), exponent, [work])
+    return mantissa, exponent
 
 
 def assign(target: CudaArray, value) -> None:

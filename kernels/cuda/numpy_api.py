@@ -2,7 +2,7 @@
 
 ``np.sum(a)``, ``np.where(m, a, b)``, ``np.zeros_like(a)``... called with a CudaArray land here
 (numpy's ``__array_function__`` protocol) and run the CUDA kernels of ``elementwise.py``,
-``reduction.py``, ``scan.py``, ``sort.py``, ``unique.py``, ``matmul.py`` (``einsum.py`` builds on
+``reduction.py``, ``scan.py``, ``sort.py``, ``unique.py``, ``searching.py``, ``matmul.py`` (``einsum.py`` builds on
 it) and ``indexing.py``, or only make a new view. A function missing from the table raises
 NotImplementedError naming it, never computes on the host.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import counting, reduction, scan, unique
+from . import counting, reduction, scan, searching, unique
 from .array import CudaArray, _normalize_axis
 from .elementwise import apply_ufunc, assign
 from .advanced_indexing import along_axis
@@ -153,10 +153,30 @@ implements(np.flatnonzero)(unique.flatnonzero)
 
 
 # ---- elementwise ---------------------------------------------------------------------------
+# ---- positions: count, then allocate (searching.py) ----------------------------------------
+implements(np.searchsorted)(searching.searchsorted)
+implements(np.argwhere)(searching.argwhere)
+implements(np.nonzero)(searching.nonzero)
+
+
+@implements(np.isin)
+def _isin(element, test_elements, assume_unique=False, invert=False, *, kind=None):
+    """Whether each element is among ``test_elements``: the test elements sorted, each element's
+    insertion point found (searching.py) and the value there compared (NaN is never found)."""
+    element, test = searching.on_device(element), np.sort(searching.on_device(test_elements).reshape(-1))
+    if test.size == 0:
+        return np.full_like(element, invert, dtype=bool)
+    found = test[np.minimum(np.searchsorted(test, element), test.size - 1)] == element
+    return ~found if invert else found
+
+
+# ---- elementwise ---------------------------------------------------------------------------
 @implements(np.where)
 def _where(condition, x=None, y=None):
+    if x is None and y is None:  # the indices form: np.nonzero
+        return searching.nonzero(condition)
     if x is None or y is None:
-        raise NotImplementedError("np.where(condition) (the indices form) has no CUDA implementation")
+        raise ValueError("either both or neither of x and y should be given")
     return apply_ufunc(_WHERE, (condition, x, y))
 
 
@@ -174,6 +194,41 @@ class _WhereOp:
 
 
 _WHERE = _WhereOp()
+
+
+@implements(np.isposinf)
+def _isposinf(x, out=None):
+    _no_out(out)
+    return np.isinf(x) & ~np.signbit(x)
+
+
+@implements(np.isneginf)
+def _isneginf(x, out=None):
+    _no_out(out)
+    return np.isinf(x) & np.signbit(x)
+
+
+@implements(np.isclose)
+def _isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """numpy's formula: |a - b| <= atol + rtol |b| where b is finite, a == b (infinities), and
+    with ``equal_nan`` two NaNs; b in floating point."""
+    y = b.astype(np.result_type(b.dtype, 1.0), copy=False) if isinstance(b, CudaArray) else float(b)
+    result = (np.less_equal(np.abs(a - y), atol + rtol * np.abs(y)) & np.isfinite(y)) | (a == y)
+    return result | (np.isnan(a) & np.isnan(y)) if equal_nan else result
+
+
+# The three below return a Python bool, as numpy: the one reduced flag crosses to the host.
+@implements(np.allclose)
+def _allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return bool(np.all(_isclose(a, b, rtol, atol, equal_nan)))
+
+
+@implements(np.array_equal)
+def _array_equal(a1, a2, equal_nan=False):
+    if np.shape(a1) != np.shape(a2):
+        return False
+    same = a1 == a2
+    return bool(np.all(same | (np.isnan(a1) & np.isnan(a2)) if equal_nan else same))
 
 
 @implements(np.sinc)
@@ -264,6 +319,12 @@ def _ascontiguousarray(a, dtype=None, like=None):
 
 
 # ---- views and layout ----------------------------------------------------------------------
+@implements(np.atleast_1d)
+def _atleast_1d(*arys):
+    result = [a.reshape(1) if a.ndim == 0 else a for a in arys]
+    return result[0] if len(result) == 1 else tuple(result)
+
+
 @implements(np.broadcast_to)
 def _broadcast_to(array, shape, subok=False):
     return array.broadcast_to(shape)
@@ -271,7 +332,7 @@ def _broadcast_to(array, shape, subok=False):
 
 @implements(np.reshape)
 def _reshape(a, shape=None, order="C", *, newshape=None, copy=None):
-    return a.reshape(shape if shape is not None else newshape, order=order)
+    return a.reshape(shape if shape is not None else newshape, order=order, copy=copy)
 
 
 @implements(np.transpose)

@@ -7,7 +7,7 @@ from .._device import as_array
 from .. import _dtype
 from .._tensor import Tensor
 from ._messages import check_tensor, type_name
-from ._operands import operands, result_dtype
+from ._operands import check_broadcast, operands, result_dtype
 
 
 def _array(x):
@@ -121,15 +121,22 @@ def equal(input: Tensor, other: Tensor) -> bool:
     return input.shape == other.shape and bool(np.array_equal(input._data, other._data))
 
 
+def _check_close_operands(input, other, fn: str) -> None:
+    """PyTorch's errors of isclose / allclose: two tensors of one dtype whose shapes broadcast."""
+    check_tensor(input, fn)
+    check_tensor(other, fn, "other", 2)
+    if input.dtype != other.dtype:
+        raise RuntimeError(f"{type_name(input)} did not match {type_name(other)}")
+    check_broadcast(input, other)
+
+
 def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
-    check_tensor(input, "allclose")
-    check_tensor(other, "allclose", "other", 2)
+    _check_close_operands(input, other, "allclose")
     return bool(np.allclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
 def isclose(input: Tensor, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:
-    check_tensor(input, "isclose")
-    check_tensor(other, "isclose", "other", 2)
+    _check_close_operands(input, other, "isclose")
     return _no_grad_binary(lambda x, y: np.isclose(x, y, rtol=rtol, atol=atol, equal_nan=equal_nan), "isclose",
                            input, other, promote=False)
 

@@ -5,12 +5,16 @@ weight exceeds u * total, u uniform in [0, 1). Without replacement, an exponenti
 method PyTorch uses): category i draws E_i ~ Exp(1) and finishes at E_i / w_i; the order of
 arrival is a sample without replacement in proportion to w, and zero-weight categories arrive
 last. Draws come from ``generator`` (the default generator unless given), so ``manual_seed``
-repeats them; the streams differ from PyTorch's.
+repeats them; the streams differ from PyTorch's. On CUDA the draws are made on the host by that
+generator and copied, as ``rand`` on CUDA (``minigrad.cuda.manual_seed``'s docstring): the weights
+stay on the device, where the scan, the searches and the sort run, and a seed gives the same
+samples on both devices.
 """
 from __future__ import annotations
 
 import numpy as np
 
+from .._device import to_storage
 from .._random import Generator, numpy_generator
 from .._tensor import Tensor
 from ._messages import check_tensor, type_name
@@ -45,9 +49,10 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
     if replacement:
         cdf = np.cumsum(weights, axis=1)
         cdf /= cdf[:, -1:]  # the last entry becomes exactly 1 > u, so every draw lands in a category
-        samples = np.array([np.searchsorted(row, rng.random(num_samples), side="right") for row in cdf])
+        draws = to_storage(rng.random((weights.shape[0], num_samples)), input.device)
+        samples = np.stack([np.searchsorted(cdf[r], draws[r], side="right") for r in range(weights.shape[0])])
     else:
         with np.errstate(divide="ignore"):
-            arrival = rng.exponential(size=weights.shape) / weights
+            arrival = to_storage(rng.exponential(size=weights.shape), input.device) / weights
         samples = np.argsort(arrival, axis=1, kind="stable")[:, :num_samples]
     return Tensor._from_storage(samples.astype(np.int64).reshape(input.shape[:-1] + (num_samples,)), input.device)

@@ -82,6 +82,7 @@ def searchsorted(sorted_sequence: Tensor, input, *, out_int32: bool = False, rig
         found = np.searchsorted(boundaries, values, side=side)
     else:  # one search per row of boundaries
         rows, values_rows = boundaries.reshape(-1, boundaries.shape[-1]), values.reshape(-1, values.shape[-1])
-        found = np.array([np.searchsorted(b, v, side=side) for b, v in zip(rows, values_rows)], np.int64)
+        found = [np.searchsorted(rows[r], values_rows[r], side=side) for r in range(rows.shape[0])]
+        found = np.stack(found) if found else np.zeros_like(values, dtype=np.int64)
     dtype = np.int32 if out_int32 else np.int64
     return Tensor._from_storage(as_array(found, dtype).reshape(values.shape), sorted_sequence.device)

@@ -56,6 +56,29 @@ def test_cuda_array_einsum_matches_numpy(name, equation, shapes):
     np.testing.assert_allclose(got.to_host(), want, rtol=1e-12, atol=1e-12)
 
 
+SUBLISTS = [
+    ("matmul", [[0, 1], [1, 2], [0, 2]], [(3, 4), (4, 2)]),
+    ("implicit_output", [[30, 2], [2, 5]], [(3, 4), (4, 2)]),  # label order: 5 ('F') before 30 ('e')
+    ("ellipsis", [[Ellipsis, 0, 1], [Ellipsis, 1, 2], [Ellipsis, 0, 2]], [(2, 3, 4), (2, 4, 2)]),
+    ("trace", [[7, 7]], [(3, 3)]),
+]
+
+
+@pytest.mark.parametrize("name, sublists, shapes", SUBLISTS, ids=[c[0] for c in SUBLISTS])
+def test_sublist_form_matches_numpy(name, sublists, shapes):
+    """``np.einsum(a, [0, 1], b, [1, 2], [0, 2])``: the sublists become the equation string."""
+    hosts = _inputs(shapes)
+
+    def arguments(arrays):
+        return [x for pair in zip(arrays, sublists) for x in pair] + sublists[len(arrays):]
+
+    got, want = np.einsum(*arguments([CudaArray.from_host(x) for x in hosts])), np.einsum(*arguments(hosts))
+    assert got.shape == want.shape and got.dtype == want.dtype
+    np.testing.assert_allclose(got.to_host(), want, rtol=1e-12, atol=1e-12)
+    with pytest.raises(ValueError, match=r"^subscript is not within the valid range \[0, 52\)$"):
+        np.einsum(CudaArray.from_host(hosts[0]), [52] * len(shapes[0]))
+
+
 def test_non_contiguous_operands():
     a, b = _inputs([(4, 3), (4, 5)])
     got = np.einsum("ij,jk->ik", CudaArray.from_host(a).T, CudaArray.from_host(b)[:, ::2])

@@ -12,8 +12,8 @@ DTYPES = [np.float16, np.float32, np.float64, np.int64, np.bool_]
 # Inputs inside an op's domain, where it is narrower than "any real"; others draw from [-3, 3].
 _DOMAIN = {"log": (0.1, 3), "log2": (0.1, 3), "log10": (0.1, 3), "log1p": (-0.9, 3), "sqrt": (0, 3),
            "arcsin": (-0.9, 0.9), "arccos": (-0.9, 0.9), "arctanh": (-0.9, 0.9), "arccosh": (1.1, 3),
-           "power": (0.1, 2)}
-_NONZERO_DIVISOR = {"divide", "floor_divide", "remainder", "reciprocal"}
+           "power": (0.1, 2), "left_shift": (0, 3), "right_shift": (0, 3)}
+_NONZERO_DIVISOR = {"divide", "floor_divide", "remainder", "fmod", "reciprocal"}
 
 
 def _inputs(name: str, dtype, count: int, rng) -> list[np.ndarray]:
@@ -40,6 +40,7 @@ def _numpy_loop_exists(ufunc, dtype) -> bool:
 
 
 OPS = [(name, dtype) for table in (elementwise.UNARY, elementwise.BINARY) for name in table
+       if hasattr(np, name)  # frexp's two parts, nextafter's per type: tests of their own below
        for dtype in DTYPES if _numpy_loop_exists(getattr(np, name), dtype)
        and not (name in _NONZERO_DIVISOR and dtype == np.bool_)]  # a bool divisor of 1 only: no test
 
@@ -120,3 +121,42 @@ def test_numpy_python_level_functions(call):
 ])
 def test_coalesce_merges_dims_every_view_steps_over_as_one(shape, strides_of, expected):
     assert elementwise.coalesce(shape, strides_of) == (expected[0], expected[1])
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64, np.int64])
+def test_frexp_gives_numpys_two_outputs(dtype):
+    host = np.array([[0.0, -0.75, 3.0], [1e-3, np.inf, np.nan]]).astype(dtype) if dtype != np.int64 else \
+        np.array([[0, -3, 8], [1, 5, 1 << 40]])
+    expected, result = np.frexp(host), np.frexp(CudaArray.from_host(host))
+    for want, got in zip(expected, result):
+        assert got.dtype == want.dtype
+        np.testing.assert_array_equal(got.to_host(), want)
+
+
+@pytest.mark.parametrize("ufunc, dtypes, dtype", [
+    (np.divide, (np.float32, np.int64), np.float32), (np.divide, (np.int64, np.int64), np.float32),
+    (np.add, (np.bool_, np.bool_), np.int64), (np.less, (np.float32, np.int64), np.bool_),
+    (np.multiply, (np.float32, np.float32), np.float64), (np.power, (np.float16, np.int64), np.float16)])
+def test_dtype_fixes_the_output_and_numpy_picks_the_loop_from_it(ufunc, dtypes, dtype):
+    """``dtype=`` means the output's dtype: float32 / int64 with dtype=float32 divides in float32."""
+    host = [np.array([[1, 2], [3, 7]]).astype(d) for d in dtypes]
+    expected = ufunc(*host, dtype=dtype)
+    result = ufunc(*(CudaArray.from_host(a) for a in host), dtype=dtype).to_host()
+    assert result.dtype == expected.dtype
+    np.testing.assert_array_equal(result, expected)
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_nextafter_steps_one_unit_as_numpy_at_every_edge(dtype):
+    """Both directions from zeros, powers of two (the spacing halves below them), the smallest
+    normal and subnormal values, the largest value, infinities and NaN."""
+    info = np.finfo(dtype)
+    edges = np.array([0.0, -0.0, 1.0, -1.0, 0.75, 3.0, 1e-3, info.tiny, info.smallest_subnormal,
+                      2 * info.smallest_subnormal, info.max, -info.max, np.inf, -np.inf, np.nan], dtype)
+    x = np.repeat(edges, 4)
+    y = np.tile(np.array([np.inf, -np.inf, 0.0, np.nan], dtype), len(edges))
+    y[::4] = np.where(x[::4] == np.inf, 0, y[::4])
+    expected = np.nextafter(x, y)
+    result = np.nextafter(CudaArray.from_host(x), CudaArray.from_host(y)).to_host()
+    assert result.dtype == expected.dtype
+    np.testing.assert_array_equal(result, expected)
