@@ -154,7 +154,11 @@ CASES = {
     "F.interpolate": "img, scale_factor=2, mode='bilinear'", "F.pad": "x, (1, 2)",
     "F.pixel_shuffle": "img[:, :1].expand(1, 4, 4, 4), 2",
     "F.pixel_unshuffle": "img, 2", "F.batch_norm": "x, v, p[0], training=True", "F.instance_norm": "img",
-    "F.layer_norm": "x, (3,), w, v", "F.rms_norm": ("x, (3,), w", "x, (3,)"), "F.group_norm": "img, 2", "F.dropout": "x", "F.dropout2d": "img",
+    "F.layer_norm": "x, (3,), w, v", "F.rms_norm": ("x, (3,), w", "x, (3,)"), "F.group_norm": "img, 2",
+    "F.dropout": "x", "F.dropout2d": "img",
+    "F.unfold": "img, 2", "F.fold": "F.unfold(img, 2), (4, 4), 2",
+    "F.scaled_dot_product_attention": ("b3, b3, b3", "b3, b3, b3, is_causal=True"),
+    "F.multi_head_attention_forward": "b3, b3, b3, 3, 1, sq.repeat(3, 1), None, None, None, False, 0.0, sq, v",
     # Tensor's own methods and properties
     **_same("Tensor.T Tensor.mT Tensor.data Tensor.dtype Tensor.shape Tensor.ndim Tensor.is_leaf "
             "Tensor.device Tensor.requires_grad Tensor.grad Tensor.grad_fn Tensor.retains_grad Tensor.bool "
