@@ -15,18 +15,17 @@ and the same with ``_reverse`` for the backward direction; all start U(-1/sqrt(h
 """
 from __future__ import annotations
 
-import math
 import numbers
 import warnings
 
 from ... import _creation
 from ..._tensor import Tensor
 from ...amp.autocast_mode import is_autocast_enabled
-from .. import init
 from ..parameter import Parameter
 from ..utils.rnn import PackedSequence
 from ._rnn_stack import run_layers
 from ._rnn_step import STEPS, LayerWeights
+from .rnn_cell import reset_uniform
 from .module import Module
 
 
@@ -71,9 +70,7 @@ class RNNBase(Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        bound = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
-        for weight in self.parameters():
-            init.uniform_(weight, -bound, bound)
+        reset_uniform(self)
 
     def flatten_parameters(self) -> None:
         """A no-op: PyTorch packs the weights into one buffer for cuDNN, which minigrad does not use."""
@@ -88,20 +85,11 @@ class RNNBase(Module):
         return [[getattr(self, name) for name in names] for names in self._all_weights]
 
     def extra_repr(self) -> str:
-        text = f"{self.input_size}, {self.hidden_size}"
-        if self.proj_size != 0:
-            text += f", proj_size={self.proj_size}"
-        if self.num_layers != 1:
-            text += f", num_layers={self.num_layers}"
-        if self.bias is not True:
-            text += f", bias={self.bias}"
-        if self.batch_first is not False:
-            text += f", batch_first={self.batch_first}"
-        if self.dropout != 0:
-            text += f", dropout={self.dropout}"
-        if self.bidirectional is not False:
-            text += f", bidirectional={self.bidirectional}"
-        return text
+        shown = {"proj_size": self.proj_size != 0, "num_layers": self.num_layers != 1, "bias": self.bias is not True,
+                 "batch_first": self.batch_first is not False, "dropout": self.dropout != 0,
+                 "bidirectional": self.bidirectional is not False}
+        options = [f"{name}={getattr(self, name)}" for name, show in shown.items() if show]
+        return ", ".join([f"{self.input_size}, {self.hidden_size}", *options])
 
     def forward(self, input, hx=None):
         """``(output, h_n)``, or for the LSTM ``(output, (h_n, c_n))``; see the module docstring."""
