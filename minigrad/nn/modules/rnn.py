@@ -91,7 +91,7 @@ class RNNBase(Module):
         options = [f"{name}={getattr(self, name)}" for name, show in shown.items() if show]
         return ", ".join([f"{self.input_size}, {self.hidden_size}", *options])
 
-    def forward(self, input, hx=None):
+    def forward(self, input: Tensor | PackedSequence, hx: Tensor | tuple | None = None) -> tuple:
         """``(output, h_n)``, or for the LSTM ``(output, (h_n, c_n))``; see the module docstring."""
         is_lstm = self.mode == "LSTM"
         packed = isinstance(input, PackedSequence)
