@@ -30,7 +30,7 @@ def _pair(name, *args, **kwargs):
 
 def _flat(result):
     """The tensors of a layer's result: output (a PackedSequence's data) and states, in order."""
-    if isinstance(result, (rnn_utils.PackedSequence,)) or type(result).__name__ == "PackedSequence":
+    if type(result).__name__ == "PackedSequence":  # minigrad's or torch's
         return [result.data]
     if isinstance(result, (tuple, list)):
         return [t for part in result for t in _flat(part)]
