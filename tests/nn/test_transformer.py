@@ -22,6 +22,8 @@ CASES = {
     "decoder layer norm_first, no bias": (
         lambda L: L.nn.TransformerDecoderLayer(8, 4, 12, dropout=0.0, norm_first=True, bias=False),
         [(3, 2, 8), (4, 2, 8)], {"memory_key_padding_mask": np.array([[0, 0, 1, 1], [0, 0, 0, 0]], bool)}),
+    "encoder layer, module activation": (
+        lambda L: L.nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, activation=L.nn.GELU()), [(4, 2, 8)], {}),
     "encoder stack with norm": (
         lambda L: L.nn.TransformerEncoder(L.nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0), 2, L.nn.LayerNorm(8)),
         [(4, 2, 8)], {"src_key_padding_mask": np.array([[0, 0, 0, 1], [0, 0, 0, 0]], bool)}),

@@ -42,15 +42,8 @@ class TransformerEncoderLayer(Module):
                  batch_first: bool = False, norm_first: bool = False, bias: bool = True, device=None,
                  dtype=None) -> None:
         super().__init__()
-        factory = {"device": device, "dtype": dtype}
-        self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first,
-                                            **factory)
-        _add_feed_forward(self, d_model, dim_feedforward, dropout, activation, bias, factory)
-        self.norm_first = norm_first
-        self.norm1 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **factory)
-        self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **factory)
-        self.dropout1 = Dropout(dropout)
-        self.dropout2 = Dropout(dropout)
+        _build_layer(self, 2, d_model, nhead, dim_feedforward, dropout, activation, layer_norm_eps, batch_first,
+                     norm_first, bias, {"device": device, "dtype": dtype})
 
     def forward(self, src: Tensor, src_mask: Tensor | None = None, src_key_padding_mask: Tensor | None = None,
                 is_causal: bool = False) -> Tensor:
@@ -75,19 +68,8 @@ class TransformerDecoderLayer(Module):
                  batch_first: bool = False, norm_first: bool = False, bias: bool = True, device=None,
                  dtype=None) -> None:
         super().__init__()
-        factory = {"device": device, "dtype": dtype}
-        self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first,
-                                            **factory)
-        self.multihead_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias,
-                                                 batch_first=batch_first, **factory)
-        _add_feed_forward(self, d_model, dim_feedforward, dropout, activation, bias, factory)
-        self.norm_first = norm_first
-        self.norm1 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **factory)
-        self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **factory)
-        self.norm3 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **factory)
-        self.dropout1 = Dropout(dropout)
-        self.dropout2 = Dropout(dropout)
-        self.dropout3 = Dropout(dropout)
+        _build_layer(self, 3, d_model, nhead, dim_feedforward, dropout, activation, layer_norm_eps, batch_first,
+                     norm_first, bias, {"device": device, "dtype": dtype})
 
     def forward(self, tgt: Tensor, memory: Tensor, tgt_mask: Tensor | None = None, memory_mask: Tensor | None = None,
                 tgt_key_padding_mask: Tensor | None = None, memory_key_padding_mask: Tensor | None = None,
@@ -203,17 +185,28 @@ class Transformer(Module):
         return _creation.full((sz, sz), float("-inf"), dtype=dtype, device=device).triu(1)
 
 
-def _add_feed_forward(layer: Module, d_model: int, dim_feedforward: int, dropout: float, activation, bias: bool,
-                      factory: dict) -> None:
-    """The feed-forward block's layers (linear1, dropout, linear2) and its activation."""
-    layer.linear1 = Linear(d_model, dim_feedforward, bias=bias, **factory)
-    layer.dropout = Dropout(dropout)
-    layer.linear2 = Linear(dim_feedforward, d_model, bias=bias, **factory)
+def _build_layer(layer: Module, blocks: int, d_model: int, nhead: int, dim_feedforward: int, dropout: float,
+                 activation, layer_norm_eps: float, batch_first: bool, norm_first: bool, bias: bool,
+                 factory: dict) -> None:
+    """A layer's modules, in PyTorch's order (so state_dict keys and reprs match): its attention
+    blocks (``self_attn``; a decoder's ``multihead_attn`` too), the feed-forward block's linear1,
+    dropout, linear2, one LayerNorm and one Dropout per block (norm1.., dropout1..), the activation."""
     if isinstance(activation, str):
         if activation not in ("relu", "gelu"):
             raise RuntimeError(f"activation should be relu/gelu, not {activation}")
         activation = F.relu if activation == "relu" else F.gelu
-    layer.activation = activation
+    for name in ("self_attn", "multihead_attn")[:blocks - 1]:
+        setattr(layer, name, MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first,
+                                                **factory))
+    layer.linear1 = Linear(d_model, dim_feedforward, bias=bias, **factory)
+    layer.dropout = Dropout(dropout)
+    layer.linear2 = Linear(dim_feedforward, d_model, bias=bias, **factory)
+    layer.norm_first = norm_first
+    for block in range(1, blocks + 1):
+        setattr(layer, f"norm{block}", LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **factory))
+    for block in range(1, blocks + 1):
+        setattr(layer, f"dropout{block}", Dropout(dropout))
+    layer.activation = activation  # a module here (nn.GELU()) comes last in the repr, as in PyTorch
 
 
 def _feed_forward(layer: Module, x: Tensor, output_dropout: Dropout) -> Tensor:
