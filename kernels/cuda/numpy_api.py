@@ -142,6 +142,7 @@ def _argsort(a, axis=-1, kind=None, order=None, *, stable=None):
 # ---- distinct values -----------------------------------------------------------------------
 implements(np.unique)(unique.unique)
 implements(np.bincount)(counting.bincount)
+implements(np.flatnonzero)(unique.flatnonzero)
 
 
 @implements(np.histogram)
@@ -149,10 +150,8 @@ def _histogram(a, bins=10, range=None, density=None, weights=None):  # noqa: A00
     if not isinstance(bins, (int, np.integer)) or range is None or density or weights is not None:
         raise NotImplementedError("np.histogram on CUDA arrays takes an int bins and a range only")
     return counting.histogram(a, int(bins), range)
-implements(np.flatnonzero)(unique.flatnonzero)
 
 
-# ---- elementwise ---------------------------------------------------------------------------
 # ---- positions: count, then allocate (searching.py) ----------------------------------------
 implements(np.searchsorted)(searching.searchsorted)
 implements(np.argwhere)(searching.argwhere)
