@@ -11,7 +11,19 @@ import numpy as np
 from . import _dtype
 
 
-class finfo:  # noqa: N801  (PyTorch's name)
+class _TypeInfo:
+    """What finfo and iinfo share: two are equal when they are of the same kind and dtype."""
+
+    dtype: str
+
+    def __eq__(self, other) -> bool:
+        return type(other) is type(self) and other.dtype == self.dtype
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self.dtype))
+
+
+class finfo(_TypeInfo):  # noqa: N801  (PyTorch's name)
     """Limits of a floating dtype (default: the default dtype): ``bits``, ``eps``, ``max``, ``min``,
     ``tiny`` (= ``smallest_normal``), ``resolution`` (10^-precision in decimal digits), ``dtype``."""
 
@@ -27,18 +39,12 @@ class finfo:  # noqa: N801  (PyTorch's name)
         self.resolution = 10.0 ** -limits.precision  # (numpy gives it in the dtype: 1e-06 rounded to float32)
         self.dtype = type.name
 
-    def __eq__(self, other) -> bool:
-        return isinstance(other, finfo) and other.dtype == self.dtype
-
-    def __hash__(self) -> int:
-        return hash(("finfo", self.dtype))
-
     def __repr__(self) -> str:
         return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, eps={self.eps:g}, "
                 f"smallest_normal={self.smallest_normal:g}, tiny={self.tiny:g}, dtype={self.dtype})")
 
 
-class iinfo:  # noqa: N801  (PyTorch's name)
+class iinfo(_TypeInfo):  # noqa: N801  (PyTorch's name)
     """Limits of an integer dtype: ``bits``, ``max``, ``min``, ``dtype``."""
 
     def __init__(self, type: _dtype.dtype) -> None:
@@ -51,12 +57,6 @@ class iinfo:  # noqa: N801  (PyTorch's name)
         limits = np.iinfo(type.numpy)
         self.bits, self.max, self.min = limits.bits, int(limits.max), int(limits.min)
         self.dtype = type.name
-
-    def __eq__(self, other) -> bool:
-        return isinstance(other, iinfo) and other.dtype == self.dtype
-
-    def __hash__(self) -> int:
-        return hash(("iinfo", self.dtype))
 
     def __repr__(self) -> str:
         return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"
