@@ -426,10 +426,19 @@ def _concatenate(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
     return result
 
 
-@implements(np.split, np.array_split)
+@implements(np.split)
 def _split(ary, indices_or_sections, axis=0):
-    """Views of consecutive slices along ``axis`` (as numpy: sections of equal size, or the
-    slices between the given indices; ``array_split`` allows unequal sections)."""
+    """:func:`_array_split`, whose sections must be of equal size (numpy's ValueError otherwise)."""
+    sections = isinstance(indices_or_sections, (int, np.integer))
+    if sections and ary.shape[_normalize_axis(axis, ary.ndim)] % int(indices_or_sections):
+        raise ValueError("array split does not result in an equal division")
+    return _array_split(ary, indices_or_sections, axis)
+
+
+@implements(np.array_split)
+def _array_split(ary, indices_or_sections, axis=0):
+    """Views of consecutive slices along ``axis`` (as numpy: ``count`` sections, the first
+    ``extent % count`` one longer, or the slices between the given indices)."""
     axis = _normalize_axis(axis, ary.ndim)
     extent = ary.shape[axis]
     if isinstance(indices_or_sections, (int, np.integer)):

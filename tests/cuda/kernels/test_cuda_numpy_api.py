@@ -67,6 +67,13 @@ def test_reshape_copy_argument():
         device.transpose(0, 2, 1).reshape(-1, copy=False)
 
 
+def test_split_into_unequal_sections_is_numpys_error():
+    with pytest.raises(ValueError, match="^array split does not result in an equal division$"):
+        np.split(CudaArray.from_host(HOST), 3, axis=2)
+    with pytest.raises(ValueError, match="^array split does not result in an equal division$"):
+        np.split(HOST, 3, axis=2)
+
+
 def test_triangle_of_a_vector_is_refused():
     with pytest.raises(ValueError, match="at least 2 dims"):
         np.tril(CudaArray.from_host(HOST[0, 0]))
